@@ -8,6 +8,7 @@
 #define YUN_INSIDE
 
 #include <yun/yun-client.h>
+#include <yun/yun-profile.h>
 #include <yun/yun-credentials.h>
 #include <yun/yun-endpoint.h>
 #include <yun/yun-error.h>

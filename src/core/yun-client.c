@@ -528,7 +528,7 @@ attempt_once (YunClient *self,
       g_autofree char *redacted
         = _yun_log_redact_body ((const char *) response->body->data, response->body->len);
 
-      g_debug ("← %s: HTTP %ld %s", action, response->status, redacted);
+      g_debug ("answer to %s: HTTP %ld %s", action, response->status, redacted);
     }
 
   return result;
@@ -613,9 +613,10 @@ _yun_client_call (YunClient *self,
 
   if (_yun_log_debug_enabled ("http"))
     {
-      g_autofree char *redacted = _yun_log_redact_json (params);
+      g_autofree char *redacted = params != NULL ? _yun_log_redact_json (params) : g_strdup ("{}");
 
-      g_debug ("→ %s %s region=%s %s", host, action, region != NULL ? region : "-", redacted);
+      g_debug ("request to %s: %s region=%s %s", host, action, region != NULL ? region : "-",
+               redacted);
     }
 
   for (guint attempt = 1;; attempt++)

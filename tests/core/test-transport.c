@@ -977,6 +977,39 @@ test_client_connection_refused (void)
   g_assert_nonnull (strstr (error->message, "Could not connect to 127.0.0.1"));
 }
 
+static gpointer
+parallel_worker (gpointer data)
+{
+  YunClient *client = data;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (json_object) response
+        = call (client, "DescribeImages", YUN_CALL_SAFE, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (response);
+    }
+  return NULL;
+}
+
+static void
+test_client_parallel (void)
+{
+  g_autoptr (Stub) stub = stub_new (handle_ok);
+  g_autoptr (YunClient) client = client_for_stub (stub, NULL);
+  GThread *threads[4];
+
+  /* One client, four threads: each thread uses its own easy handle, sharing DNS and TLS
+   * sessions through the locked share. */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("parallel", parallel_worker, client);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (stub_get_requests (stub), ==, 40);
+}
+
 static void
 test_no_secret_in_logs (void)
 {
@@ -1045,6 +1078,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/core/transport/client/cancel", test_client_cancel);
   g_test_add_func ("/yun/core/transport/client/async", test_client_async);
   g_test_add_func ("/yun/core/transport/client/connection-refused", test_client_connection_refused);
+  g_test_add_func ("/yun/core/transport/client/parallel", test_client_parallel);
   g_test_add_func ("/yun/core/transport/client/no-secret-in-logs", test_no_secret_in_logs);
 
   return g_test_run ();

@@ -1,0 +1,258 @@
+/* yunctl-commands.c: regions, zones, images, instances
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#define G_LOG_DOMAIN "yunctl"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "yunctl-output.h"
+#include "yunctl.h"
+
+static void
+print_objects (YunctlContext *context,
+               GPtrArray *objects,
+               const char *list_name,
+               const YunctlColumn *columns,
+               guint n_columns)
+{
+  if (context->json)
+    yunctl_print_json (objects, list_name);
+  else
+    yunctl_print_table (objects, columns, n_columns);
+}
+
+gboolean
+yunctl_command_regions (YunctlContext *context, GError **error)
+{
+  static const YunctlColumn columns[] = {
+    { "region", "REGION" },
+    { "name", "NAME" },
+    { "state", "STATE" },
+  };
+  g_autoptr (GPtrArray) regions = yun_client_describe_regions (context->client, NULL, error);
+
+  if (regions == NULL)
+    return FALSE;
+  print_objects (context, regions, "Regions", columns, G_N_ELEMENTS (columns));
+  return TRUE;
+}
+
+gboolean
+yunctl_command_zones (YunctlContext *context, GError **error)
+{
+  static const YunctlColumn columns[] = {
+    { "zone", "ZONE" },
+    { "name", "NAME" },
+    { "zone-id", "ZONE ID" },
+    { "state", "STATE" },
+  };
+  g_autoptr (GPtrArray) zones
+    = yun_client_describe_zones (context->client, context->region, NULL, error);
+
+  if (zones == NULL)
+    return FALSE;
+  print_objects (context, zones, "Zones", columns, G_N_ELEMENTS (columns));
+  return TRUE;
+}
+
+gboolean
+yunctl_command_images (YunctlContext *context, GError **error)
+{
+  static const YunctlColumn columns[] = {
+    { "image-id", "IMAGE ID" }, { "name", "NAME" },       { "platform", "PLATFORM" },
+    { "os-name", "OS" },        { "image-type", "TYPE" }, { "architecture", "ARCH" },
+    { "size", "SIZE (GiB)" },   { "state", "STATE" },
+  };
+  static const char *const types[][2] = {
+    { "public", "PUBLIC_IMAGE" },
+    { "private", "PRIVATE_IMAGE" },
+    { "shared", "SHARED_IMAGE" },
+  };
+  g_autoptr (YunFilters) filters = yun_filters_new ();
+  g_autoptr (GPtrArray) images = NULL;
+
+  if (context->image_type != NULL)
+    {
+      const char *image_type = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        if (g_ascii_strcasecmp (context->image_type, types[i][0]) == 0)
+          image_type = types[i][1];
+      if (image_type == NULL)
+        {
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                       "--type must be public, private or shared, not “%s”", context->image_type);
+          return FALSE;
+        }
+      yun_filters_add (filters, "image-type", image_type, NULL);
+    }
+
+  images = yun_client_describe_images (context->client, context->region, filters, NULL, NULL, NULL,
+                                       error);
+  if (images == NULL)
+    return FALSE;
+  print_objects (context, images, "Images", columns, G_N_ELEMENTS (columns));
+  return TRUE;
+}
+
+/* Every region's listing runs at once; the shared rate limiter keeps them within the
+ * documented limits, and each finishes into this gathering point on the main loop. */
+typedef struct
+{
+  GMainLoop *loop;
+  guint pending;
+  GPtrArray *instances;
+  GError *first_error;
+} RegionGathering;
+
+static void
+region_instances_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RegionGathering *gathering = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) instances
+    = yun_client_describe_instances_all_finish (YUN_CLIENT (source), result, &error);
+
+  if (instances != NULL)
+    g_ptr_array_extend_and_steal (gathering->instances, g_steal_pointer (&instances));
+  else if (gathering->first_error == NULL)
+    gathering->first_error = g_steal_pointer (&error);
+
+  if (--gathering->pending == 0)
+    g_main_loop_quit (gathering->loop);
+}
+
+static GPtrArray *
+list_instances (YunctlContext *context,
+                const char *const *regions,
+                YunFilters *filters,
+                GError **error)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  RegionGathering gathering = {
+    .loop = loop,
+    .instances = g_ptr_array_new_with_free_func (g_object_unref),
+  };
+
+  for (guint i = 0; regions[i] != NULL; i++)
+    {
+      gathering.pending++;
+      yun_client_describe_instances_all_async (context->client, regions[i], filters, NULL,
+                                               region_instances_done, &gathering);
+    }
+  if (gathering.pending > 0)
+    g_main_loop_run (loop);
+
+  if (gathering.first_error != NULL)
+    {
+      g_propagate_error (error, gathering.first_error);
+      g_ptr_array_unref (gathering.instances);
+      return NULL;
+    }
+  return gathering.instances;
+}
+
+static gboolean
+strv_contains_text (const char *const *strv, const char *folded_text)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (strv[i], -1);
+
+      if (strstr (folded, folded_text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+instance_matches (YunInstance *instance, const char *folded_text)
+{
+  const char *fields[]
+    = { yun_instance_get_instance_id (instance), yun_instance_get_name (instance), NULL };
+
+  return strv_contains_text (fields, folded_text)
+         || strv_contains_text (yun_instance_get_public_ips (instance), folded_text)
+         || strv_contains_text (yun_instance_get_private_ips (instance), folded_text)
+         || strv_contains_text (yun_instance_get_tags (instance), folded_text);
+}
+
+static int
+compare_instances (gconstpointer a, gconstpointer b)
+{
+  YunInstance *left = *(YunInstance **) a;
+  YunInstance *right = *(YunInstance **) b;
+  int order = g_strcmp0 (yun_instance_get_region (left), yun_instance_get_region (right));
+
+  if (order == 0)
+    order = g_utf8_collate (yun_instance_get_name (left), yun_instance_get_name (right));
+  if (order == 0)
+    order = g_strcmp0 (yun_instance_get_instance_id (left), yun_instance_get_instance_id (right));
+  return order;
+}
+
+gboolean
+yunctl_command_instances (YunctlContext *context, GError **error)
+{
+  static const YunctlColumn columns[] = {
+    { "instance-id", "INSTANCE ID" },
+    { "name", "NAME" },
+    { "state", "STATE" },
+    { "zone", "ZONE" },
+    { "instance-type", "TYPE" },
+    { "cpu", "CPU" },
+    { "memory", "MEM (GiB)" },
+    { "os-name", "OS" },
+    { "public-ips", "PUBLIC IP" },
+    { "private-ips", "PRIVATE IP" },
+  };
+  g_autoptr (YunFilters) filters = yun_filters_new ();
+  g_autoptr (GPtrArray) instances = NULL;
+  g_auto (GStrv) regions = NULL;
+
+  if (context->state != NULL)
+    {
+      g_autofree char *state = g_ascii_strup (context->state, -1);
+      yun_filters_add (filters, "instance-state", state, NULL);
+    }
+
+  if (context->all_regions)
+    {
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_autoptr (GPtrArray) region_list
+        = yun_client_describe_regions (context->client, NULL, error);
+
+      if (region_list == NULL)
+        return FALSE;
+      for (guint i = 0; i < region_list->len; i++)
+        if (yun_region_get_available (region_list->pdata[i]))
+          g_strv_builder_add (builder, yun_region_get_region (region_list->pdata[i]));
+      regions = g_strv_builder_end (builder);
+    }
+  else
+    {
+      regions = g_new0 (char *, 2);
+      regions[0] = g_strdup (context->region);
+    }
+
+  instances = list_instances (context, (const char *const *) regions, filters, error);
+  if (instances == NULL)
+    return FALSE;
+
+  if (context->search != NULL && *context->search != '\0')
+    {
+      g_autofree char *folded = g_utf8_casefold (context->search, -1);
+
+      for (guint i = instances->len; i > 0; i--)
+        if (!instance_matches (instances->pdata[i - 1], folded))
+          g_ptr_array_remove_index (instances, i - 1);
+    }
+
+  g_ptr_array_sort (instances, compare_instances);
+  print_objects (context, instances, "Instances", columns, G_N_ELEMENTS (columns));
+  return TRUE;
+}

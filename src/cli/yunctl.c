@@ -1,0 +1,307 @@
+/* yunctl.c: the command line over libyun
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#define G_LOG_DOMAIN "yunctl"
+
+#include "config.h"
+
+#include "yunctl.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "yun-sim.h"
+
+#define DEFAULT_REGION "ap-guangzhou"
+
+typedef struct
+{
+  const char *name;
+  YunctlCommandFunc func;
+  const char *summary;
+} YunctlCommand;
+
+static const YunctlCommand commands[] = {
+  { "regions", yunctl_command_regions, "List the regions" },
+  { "zones", yunctl_command_zones, "List the zones of the region" },
+  { "images", yunctl_command_images, "List the images of the region" },
+  { "instances", yunctl_command_instances, "List instances" },
+};
+
+typedef struct
+{
+  char *profile;
+  char *endpoint;
+  char *region;
+  gboolean json;
+  gboolean demo;
+  int timeout;
+  char *language;
+  char *image_type;
+  gboolean all_regions;
+  char *state;
+  char *search;
+} YunctlOptions;
+
+static void
+yunctl_options_clear (YunctlOptions *options)
+{
+  g_free (options->profile);
+  g_free (options->endpoint);
+  g_free (options->region);
+  g_free (options->language);
+  g_free (options->image_type);
+  g_free (options->state);
+  g_free (options->search);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (YunctlOptions, yunctl_options_clear)
+
+static void
+print_error (const GError *error)
+{
+  /* A Tencent error's message already reads "Message (Code, RequestId …)". */
+  fprintf (stderr, "yunctl: %s\n", error->message);
+}
+
+static YunProfile *
+load_profile (const char *name, GError **error)
+{
+  g_autofree char *path = yun_profile_dup_default_path ();
+  g_autoptr (GError) local_error = NULL;
+  YunProfile *profile;
+
+  profile = yun_profile_load (path, name, &local_error);
+  if (profile != NULL)
+    return profile;
+
+  /* Without --profile, a missing file or default profile simply means "none". */
+  if (name == NULL
+      && (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+          || g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND)))
+    return NULL;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+static YunCredentials *
+resolve_credentials (YunProfile *profile, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  YunCredentials *credentials = yun_credentials_new_from_environment (&local_error);
+
+  if (credentials != NULL)
+    return credentials;
+
+  if (profile != NULL && yun_profile_get_secret_id (profile) != NULL)
+    {
+      const char *secret_key = g_getenv ("TENCENTCLOUD_SECRET_KEY");
+
+      if (secret_key != NULL && *secret_key != '\0')
+        return yun_credentials_new (yun_profile_get_secret_id (profile), secret_key,
+                                    g_getenv ("TENCENTCLOUD_SESSION_TOKEN"));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "Profile “%s” names SecretId %s, but no SecretKey is available: set "
+                   "TENCENTCLOUD_SECRET_KEY",
+                   yun_profile_get_name (profile), yun_profile_get_secret_id (profile));
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+static YunSim *
+start_demo_simulator (GError **error)
+{
+  YunSimOptions sim_options;
+
+  yun_sim_options_init (&sim_options);
+  return yun_sim_start (&sim_options, error);
+}
+
+static YunClient *
+create_client (YunctlOptions *options, YunSim *demo, char **region_out, GError **error)
+{
+  g_autoptr (YunProfile) profile = NULL;
+  g_autoptr (YunCredentials) credentials = NULL;
+  g_autoptr (YunEndpoint) endpoint = NULL;
+  const char *endpoint_text = NULL;
+  const char *region = options->region;
+  YunClient *client;
+
+  if (demo != NULL)
+    {
+      credentials = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY, NULL);
+      endpoint_text = yun_sim_get_url (demo);
+    }
+  else
+    {
+      profile = load_profile (options->profile, error);
+      if (profile == NULL && options->profile != NULL)
+        return NULL;
+
+      credentials = resolve_credentials (profile, error);
+      if (credentials == NULL)
+        return NULL;
+
+      endpoint_text = options->endpoint;
+      if (endpoint_text == NULL)
+        endpoint_text = g_getenv ("YUNDESK_ENDPOINT");
+      if (endpoint_text == NULL && profile != NULL)
+        endpoint_text = yun_profile_get_endpoint (profile);
+      if (region == NULL && profile != NULL)
+        region = yun_profile_get_region (profile);
+    }
+
+  endpoint = endpoint_text != NULL ? yun_endpoint_new_parse (endpoint_text, error)
+                                   : yun_endpoint_new_default ();
+  if (endpoint == NULL)
+    return NULL;
+
+  client = yun_client_new (credentials, endpoint);
+  if (profile != NULL)
+    {
+      if (yun_profile_get_proxy (profile) != NULL)
+        yun_client_set_proxy (client, yun_profile_get_proxy (profile));
+      if (yun_profile_get_ca_file (profile) != NULL)
+        yun_client_set_ca_file (client, yun_profile_get_ca_file (profile));
+      if (yun_profile_get_language (profile) != NULL)
+        yun_client_set_language (client, yun_profile_get_language (profile));
+    }
+  if (options->language != NULL)
+    yun_client_set_language (client, options->language);
+  if (options->timeout > 0)
+    yun_client_set_timeouts (client, MIN ((guint) options->timeout * 1000, 10000),
+                             (guint) options->timeout * 1000);
+
+  *region_out = g_strdup (region != NULL ? region : DEFAULT_REGION);
+  return client;
+}
+
+static void
+report_clock_skew (YunClient *client)
+{
+  gint64 skew = yun_client_get_clock_skew (client);
+  gint64 magnitude = ABS (skew);
+
+  if (magnitude == 0)
+    return;
+
+  fprintf (stderr,
+           "yunctl: note: this computer's clock is %" G_GINT64_FORMAT " min %" G_GINT64_FORMAT
+           " s %s Tencent Cloud's; requests were corrected. Set the clock (timedatectl "
+           "set-ntp true).\n",
+           magnitude / 60, magnitude % 60, skew > 0 ? "behind" : "ahead of");
+}
+
+static char *
+describe_commands (void)
+{
+  GString *text = g_string_new ("Commands:\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "  %-12s%s\n", commands[i].name, commands[i].summary);
+  return g_string_free (text, FALSE);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_auto (YunctlOptions) options = { 0 };
+  g_autoptr (GOptionContext) option_context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunSim) demo = NULL;
+  g_autoptr (YunClient) client = NULL;
+  g_autofree char *region = NULL;
+  g_autofree char *command_help = NULL;
+  const YunctlCommand *command = NULL;
+  YunctlContext context = { 0 };
+  gboolean ok;
+  const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &options.profile, "Use profile P", "P" },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &options.endpoint,
+      "Root domain or base URL of the API", "URL" },
+    { "region", 'r', 0, G_OPTION_ARG_STRING, &options.region, "Region, such as ap-guangzhou", "R" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options.json, "Print JSON", NULL },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo,
+      "Talk to a simulated cloud started inside yunctl", NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options.timeout, "Give up on a call after S seconds",
+      "S" },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &options.language,
+      "Language of error messages: zh-CN or en-US", "L" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &options.image_type, "images: public, private or shared",
+      "T" },
+    { "all-regions", 'a', 0, G_OPTION_ARG_NONE, &options.all_regions,
+      "instances: every region, not only --region", NULL },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &options.state,
+      "instances: only this state, such as RUNNING", "S" },
+    { "search", 's', 0, G_OPTION_ARG_STRING, &options.search,
+      "instances: name, ID, IP or tag containing TEXT", "TEXT" },
+    G_OPTION_ENTRY_NULL,
+  };
+
+  setlocale (LC_ALL, "");
+  yun_init ();
+
+  option_context = g_option_context_new ("COMMAND");
+  g_option_context_set_summary (option_context,
+                                "Manage Tencent Cloud CVM instances from the command line.");
+  command_help = describe_commands ();
+  g_option_context_set_description (option_context, command_help);
+  g_option_context_add_main_entries (option_context, entries, NULL);
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "yunctl: %s\n", error->message);
+      return 2;
+    }
+
+  if (argc == 2)
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      if (g_str_equal (argv[1], commands[i].name))
+        command = &commands[i];
+  if (command == NULL)
+    {
+      fprintf (stderr, "yunctl: %s\n%s", argc < 2 ? "name a command" : "unknown command",
+               command_help);
+      return 2;
+    }
+
+  if (options.demo)
+    {
+      demo = start_demo_simulator (&error);
+      if (demo == NULL)
+        {
+          print_error (error);
+          return 1;
+        }
+    }
+
+  client = create_client (&options, demo, &region, &error);
+  if (client == NULL)
+    {
+      print_error (error);
+      return 1;
+    }
+
+  context.client = client;
+  context.region = region;
+  context.json = options.json;
+  context.image_type = options.image_type;
+  context.all_regions = options.all_regions;
+  context.state = options.state;
+  context.search = options.search;
+
+  ok = command->func (&context, &error);
+  report_clock_skew (client);
+  if (!ok)
+    {
+      print_error (error);
+      return 1;
+    }
+  return 0;
+}

@@ -60,8 +60,7 @@ typedef struct
 
 void yun_sim_options_init (YunSimOptions *options);
 
-YunSim *yun_sim_start (const YunSimOptions *options,
-                       GError **error);
+YunSim *yun_sim_start (const YunSimOptions *options, GError **error);
 const char *yun_sim_get_url (YunSim *self);
 void yun_sim_stop (YunSim *self);
 

@@ -438,6 +438,7 @@ attempt_once (YunClient *self,
               const char *region,
               const char *body,
               gsize body_len,
+              YunCallFlags flags,
               GCancellable *cancellable,
               YunAttemptOutcome *outcome,
               YunHttpResponse *response,
@@ -496,6 +497,8 @@ attempt_once (YunClient *self,
   request.total_timeout_ms = settings->total_timeout_ms;
   request.max_response_size = settings->max_response_size;
   request.cancellable = cancellable;
+  /* A mutating call must reach the service at most once per attempt we decide on. */
+  request.fresh_connection = (flags & YUN_CALL_SAFE) == 0;
 
   switch (_yun_http_perform (&request, response, &local_error))
     {
@@ -632,7 +635,7 @@ _yun_client_call (YunClient *self,
         return NULL;
 
       result = attempt_once (self, &settings, service, url, host, action, region, body, body_len,
-                             cancellable, &outcome, &response, &local_error);
+                             flags, cancellable, &outcome, &response, &local_error);
       log_attempt (action, region, host, safe_proxy, &response, result, local_error, attempt,
                    max_attempts);
 

@@ -42,6 +42,10 @@ typedef enum
  * @total_timeout_ms: limit for the whole exchange
  * @max_response_size: larger answers fail with %YUN_HTTP_TOO_LARGE
  * @cancellable: (nullable): interrupts the transfer
+ * @fresh_connection: open a new connection instead of reusing an idle one. libcurl
+ *   silently sends a request again when a reused connection turns out to be dead before
+ *   any answer arrived; for a call that may not be repeated that second send could act
+ *   twice, so such calls never ride on a reused connection
  */
 typedef struct
 {
@@ -56,6 +60,7 @@ typedef struct
   guint total_timeout_ms;
   gsize max_response_size;
   GCancellable *cancellable;
+  gboolean fresh_connection;
 } YunHttpRequest;
 
 /**

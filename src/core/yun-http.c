@@ -396,6 +396,8 @@ _yun_http_perform (const YunHttpRequest *request, YunHttpResponse *response, GEr
   curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS, (long) request->connect_timeout_ms);
   curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, (long) request->total_timeout_ms);
   curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (request->fresh_connection)
+    curl_easy_setopt (easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt (easy, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt (easy, CURLOPT_HEADERFUNCTION, header_cb);

@@ -237,6 +237,8 @@ test_drop_after_mutating_not_retried (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   gint64 stops;
 
+  /* find_instance() leaves an idle keep-alive connection behind. libcurl would resend a
+   * request whose reused connection dies without an answer; the client must not let it. */
   find_instance (fixture, &region, &instance_id);
   set_faults (fixture, "[\"drop-after:1.0:StopInstances\"]");
 

@@ -20,6 +20,11 @@ YunTestSim *yun_test_sim_spawn (const char *first_arg,
                                 ...) G_GNUC_NULL_TERMINATED;
 YunTestSim *yun_test_sim_spawnv (const char *const *args);
 const char *yun_test_sim_get_url (YunTestSim *self);
+/* The credentials the simulator accepts: YUN_TEST_SECRET_ID and YUN_TEST_SECRET_KEY from the
+ * environment when set (the secret-leak check runs every test with distinctive ones), else
+ * the demo credentials. */
+const char *yun_test_sim_get_secret_id (YunTestSim *self);
+const char *yun_test_sim_get_secret_key (YunTestSim *self);
 /* Admin API (loopback only, under /_yunsim/): parsed JSON answer, transfer full. */
 json_object *yun_test_sim_admin_get (YunTestSim *self,
                                      const char *path);

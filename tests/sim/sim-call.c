@@ -58,9 +58,10 @@ sim_send (YunTestSim *sim, const SimRequest *request, SimResponse *response)
   const char *content_type = request->content_type != NULL
                                ? request->content_type
                                : (get ? "application/x-www-form-urlencoded" : "application/json");
-  const char *secret_id = request->secret_id != NULL ? request->secret_id : YUN_SIM_DEMO_SECRET_ID;
+  const char *secret_id
+    = request->secret_id != NULL ? request->secret_id : yun_test_sim_get_secret_id (sim);
   const char *secret_key
-    = request->secret_key != NULL ? request->secret_key : YUN_SIM_DEMO_SECRET_KEY;
+    = request->secret_key != NULL ? request->secret_key : yun_test_sim_get_secret_key (sim);
   gint64 timestamp
     = request->timestamp != 0 ? request->timestamp : g_get_real_time () / G_USEC_PER_SEC;
   const char *url_base = yun_test_sim_get_url (sim);

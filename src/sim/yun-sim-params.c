@@ -213,7 +213,7 @@ sim_filter_free (SimFilter *filter)
   if (filter == NULL)
     return;
   g_free (filter->name);
-  g_ptr_array_unref (filter->values);
+  g_clear_pointer (&filter->values, g_ptr_array_unref);
   g_free (filter);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sim-call.h"
+#include "yun-sim.h"
 
 static YunTestSim *sim;
 
@@ -252,8 +253,8 @@ test_credentials_file (void)
 
   /* the demo key only works when no credentials were given */
   sim_response_clear (&response);
-  request.secret_id = NULL;
-  request.secret_key = NULL;
+  request.secret_id = YUN_SIM_DEMO_SECRET_ID;
+  request.secret_key = YUN_SIM_DEMO_SECRET_KEY;
   sim_send (other, &request, &response);
   sim_assert_error (&response, "AuthFailure.SecretIdNotFound");
   g_unlink (path);

@@ -86,6 +86,7 @@ void yun_command_request_set_working_directory (YunCommandRequest *self,
                                                 const char *working_directory);
 void yun_command_request_set_timeout (YunCommandRequest *self, guint timeout_seconds);
 void yun_command_request_set_username (YunCommandRequest *self, const char *username);
+void yun_command_request_set_save_command (YunCommandRequest *self, gboolean save_command);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunAgentStatus, yun_agent_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunCommandResult, yun_command_result_free)

@@ -28,6 +28,7 @@ struct _YunCommandRequest
   char *working_directory;
   guint timeout;
   char *username;
+  gboolean save_command;
 };
 
 G_DEFINE_BOXED_TYPE (YunAgentStatus, yun_agent_status, yun_agent_status_copy, yun_agent_status_free)
@@ -309,6 +310,18 @@ yun_command_request_set_username (YunCommandRequest *self, const char *username)
   self->username = g_strdup (username);
 }
 
+/**
+ * yun_command_request_set_save_command:
+ * @self: a #YunCommandRequest
+ * @save_command: keep the command after RunCommand, so InvokeCommand can run it again
+ */
+void
+yun_command_request_set_save_command (YunCommandRequest *self, gboolean save_command)
+{
+  g_return_if_fail (self != NULL);
+  self->save_command = !!save_command;
+}
+
 static gboolean
 check_command_options (YunCommandRequest *request, gboolean with_content, GError **error)
 {
@@ -426,6 +439,8 @@ yun_client_run_command (YunClient *self,
     json_object_object_add (params, "CommandType", json_object_new_string (request->command_type));
   if (request->command_name != NULL)
     json_object_object_add (params, "CommandName", json_object_new_string (request->command_name));
+  if (request->save_command)
+    json_object_object_add (params, "SaveCommand", json_object_new_boolean (TRUE));
   add_command_options (params, request);
 
   response = _yun_client_call (self, YUN_SERVICE_TAT, "RunCommand", region, params,

@@ -1,5 +1,367 @@
-int
-main (void)
+/* test-sim-faults.c: rate limits, injected faults and latency, repeatable from the seed
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#define G_LOG_DOMAIN "test-sim"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim-call.h"
+#include "yun-sim.h"
+
+#define GZ "ap-guangzhou"
+
+static guint
+count_errors (YunTestSim *sim, const char *action, const char *region, guint n, const char *code)
 {
-  return 0;
+  guint errors = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto (SimResponse) response = { 0 };
+
+      sim_call (sim, &response, "cvm", action, region, "{}");
+      if (g_strcmp0 (response.error_code, code) == 0)
+        errors++;
+      else
+        sim_assert_success (&response);
+    }
+  return errors;
+}
+
+static void
+test_rate_limit (void)
+{
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawnv (NULL);
+  g_auto (SimResponse) response = { 0 };
+  guint throttled;
+
+  /* DescribeRegions: 20/s. A fast burst of 20 passes, a longer one is refused. */
+  g_assert_cmpuint (count_errors (sim, "DescribeRegions", NULL, 20, "RequestLimitExceeded"), ==, 0);
+  throttled = count_errors (sim, "DescribeRegions", NULL, 10, "RequestLimitExceeded");
+  g_assert_cmpuint (throttled, >=, 5);
+
+  /* the limit is per action… */
+  sim_call (sim, &response, "cvm", "DescribeZones", GZ, "{}");
+  sim_assert_success (&response);
+
+  /* …and it refills */
+  g_usleep (G_USEC_PER_SEC);
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+}
+
+static void
+test_rate_limit_per_secret_id (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunTestSim) sim = NULL;
+  int fd = g_file_open_tmp ("yunsim-credentials-XXXXXX", &path, &error);
+  SimRequest first = { .action = "RunInstances",
+                       .region = GZ,
+                       .body = "{}",
+                       .secret_id = "AKIDonexxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                       .secret_key = "keyOnexxxxxxxxxxxxxxxxxxxxxxxxxx" };
+  SimRequest second = first;
+  guint throttled = 0;
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path,
+                       "AKIDonexxxxxxxxxxxxxxxxxxxxxxxxxxxxx keyOnexxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+                       "AKIDtwoxxxxxxxxxxxxxxxxxxxxxxxxxxxxx keyTwoxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  sim = yun_test_sim_spawn ("--credentials", path, NULL);
+  second.secret_id = "AKIDtwoxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+  second.secret_key = "keyTwoxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+  /* RunInstances: 10/s (refused for a missing Placement, but counted) */
+  for (guint i = 0; i < 15; i++)
+    {
+      g_auto (SimResponse) response = { 0 };
+
+      sim_send (sim, &first, &response);
+      throttled += g_strcmp0 (response.error_code, "RequestLimitExceeded") == 0;
+    }
+  g_assert_cmpuint (throttled, >=, 3);
+  {
+    g_auto (SimResponse) response = { 0 };
+
+    sim_send (sim, &second, &response);
+    sim_assert_error (&response, "MissingParameter");
+  }
+  g_unlink (path);
+}
+
+static void
+test_no_rate_limits (void)
+{
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--no-rate-limits", NULL);
+
+  g_assert_cmpuint (count_errors (sim, "DescribeRegions", NULL, 40, "RequestLimitExceeded"), ==, 0);
+}
+
+static void
+test_throttle_fault (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--fault", "throttle:1:DescribeZones", NULL);
+  g_auto (SimResponse) response = { 0 };
+
+  sim_call (sim, &response, "cvm", "DescribeZones", GZ, "{}");
+  sim_assert_error (&response, "RequestLimitExceeded");
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+}
+
+static void
+test_internal_fault (void)
+{
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--no-rate-limits", NULL);
+  g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) reply
+    = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"internal:1\"]}");
+  g_autoptr (json_object) state = NULL;
+
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_error (&response, "InternalError");
+  state = yun_test_sim_admin_get (sim, "state");
+  g_assert_cmpint (json_object_array_length (json_object_object_get (state, "faults")), ==, 1);
+
+  g_clear_pointer (&reply, json_object_put);
+  reply = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[]}");
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+}
+
+static void
+drop_test (const char *kind, const char *expected_state)
+{
+  g_autofree char *spec = g_strdup_printf ("%s:1:StopInstances", kind);
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--transition-ms", "200", "--fault", spec, NULL);
+  g_autofree char *id = sim_pick_instance (sim, GZ, "RUNNING", NULL, NULL, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"InstanceIds\":[\"%s\"]}", id);
+  SimRequest request = { .action = "StopInstances", .region = GZ, .body = body };
+  g_auto (SimResponse) response = { 0 };
+  g_autofree char *state = NULL;
+
+  sim_send (sim, &request, &response);
+  /* the connection closes without an answer */
+  g_assert_cmpint (response.curl_code, ==, CURLE_GOT_NOTHING);
+  g_usleep (300 * 1000);
+  state = sim_instance_field (sim, GZ, id, "InstanceState");
+  g_assert_cmpstr (state, ==, expected_state);
+}
+
+static void
+test_drop_before (void)
+{
+  drop_test ("drop-before", "RUNNING");
+}
+
+static void
+test_drop_after (void)
+{
+  /* the change happened; only the answer was lost */
+  drop_test ("drop-after", "STOPPED");
+}
+
+static void
+test_stall (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--fault", "stall:1:DescribeZones", NULL);
+  SimRequest request = { .action = "DescribeZones", .region = GZ, .timeout_ms = 1000 };
+  g_auto (SimResponse) response = { 0 };
+  gint64 start;
+
+  sim_send (sim, &request, &response);
+  g_assert_cmpint (response.curl_code, ==, CURLE_OPERATION_TIMEDOUT);
+  /* other requests are served meanwhile */
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+
+  /* and the simulator stops at once, stall or not */
+  start = g_get_monotonic_time ();
+  yun_test_sim_free (g_steal_pointer (&sim));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+typedef struct
+{
+  char *url;
+  CURLcode code;
+} StallRequest;
+
+static size_t
+discard (char *data, size_t size, size_t count, void *user_data)
+{
+  return size * count;
+}
+
+static gpointer
+stall_thread (gpointer data)
+{
+  StallRequest *request = data;
+  CURL *curl = curl_easy_init ();
+  struct curl_slist *headers = curl_slist_append (NULL, "X-TC-Action: DescribeRegions");
+
+  /* not even signed: the stall fault comes after the signature check, so this one fails
+   * fast; the point is the in-process stop below */
+  curl_easy_setopt (curl, CURLOPT_URL, request->url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard);
+  request->code = curl_easy_perform (curl);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return NULL;
+}
+
+static void
+test_in_process_stop (void)
+{
+  YunSimOptions options;
+  const char *faults[] = { "stall:1", NULL };
+  g_autoptr (GError) error = NULL;
+  YunSim *sim;
+  g_autofree char *url = NULL;
+  gint64 start;
+  CURL *curl;
+  CURLcode code;
+  char *body_url;
+
+  yun_sim_options_init (&options);
+  options.n_instances = 50;
+  options.faults = faults;
+  options.latency_ms = 0;
+  sim = yun_sim_start (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (yun_sim_get_url (sim), "http://127.0.0.1:"));
+
+  /* A signed request stalls; stopping the simulator ends it at once. */
+  {
+    YunHeader headers[] = { { "Content-Type", "application/json" },
+                            { "Host", yun_sim_get_url (sim) + strlen ("http://") } };
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    YunSignRequest sign = { .method = "POST",
+                            .headers = headers,
+                            .n_headers = 2,
+                            .payload = "{}",
+                            .payload_len = 2,
+                            .service = "cvm",
+                            .timestamp = now };
+    g_autoptr (YunSignature) signature
+      = yun_signer_sign (&sign, YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY);
+    g_autofree char *auth = g_strdup_printf ("Authorization: %s", signature->authorization);
+    g_autofree char *stamp = g_strdup_printf ("X-TC-Timestamp: %" G_GINT64_FORMAT, now);
+    struct curl_slist *list = NULL;
+    GThread *thread;
+    StallRequest request = { 0 };
+
+    list = curl_slist_append (list, "Content-Type: application/json");
+    list = curl_slist_append (list, "X-TC-Action: DescribeRegions");
+    list = curl_slist_append (list, "X-TC-Version: 2017-03-12");
+    list = curl_slist_append (list, auth);
+    list = curl_slist_append (list, stamp);
+    curl = curl_easy_init ();
+    body_url = g_strdup_printf ("%s/", yun_sim_get_url (sim));
+    curl_easy_setopt (curl, CURLOPT_URL, body_url);
+    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, "{}");
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, 500L);
+    code = curl_easy_perform (curl);
+    g_assert_cmpint (code, ==, CURLE_OPERATION_TIMEDOUT);
+    curl_easy_cleanup (curl);
+    curl_slist_free_all (list);
+    g_free (body_url);
+
+    /* a second connection still waiting when the simulator stops */
+    request.url = g_strdup_printf ("%s/", yun_sim_get_url (sim));
+    thread = g_thread_new ("stall", stall_thread, &request);
+    g_usleep (100 * 1000);
+    start = g_get_monotonic_time ();
+    yun_sim_stop (sim);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+    g_thread_join (thread);
+    g_free (request.url);
+  }
+}
+
+static void
+test_latency (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--latency-ms", "300", "--jitter-ms", "50", NULL);
+  g_auto (SimResponse) response = { 0 };
+  SimRequest request = { .action = "DescribeRegions" };
+
+  sim_send (sim, &request, &response);
+  sim_assert_success (&response);
+  g_assert_cmpfloat (response.elapsed, >=, 0.3);
+  g_assert_cmpfloat (response.elapsed, <, 2.0);
+}
+
+static char *
+fault_pattern (const char *seed)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--seed", seed, "--no-rate-limits", "--fault", "throttle:0.5", NULL);
+  GString *pattern = g_string_new (NULL);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_auto (SimResponse) response = { 0 };
+
+      sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+      g_string_append_c (pattern, response.error_code != NULL ? 'x' : '.');
+    }
+  return g_string_free (pattern, FALSE);
+}
+
+static void
+test_seeded (void)
+{
+  g_autofree char *a = fault_pattern ("9");
+  g_autofree char *b = fault_pattern ("9");
+  g_autofree char *c = fault_pattern ("10");
+  guint hits = 0;
+
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+  for (const char *p = a; *p != '\0'; p++)
+    hits += *p == 'x';
+  g_assert_cmpuint (hits, >=, 8);
+  g_assert_cmpuint (hits, <=, 32);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  g_test_add_func ("/yun/sim/faults/rate-limit", test_rate_limit);
+  g_test_add_func ("/yun/sim/faults/rate-limit-per-secret-id", test_rate_limit_per_secret_id);
+  g_test_add_func ("/yun/sim/faults/no-rate-limits", test_no_rate_limits);
+  g_test_add_func ("/yun/sim/faults/throttle", test_throttle_fault);
+  g_test_add_func ("/yun/sim/faults/internal", test_internal_fault);
+  g_test_add_func ("/yun/sim/faults/drop-before", test_drop_before);
+  g_test_add_func ("/yun/sim/faults/drop-after", test_drop_after);
+  g_test_add_func ("/yun/sim/faults/stall", test_stall);
+  g_test_add_func ("/yun/sim/faults/in-process-stop", test_in_process_stop);
+  g_test_add_func ("/yun/sim/faults/latency", test_latency);
+  g_test_add_func ("/yun/sim/faults/seeded", test_seeded);
+
+  return g_test_run ();
 }

@@ -246,6 +246,8 @@ main (int argc, char *argv[])
   };
 
   setlocale (LC_ALL, "");
+  /* Standard output is for results (tables, JSON); every log line goes to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
   yun_init ();
 
   option_context = g_option_context_new ("COMMAND");

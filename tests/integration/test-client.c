@@ -22,7 +22,7 @@ static YunClient *
 new_client (YunTestSim *sim, const char *secret_key)
 {
   g_autoptr (YunCredentials) credentials
-    = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, secret_key, NULL);
+    = yun_credentials_new (yun_test_sim_get_secret_id (sim), secret_key, NULL);
   g_autoptr (YunEndpoint) endpoint = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -35,7 +35,7 @@ static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   fixture->sim = yun_test_sim_spawn ("--seed", "7", NULL);
-  fixture->client = new_client (fixture->sim, YUN_SIM_DEMO_SECRET_KEY);
+  fixture->client = new_client (fixture->sim, yun_test_sim_get_secret_key (fixture->sim));
 }
 
 static void
@@ -197,7 +197,7 @@ test_wrong_secret_key (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (yun_error_get_code (error), ==, "AuthFailure.SignatureFailure");
   g_assert_nonnull (yun_error_get_request_id (error));
   g_assert_cmpstr (yun_error_get_request_id (error), !=, "");
-  g_assert_null (strstr (error->message, YUN_SIM_DEMO_SECRET_KEY));
+  g_assert_null (strstr (error->message, yun_test_sim_get_secret_key (fixture->sim)));
   g_assert_null (strstr (error->message, "notTheRightKey"));
   /* Not retried: a wrong key stays wrong */
   g_assert_cmpint (requests_for (fixture, "DescribeRegions"), <=, 1);

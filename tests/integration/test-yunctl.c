@@ -62,6 +62,9 @@ run_yunctl (YunTestSim *sim, const char *secret_key, Run *run, ...)
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->exit_status = g_subprocess_get_exit_status (process);
+  /* Into the test log, where the secret-leak check reads everything yunctl printed. */
+  g_test_message ("yunctl exited %d; stdout:\n%s\nstderr:\n%s", run->exit_status, run->out,
+                  run->err);
 }
 
 /* What yunctl says to its user on stderr: lines that start with "yunctl: ". Debug logging

@@ -553,6 +553,22 @@ check_signature (YunSim *sim,
   return TRUE;
 }
 
+/* The whole body as JSON, or NULL. The body is not NUL-terminated, and bytes after the
+ * value (a second document, garbage) make it invalid rather than being ignored. */
+static json_object *
+parse_json_body (GByteArray *body)
+{
+  struct json_tokener *tokener = json_tokener_new ();
+  json_object *value = json_tokener_parse_ex (tokener, (const char *) body->data, (int) body->len);
+
+  if (value != NULL
+      && (json_tokener_get_error (tokener) != json_tokener_success
+          || json_tokener_get_parse_end (tokener) != body->len))
+    g_clear_pointer (&value, json_object_put);
+  json_tokener_free (tokener);
+  return value;
+}
+
 static json_object *
 parse_params (SimCall *call, SimRequest *request, const char *method, const char *content_type)
 {
@@ -573,17 +589,7 @@ parse_params (SimCall *call, SimRequest *request, const char *method, const char
       if (request->body->len == 0)
         params = json_object_new_object ();
       else
-        {
-          struct json_tokener *tokener = json_tokener_new ();
-
-          params = json_tokener_parse_ex (tokener, (const char *) request->body->data,
-                                          request->body->len);
-          if (params != NULL
-              && (json_tokener_get_error (tokener) != json_tokener_success
-                  || json_tokener_get_parse_end (tokener) != request->body->len))
-            g_clear_pointer (&params, json_object_put);
-          json_tokener_free (tokener);
-        }
+        params = parse_json_body (request->body);
     }
   else
     {
@@ -1074,8 +1080,7 @@ handle_admin (YunSim *sim,
   if (!g_str_equal (method, "POST"))
     return admin_error (sim, connection, MHD_HTTP_NOT_FOUND, "no such admin endpoint");
 
-  body = request->body->len > 0 ? json_tokener_parse ((const char *) request->body->data)
-                                : json_object_new_object ();
+  body = request->body->len > 0 ? parse_json_body (request->body) : json_object_new_object ();
   if (body == NULL || !json_object_is_type (body, json_type_object))
     return admin_error (sim, connection, MHD_HTTP_BAD_REQUEST, "the body is not a JSON object");
 

@@ -40,20 +40,24 @@ json_type_describe (json_type type)
 }
 
 static gboolean
-wrong_type (const char *where, const char *field, const char *expected, json_object *value,
-            GError **error)
+wrong_type (
+  const char *where, const char *field, const char *expected, json_object *value, GError **error)
 {
   g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-               "The service sent an answer that cannot be read: %s.%s should be %s, not %s",
-               where, field, expected, json_type_describe (json_object_get_type (value)));
+               "The service sent an answer that cannot be read: %s.%s should be %s, not %s", where,
+               field, expected, json_type_describe (json_object_get_type (value)));
   return FALSE;
 }
 
 /* Looks @field up; returns FALSE with an error if it is required and missing or null,
  * TRUE with *value NULL if it is optional and missing or null. */
 static gboolean
-lookup (json_object *object, const char *where, const char *field, gboolean required,
-        json_object **value, GError **error)
+lookup (json_object *object,
+        const char *where,
+        const char *field,
+        gboolean required,
+        json_object **value,
+        GError **error)
 {
   json_object *found = NULL;
 
@@ -61,8 +65,7 @@ lookup (json_object *object, const char *where, const char *field, gboolean requ
   if (object == NULL || !json_object_is_type (object, json_type_object))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s is not an object",
-                   where);
+                   "The service sent an answer that cannot be read: %s is not an object", where);
       return FALSE;
     }
 
@@ -71,8 +74,8 @@ lookup (json_object *object, const char *where, const char *field, gboolean requ
       if (required)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                       "The service sent an answer that cannot be read: %s.%s is missing",
-                       where, field);
+                       "The service sent an answer that cannot be read: %s.%s is missing", where,
+                       field);
           return FALSE;
         }
       return TRUE;
@@ -88,16 +91,20 @@ _yun_json_check_object (json_object *json, const char *where, GError **error)
   if (json == NULL || !json_object_is_type (json, json_type_object))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s is %s, not an object",
-                   where, json == NULL ? "null" : json_type_describe (json_object_get_type (json)));
+                   "The service sent an answer that cannot be read: %s is %s, not an object", where,
+                   json == NULL ? "null" : json_type_describe (json_object_get_type (json)));
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-_yun_json_get_string (json_object *object, const char *where, const char *field,
-                      gboolean required, char **out, GError **error)
+_yun_json_get_string (json_object *object,
+                      const char *where,
+                      const char *field,
+                      gboolean required,
+                      char **out,
+                      GError **error)
 {
   json_object *value;
 
@@ -114,8 +121,12 @@ _yun_json_get_string (json_object *object, const char *where, const char *field,
 }
 
 gboolean
-_yun_json_get_int64 (json_object *object, const char *where, const char *field,
-                     gboolean required, gint64 *out, GError **error)
+_yun_json_get_int64 (json_object *object,
+                     const char *where,
+                     const char *field,
+                     gboolean required,
+                     gint64 *out,
+                     GError **error)
 {
   json_object *value;
 
@@ -147,8 +158,12 @@ _yun_json_get_int64 (json_object *object, const char *where, const char *field,
 }
 
 gboolean
-_yun_json_get_double (json_object *object, const char *where, const char *field,
-                      gboolean required, double *out, GError **error)
+_yun_json_get_double (json_object *object,
+                      const char *where,
+                      const char *field,
+                      gboolean required,
+                      double *out,
+                      GError **error)
 {
   json_object *value;
 
@@ -165,8 +180,12 @@ _yun_json_get_double (json_object *object, const char *where, const char *field,
 }
 
 gboolean
-_yun_json_get_boolean (json_object *object, const char *where, const char *field,
-                       gboolean required, gboolean *out, GError **error)
+_yun_json_get_boolean (json_object *object,
+                       const char *where,
+                       const char *field,
+                       gboolean required,
+                       gboolean *out,
+                       GError **error)
 {
   json_object *value;
 
@@ -183,8 +202,12 @@ _yun_json_get_boolean (json_object *object, const char *where, const char *field
 }
 
 gboolean
-_yun_json_get_strv (json_object *object, const char *where, const char *field,
-                    gboolean required, char ***out, GError **error)
+_yun_json_get_strv (json_object *object,
+                    const char *where,
+                    const char *field,
+                    gboolean required,
+                    char ***out,
+                    GError **error)
 {
   g_autoptr (GStrvBuilder) builder = NULL;
   json_object *value;
@@ -217,8 +240,12 @@ _yun_json_get_strv (json_object *object, const char *where, const char *field,
 }
 
 gboolean
-_yun_json_get_datetime (json_object *object, const char *where, const char *field,
-                        gboolean required, GDateTime **out, GError **error)
+_yun_json_get_datetime (json_object *object,
+                        const char *where,
+                        const char *field,
+                        gboolean required,
+                        GDateTime **out,
+                        GError **error)
 {
   g_autoptr (GTimeZone) utc = NULL;
   g_autofree char *text = NULL;
@@ -234,8 +261,7 @@ _yun_json_get_datetime (json_object *object, const char *where, const char *fiel
       if (!required)
         return TRUE;
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s.%s is empty", where,
-                   field);
+                   "The service sent an answer that cannot be read: %s.%s is empty", where, field);
       return FALSE;
     }
 
@@ -268,8 +294,12 @@ _yun_json_get_datetime (json_object *object, const char *where, const char *fiel
 }
 
 gboolean
-_yun_json_get_object (json_object *object, const char *where, const char *field,
-                      gboolean required, json_object **out, GError **error)
+_yun_json_get_object (json_object *object,
+                      const char *where,
+                      const char *field,
+                      gboolean required,
+                      json_object **out,
+                      GError **error)
 {
   json_object *value;
 
@@ -286,8 +316,12 @@ _yun_json_get_object (json_object *object, const char *where, const char *field,
 }
 
 gboolean
-_yun_json_get_array (json_object *object, const char *where, const char *field,
-                     gboolean required, json_object **out, GError **error)
+_yun_json_get_array (json_object *object,
+                     const char *where,
+                     const char *field,
+                     gboolean required,
+                     json_object **out,
+                     GError **error)
 {
   json_object *value;
 
@@ -346,8 +380,8 @@ _yun_check_instance_id (const char *instance_id, gboolean allow_lighthouse, GErr
       if (g_str_has_prefix (instance_id, "ins-") && strlen (instance_id) == 12
           && is_lower_alnum (instance_id + 4, 8))
         return TRUE;
-      if (allow_lighthouse && g_str_has_prefix (instance_id, "lhins-")
-          && strlen (instance_id) == 14 && is_lower_alnum (instance_id + 6, 8))
+      if (allow_lighthouse && g_str_has_prefix (instance_id, "lhins-") && strlen (instance_id) == 14
+          && is_lower_alnum (instance_id + 6, 8))
         return TRUE;
     }
 
@@ -373,7 +407,9 @@ _yun_check_instance_id (const char *instance_id, gboolean allow_lighthouse, GErr
 }
 
 gboolean
-_yun_check_instance_ids (const char *const *instance_ids, guint max, gboolean allow_lighthouse,
+_yun_check_instance_ids (const char *const *instance_ids,
+                         guint max,
+                         gboolean allow_lighthouse,
                          GError **error)
 {
   g_autoptr (GHashTable) seen = NULL;
@@ -381,8 +417,7 @@ _yun_check_instance_ids (const char *const *instance_ids, guint max, gboolean al
 
   if (n == 0)
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "No instance was given");
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "No instance was given");
       return FALSE;
     }
   if (n > max)
@@ -399,8 +434,8 @@ _yun_check_instance_ids (const char *const *instance_ids, guint max, gboolean al
         return FALSE;
       if (!g_hash_table_add (seen, (gpointer) instance_ids[i]))
         {
-          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "Instance %s was given twice", instance_ids[i]);
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "Instance %s was given twice",
+                       instance_ids[i]);
           return FALSE;
         }
     }

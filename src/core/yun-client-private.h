@@ -52,9 +52,7 @@ void _yun_client_run_async (YunClient *self,
                             GCancellable *cancellable,
                             GAsyncReadyCallback callback,
                             gpointer user_data);
-gpointer _yun_client_run_finish (YunClient *self,
-                                 GAsyncResult *result,
-                                 gpointer source_tag,
-                                 GError **error);
+gpointer
+_yun_client_run_finish (YunClient *self, GAsyncResult *result, gpointer source_tag, GError **error);
 
 G_END_DECLS

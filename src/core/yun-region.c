@@ -83,8 +83,9 @@ yun_region_class_init (YunRegionClass *klass)
    *
    * The region's API name, such as `ap-guangzhou`.
    */
-  properties[PROP_REGION] = g_param_spec_string (
-    "region", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_REGION]
+    = g_param_spec_string ("region", NULL, NULL, NULL,
+                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * YunRegion:name:
    *

@@ -5,9 +5,8 @@
 
 #pragma once
 
-#include <json-c/json.h>
-
 #include <gio/gio.h>
+#include <json-c/json.h>
 
 G_BEGIN_DECLS
 
@@ -16,8 +15,7 @@ typedef struct _YunTestSim YunTestSim;
 /* Spawns the yunsim built in this tree with "--port 0" and the given extra arguments
  * (NULL-terminated), waits for its "yunsim listening on http://HOST:PORT" line, and aborts
  * the test if it does not come within 10 s. */
-YunTestSim *yun_test_sim_spawn (const char *first_arg,
-                                ...) G_GNUC_NULL_TERMINATED;
+YunTestSim *yun_test_sim_spawn (const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 YunTestSim *yun_test_sim_spawnv (const char *const *args);
 const char *yun_test_sim_get_url (YunTestSim *self);
 /* The credentials the simulator accepts: YUN_TEST_SECRET_ID and YUN_TEST_SECRET_KEY from the
@@ -26,11 +24,8 @@ const char *yun_test_sim_get_url (YunTestSim *self);
 const char *yun_test_sim_get_secret_id (YunTestSim *self);
 const char *yun_test_sim_get_secret_key (YunTestSim *self);
 /* Admin API (loopback only, under /_yunsim/): parsed JSON answer, transfer full. */
-json_object *yun_test_sim_admin_get (YunTestSim *self,
-                                     const char *path);
-json_object *yun_test_sim_admin_post (YunTestSim *self,
-                                      const char *path,
-                                      const char *json_body);
+json_object *yun_test_sim_admin_get (YunTestSim *self, const char *path);
+json_object *yun_test_sim_admin_post (YunTestSim *self, const char *path, const char *json_body);
 void yun_test_sim_free (YunTestSim *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)

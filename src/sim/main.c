@@ -35,6 +35,7 @@ main (int argc, char **argv)
   g_autofree char *secret_id = NULL;
   g_autofree char *secret_key = NULL;
   g_auto (GStrv) faults = NULL;
+  g_auto (GStrv) region_sizes = NULL;
   gint port = 0;
   gint64 seed;
   gint regions, instances, images, latency = 0, jitter = 0, transition;
@@ -72,7 +73,10 @@ main (int argc, char **argv)
       { "no-rate-limits", 0, 0, G_OPTION_ARG_NONE, &no_rate_limits,
         "Ignore the per-action rate limits", NULL },
       { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
-        "Inject a fault: throttle|internal|drop-before|drop-after|stall:RATE[:ACTION]", "SPEC" },
+        "Inject a fault: throttle|internal|drop-before|drop-after|stall:RATE[:ACTION[:REGION]]",
+        "SPEC" },
+      { "region-instances", 0, 0, G_OPTION_ARG_STRING_ARRAY, &region_sizes,
+        "Give REGION exactly N of the instances", "REGION=N" },
       { NULL },
     };
 
@@ -116,6 +120,7 @@ main (int argc, char **argv)
   options.secret_key = secret_key;
   options.no_rate_limits = no_rate_limits;
   options.faults = (const char *const *) faults;
+  options.region_sizes = (const char *const *) region_sizes;
 
   sim = yun_sim_start (&options, &error);
   if (sim == NULL)

@@ -68,6 +68,10 @@ const guint sim_n_instance_types = G_N_ELEMENTS (sim_instance_types);
 /* S5.MEDIUM4 is never sold out, so tests always have a type to launch. */
 #define ALWAYS_SELLING_TYPE 2
 
+/* The system disk of a new instance when RunInstances does not say: CLOUD_PREMIUM, 50 GB. */
+#define DEFAULT_DISK_TYPE 0
+#define DEFAULT_DISK_SIZE 50
+
 typedef struct
 {
   const char *name;
@@ -405,14 +409,22 @@ zone_name (const char *city, guint number)
   return g_strdup_printf ("%s%u区", city, number);
 }
 
+static gboolean
+image_fits (SimImage *image, gboolean windows, gboolean public_only)
+{
+  return image->windows == windows
+         && (!public_only || g_str_equal (image->image_type, "PUBLIC_IMAGE"));
+}
+
+/* A random image of the OS family among the region's images, or only its public ones. */
 static SimImage *
-pick_image (YunSim *sim, SimRegion *region, gboolean windows)
+pick_image (YunSim *sim, SimRegion *region, gboolean windows, gboolean public_only)
 {
   guint n = 0;
   guint choice;
 
   for (guint i = 0; i < region->images->len; i++)
-    if (((SimImage *) g_ptr_array_index (region->images, i))->windows == windows)
+    if (image_fits (g_ptr_array_index (region->images, i), windows, public_only))
       n++;
   if (n == 0)
     return g_ptr_array_index (region->images, 0);
@@ -421,7 +433,7 @@ pick_image (YunSim *sim, SimRegion *region, gboolean windows)
     {
       SimImage *image = g_ptr_array_index (region->images, i);
 
-      if (image->windows == windows && choice-- == 0)
+      if (image_fits (image, windows, public_only) && choice-- == 0)
         return image;
     }
   g_assert_not_reached ();
@@ -475,18 +487,43 @@ instance_new (YunSim *sim, SimRegion *region, SimZone *zone, SimImage *image)
   return instance;
 }
 
+/* A new instance as RunInstances and the console make it: created now (server time),
+ * prepaid for @months or postpaid, the default system disk, no public address, its agent
+ * online. Takes @name. */
+static SimInstance *
+instance_launch (YunSim *sim,
+                 SimRegion *region,
+                 SimZone *zone,
+                 SimImage *image,
+                 const SimTypeInfo *type,
+                 char *name,
+                 gboolean prepaid,
+                 gint64 months)
+{
+  SimInstance *instance = instance_new (sim, region, zone, image);
+
+  instance->type = type;
+  instance->name = name;
+  instance->prepaid = prepaid;
+  instance->created = sim_wall_now (sim);
+  if (prepaid)
+    instance->expired = instance->created + (gint64) 86400 * 30 * months;
+  instance->disk_type = DEFAULT_DISK_TYPE;
+  instance->disk_size = DEFAULT_DISK_SIZE;
+  instance->agent = SIM_AGENT_ONLINE;
+  return instance;
+}
+
 static const char *const name_prefixes[]
   = { "web", "api", "db", "cache", "worker", "batch", "gateway", "ci-runner", "game", "未命名" };
 
 static void
-generate_instance (YunSim *sim, guint serial)
+generate_instance (YunSim *sim, guint serial, SimRegion *region)
 {
-  SimRegion *region
-    = g_ptr_array_index (sim->regions, g_rand_int_range (sim->rand, 0, sim->regions->len));
   SimZone *zone
     = g_ptr_array_index (region->zones, g_rand_int_range (sim->rand, 0, region->zones->len));
   gboolean windows = g_rand_double (sim->rand) < sim->options.windows_share;
-  SimImage *image = pick_image (sim, region, windows);
+  SimImage *image = pick_image (sim, region, windows, FALSE);
   SimInstance *instance = instance_new (sim, region, zone, image);
   const char *prefix = name_prefixes[g_rand_int_range (sim->rand, 0, G_N_ELEMENTS (name_prefixes))];
   double roll;
@@ -556,8 +593,95 @@ generate_instance (YunSim *sim, guint serial)
     g_ptr_array_free (tags, TRUE);
 }
 
-void
-sim_fleet_build (YunSim *sim)
+/* Reads the `REGION=N` entries of @sizes: @owed[r] is the number of instances the region
+ * at index r gets, when @named[r]. */
+static gboolean
+parse_region_sizes (
+  YunSim *sim, const char *const *sizes, guint *owed, gboolean *named, GError **error)
+{
+  guint64 total = 0;
+  guint n_named = 0;
+
+  for (guint i = 0; sizes != NULL && sizes[i] != NULL; i++)
+    {
+      const char *equals = strchr (sizes[i], '=');
+      g_autofree char *name = NULL;
+      SimRegion *region;
+      guint64 count;
+
+      if (equals == NULL
+          || !g_ascii_string_to_unsigned (equals + 1, 10, 0, G_MAXUINT, &count, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Region size “%s” is not REGION=N", sizes[i]);
+          return FALSE;
+        }
+      name = g_strndup (sizes[i], equals - sizes[i]);
+      region = sim_find_region (sim, name);
+      if (region == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Region “%s” is not one of the %u simulated regions", name,
+                       sim->regions->len);
+          return FALSE;
+        }
+      if (named[region->index])
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Region “%s” is sized twice", name);
+          return FALSE;
+        }
+      named[region->index] = TRUE;
+      owed[region->index] = count;
+      total += count;
+      n_named++;
+    }
+  if (total > sim->options.n_instances)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "The region sizes add up to %" G_GUINT64_FORMAT ", more than the %u instances",
+                   total, sim->options.n_instances);
+      return FALSE;
+    }
+  if (n_named == sim->regions->len && total < sim->options.n_instances)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Every region is sized, but the sizes add up to %" G_GUINT64_FORMAT
+                   " of the %u instances",
+                   total, sim->options.n_instances);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The region of the next generated instance, when @left instances remain to be made. The
+ * @n_owed instances still owed to sized regions come at random places among the others,
+ * which are spread evenly over the unsized regions (@others). Without sized regions, this is
+ * one draw over every region. */
+static SimRegion *
+pick_region (YunSim *sim, GPtrArray *others, guint *owed, guint *n_owed, guint left)
+{
+  guint slot;
+
+  if (*n_owed == 0 || (others->len > 0 && (guint) g_rand_int_range (sim->rand, 0, left) >= *n_owed))
+    return g_ptr_array_index (others, g_rand_int_range (sim->rand, 0, others->len));
+
+  slot = g_rand_int_range (sim->rand, 0, *n_owed);
+  for (guint r = 0; r < sim->regions->len; r++)
+    {
+      if (slot < owed[r])
+        {
+          owed[r]--;
+          (*n_owed)--;
+          return g_ptr_array_index (sim->regions, r);
+        }
+      slot -= owed[r];
+    }
+  g_assert_not_reached ();
+}
+
+gboolean
+sim_fleet_build (YunSim *sim, const char *const *region_sizes, GError **error)
 {
   guint n_regions = CLAMP (sim->options.n_regions, 1, G_N_ELEMENTS (region_catalogue));
   guint n_images = MAX (sim->options.n_images, 2);
@@ -565,6 +689,10 @@ sim_fleet_build (YunSim *sim)
   guint n_shared = n_images / 10;
   guint n_public = n_images - n_private - n_shared;
   g_autoptr (GPtrArray) public_images = g_ptr_array_new ();
+  g_autoptr (GPtrArray) others = g_ptr_array_new ();
+  g_autofree guint *owed = g_new0 (guint, n_regions);
+  g_autofree gboolean *named = g_new0 (gboolean, n_regions);
+  guint n_owed = 0;
 
   sim->regions = g_ptr_array_new_with_free_func ((GDestroyNotify) region_free);
   sim->instances = g_hash_table_new (g_str_hash, g_str_equal);
@@ -633,8 +761,18 @@ sim_fleet_build (YunSim *sim)
       g_ptr_array_add (sim->regions, region);
     }
 
+  if (!parse_region_sizes (sim, region_sizes, owed, named, error))
+    return FALSE;
+  for (guint r = 0; r < n_regions; r++)
+    {
+      if (!named[r])
+        g_ptr_array_add (others, g_ptr_array_index (sim->regions, r));
+      n_owed += owed[r];
+    }
   for (guint i = 0; i < sim->options.n_instances; i++)
-    generate_instance (sim, i + 1);
+    generate_instance (sim, i + 1,
+                       pick_region (sim, others, owed, &n_owed, sim->options.n_instances - i));
+  return TRUE;
 }
 
 void
@@ -659,8 +797,8 @@ sim_find_region (YunSim *sim, const char *name)
   return NULL;
 }
 
-static SimZone *
-find_zone (SimRegion *region, const char *name)
+SimZone *
+sim_find_zone (SimRegion *region, const char *name)
 {
   for (guint i = 0; i < region->zones->len; i++)
     {
@@ -685,6 +823,36 @@ static gboolean
 zone_sells (SimZone *zone, const SimTypeInfo *type)
 {
   return (zone->sold_out_mask & (G_GUINT64_CONSTANT (1) << (type - sim_instance_types))) == 0;
+}
+
+/* The type RunInstances launches when none is given: the first one the zone sells. */
+static const SimTypeInfo *
+zone_default_type (SimZone *zone)
+{
+  for (guint t = 0; t < sim_n_instance_types; t++)
+    if (zone_sells (zone, &sim_instance_types[t]))
+      return &sim_instance_types[t];
+  g_assert_not_reached ();
+}
+
+/* An instance made in the console, behind the client's back: a public image of the OS
+ * family, the zone's default type, settled in @state (RUNNING or STOPPED), prepaid for a
+ * month or postpaid. Like any new instance, it comes last in its region's creation order. */
+SimInstance *
+sim_instance_create (YunSim *sim,
+                     SimRegion *region,
+                     SimZone *zone,
+                     gboolean windows,
+                     const char *name,
+                     SimState state,
+                     gboolean prepaid)
+{
+  SimImage *image = pick_image (sim, region, windows, TRUE);
+  SimInstance *instance = instance_launch (sim, region, zone, image, zone_default_type (zone),
+                                           g_strdup (name != NULL ? name : "未命名"), prepaid, 1);
+
+  instance->state = instance->target_state = state;
+  return instance;
 }
 
 /* ---- State machines ---- */
@@ -1776,7 +1944,7 @@ parse_run_spec (SimCall *call, json_object *params, gboolean inquiry, RunSpec *s
                           "The request is missing a required parameter `Placement.Zone`.");
   if (!sim_param_string (call, placement, "Zone", TRUE, &zone_name))
     return FALSE;
-  spec->zone = find_zone (call->region, zone_name);
+  spec->zone = sim_find_zone (call->region, zone_name);
   if (spec->zone == NULL)
     return sim_call_fail (call, "InvalidZone.MismatchRegion",
                           "The zone `%s` does not exist in region %s.", zone_name,
@@ -1803,11 +1971,7 @@ parse_run_spec (SimCall *call, json_object *params, gboolean inquiry, RunSpec *s
                               "The instance type `%s` does not exist.", type_name);
     }
   else
-    {
-      for (guint t = 0; t < sim_n_instance_types && spec->type == NULL; t++)
-        if (zone_sells (spec->zone, &sim_instance_types[t]))
-          spec->type = &sim_instance_types[t];
-    }
+    spec->type = zone_default_type (spec->zone);
 
   if (!sim_param_int (call, params, "InstanceCount", 1, 1, inquiry ? 100 : 500, &spec->count)
       || !sim_param_int (call, params, "MinCount", 1, 1, 500, &unused_min))
@@ -1849,14 +2013,14 @@ parse_run_spec (SimCall *call, json_object *params, gboolean inquiry, RunSpec *s
 
   if (!sim_param_object (call, params, "SystemDisk", FALSE, &disk))
     return FALSE;
-  spec->disk_type = 0;
-  spec->disk_size = 50;
+  spec->disk_type = DEFAULT_DISK_TYPE;
+  spec->disk_size = DEFAULT_DISK_SIZE;
   if (disk != NULL)
     {
       const char *type;
 
       if (!sim_param_string (call, disk, "DiskType", FALSE, &type)
-          || !sim_param_int (call, disk, "DiskSize", 50, 20, 2048, &spec->disk_size))
+          || !sim_param_int (call, disk, "DiskSize", DEFAULT_DISK_SIZE, 20, 2048, &spec->disk_size))
         return FALSE;
       if (type != NULL)
         {
@@ -2018,21 +2182,16 @@ action_run_instances (SimCall *call, json_object *params)
   ids = g_ptr_array_new ();
   for (guint i = 0; i < spec.count; i++)
     {
-      SimInstance *instance = instance_new (sim, call->region, spec.zone, spec.image);
+      SimInstance *instance
+        = instance_launch (sim, call->region, spec.zone, spec.image, spec.type,
+                           expand_name (spec.name, i, spec.count), spec.prepaid, spec.period);
 
-      instance->type = spec.type;
-      instance->name = expand_name (spec.name, i, spec.count);
-      instance->prepaid = spec.prepaid;
-      instance->created = sim_wall_now (sim);
-      if (spec.prepaid)
-        instance->expired = instance->created + (gint64) 86400 * 30 * spec.period;
       instance->disk_type = spec.disk_type;
       instance->disk_size = spec.disk_size;
       instance->bandwidth = spec.bandwidth;
       if (spec.public_ip)
         instance->public_ip = next_public_ip (sim);
       instance->protected = spec.protected;
-      instance->agent = SIM_AGENT_ONLINE;
       if (spec.tags->len > 0)
         {
           instance->tags = g_new0 (char *, spec.tags->len + 1);

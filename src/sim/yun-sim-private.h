@@ -145,6 +145,7 @@ typedef struct
   SimFaultKind kind;
   double rate;
   char *action; /* NULL: every action */
+  char *region; /* NULL: every region (else an X-TC-Region) */
   guint64 counter;
   char *spec;
 } SimFault;
@@ -260,9 +261,10 @@ char *sim_iso8601 (gint64 unix_seconds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimFilter, sim_filter_free)
 
 /* yun-sim-cvm.c */
-void sim_fleet_build (YunSim *sim);
+gboolean sim_fleet_build (YunSim *sim, const char *const *region_sizes, GError **error);
 void sim_fleet_free (YunSim *sim);
 SimRegion *sim_find_region (YunSim *sim, const char *name);
+SimZone *sim_find_zone (SimRegion *region, const char *name);
 void sim_region_settle (YunSim *sim, SimRegion *region, gint64 now);
 void sim_settle_all (YunSim *sim, gint64 now);
 const char *sim_state_name (SimState state);
@@ -270,6 +272,13 @@ gboolean sim_state_from_name (const char *name, SimState *out);
 void sim_instance_invalidate (SimInstance *instance);
 void sim_instance_remove (YunSim *sim, SimInstance *instance);
 json_object *sim_instance_to_json (SimInstance *instance);
+SimInstance *sim_instance_create (YunSim *sim,
+                                  SimRegion *region,
+                                  SimZone *zone,
+                                  gboolean windows,
+                                  const char *name,
+                                  SimState state,
+                                  gboolean prepaid);
 gboolean sim_instance_is_windows (SimInstance *instance);
 extern const SimAction sim_cvm_actions[];
 

@@ -62,6 +62,7 @@ static void
 sim_fault_free (SimFault *fault)
 {
   g_free (fault->action);
+  g_free (fault->region);
   g_free (fault->spec);
   g_free (fault);
 }
@@ -86,6 +87,7 @@ yun_sim_options_init (YunSimOptions *options)
   options->windows_share = 0.2;
   options->n_images = 10;
   options->transition_ms = 2000;
+  options->region_sizes = NULL;
 }
 
 /* ---- Clocks ---- */
@@ -154,8 +156,10 @@ seeded_uniform (guint64 seed, guint64 stream, guint64 counter)
   return (x >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* `KIND:RATE[:ACTION[:REGION]]`. An empty ACTION or `*` means every action; REGION must be
+ * one of the simulated regions. */
 static SimFault *
-sim_fault_parse (const char *spec, GError **error)
+sim_fault_parse (YunSim *sim, const char *spec, GError **error)
 {
   static const char *const kinds[] = {
     [SIM_FAULT_THROTTLE] = "throttle",
@@ -164,7 +168,7 @@ sim_fault_parse (const char *spec, GError **error)
     [SIM_FAULT_DROP_AFTER] = "drop-after",
     [SIM_FAULT_STALL] = "stall",
   };
-  g_auto (GStrv) parts = g_strsplit (spec, ":", 3);
+  g_auto (GStrv) parts = g_strsplit (spec, ":", 4);
   g_autoptr (SimFault) fault = NULL;
   char *end = NULL;
   gboolean found = FALSE;
@@ -172,7 +176,7 @@ sim_fault_parse (const char *spec, GError **error)
   if (g_strv_length (parts) < 2)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Fault “%s” is not KIND:RATE[:ACTION]", spec);
+                   "Fault “%s” is not KIND:RATE[:ACTION[:REGION]]", spec);
       return NULL;
     }
   fault = g_new0 (SimFault, 1);
@@ -197,20 +201,30 @@ sim_fault_parse (const char *spec, GError **error)
                    "Fault rate “%s” is not a fraction between 0 and 1", parts[1]);
       return NULL;
     }
-  if (parts[2] != NULL && *parts[2] != '\0')
+  if (parts[2] != NULL && *parts[2] != '\0' && !g_str_equal (parts[2], "*"))
     fault->action = g_strdup (parts[2]);
+  if (parts[2] != NULL && parts[3] != NULL && *parts[3] != '\0')
+    {
+      if (sim_find_region (sim, parts[3]) == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Fault region “%s” is not one of the simulated regions", parts[3]);
+          return NULL;
+        }
+      fault->region = g_strdup (parts[3]);
+    }
   fault->spec = g_strdup (spec);
   return g_steal_pointer (&fault);
 }
 
 static GPtrArray *
-sim_faults_parse (const char *const *specs, GError **error)
+sim_faults_parse (YunSim *sim, const char *const *specs, GError **error)
 {
   g_autoptr (GPtrArray) faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_fault_free);
 
   for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
     {
-      SimFault *fault = sim_fault_parse (specs[i], error);
+      SimFault *fault = sim_fault_parse (sim, specs[i], error);
 
       if (fault == NULL)
         return NULL;
@@ -229,10 +243,11 @@ typedef enum
   OUTCOME_STALL,
 } FaultOutcome;
 
-/* Called with sim->lock held. Every matching fault draws once per request, so each fault's
- * sequence is independent of the others; the first that fires wins. */
+/* Called with sim->lock held. Every matching fault (same action and X-TC-Region, when it
+ * names them) draws once per request, so each fault's sequence is independent of the
+ * others; the first that fires wins. */
 static FaultOutcome
-draw_faults (YunSim *sim, const char *action)
+draw_faults (YunSim *sim, const char *action, const char *region)
 {
   FaultOutcome outcome = OUTCOME_NONE;
 
@@ -241,7 +256,8 @@ draw_faults (YunSim *sim, const char *action)
       SimFault *fault = g_ptr_array_index (sim->faults, i);
       double draw;
 
-      if (fault->action != NULL && !g_str_equal (fault->action, action))
+      if ((fault->action != NULL && !g_str_equal (fault->action, action))
+          || (fault->region != NULL && g_strcmp0 (fault->region, region) != 0))
         continue;
       draw = seeded_uniform (sim->seed, g_str_hash (fault->spec) + i, fault->counter++);
       if (outcome != OUTCOME_NONE || draw >= fault->rate)
@@ -734,7 +750,7 @@ handle_api (YunSim *sim, struct MHD_Connection *connection, SimRequest *request,
                    "Your current request times equals to `%u` in a second, which exceeds the "
                    "frequency limit `%u` for a second. Please reduce the frequency of calls.",
                    action->rate + 1, action->rate);
-  outcome = call.error_code == NULL ? draw_faults (sim, action->action) : OUTCOME_NONE;
+  outcome = call.error_code == NULL ? draw_faults (sim, action->action, region_name) : OUTCOME_NONE;
   if (call.error_code == NULL && (sim->options.latency_ms > 0 || sim->options.jitter_ms > 0))
     {
       gint64 delay = sim->options.latency_ms;
@@ -1055,6 +1071,101 @@ admin_patch_instance (YunSim *sim, SimInstance *instance, json_object *body, GSt
   return TRUE;
 }
 
+/* The string field @name of an admin body: *out is NULL when it is absent. */
+static gboolean
+admin_string (json_object *body, const char *name, const char **out, GString *error)
+{
+  json_object *value = NULL;
+
+  *out = NULL;
+  if (!json_object_object_get_ex (body, name, &value))
+    return TRUE;
+  if (!json_object_is_type (value, json_type_string))
+    {
+      g_string_printf (error, "%s must be a string", name);
+      return FALSE;
+    }
+  *out = json_object_get_string (value);
+  return TRUE;
+}
+
+/* Creates an instance behind the client's back, as the console would. Called with the lock
+ * held. */
+static SimInstance *
+admin_create_instance (YunSim *sim, json_object *body, GString *error)
+{
+  static const char *const fields[] = {
+    "Region", "Zone", "InstanceName", "OsFamily", "InstanceState", "InstanceChargeType", NULL,
+  };
+  const char *region_name, *zone_name, *name, *os_family, *state_name, *charge;
+  SimRegion *region;
+  SimZone *zone;
+  SimState state = SIM_STATE_RUNNING;
+  gboolean windows = FALSE;
+
+  json_object_object_foreach (body, key, value)
+    {
+      (void) value;
+      if (!g_strv_contains (fields, key))
+        {
+          g_string_printf (error,
+                           "Field “%s” is not one of Region, Zone, InstanceName, OsFamily, "
+                           "InstanceState, InstanceChargeType",
+                           key);
+          return NULL;
+        }
+    }
+  if (!admin_string (body, "Region", &region_name, error)
+      || !admin_string (body, "Zone", &zone_name, error)
+      || !admin_string (body, "InstanceName", &name, error)
+      || !admin_string (body, "OsFamily", &os_family, error)
+      || !admin_string (body, "InstanceState", &state_name, error)
+      || !admin_string (body, "InstanceChargeType", &charge, error))
+    return NULL;
+
+  region = region_name != NULL ? sim_find_region (sim, region_name)
+                               : g_ptr_array_index (sim->regions, 0);
+  if (region == NULL)
+    {
+      g_string_printf (error, "Region “%s” is not one of the simulated regions", region_name);
+      return NULL;
+    }
+  zone
+    = zone_name != NULL ? sim_find_zone (region, zone_name) : g_ptr_array_index (region->zones, 0);
+  if (zone == NULL)
+    {
+      g_string_printf (error, "Zone “%s” is not in region %s", zone_name, region->region);
+      return NULL;
+    }
+  if (name != NULL && (*name == '\0' || strlen (name) > 60))
+    {
+      g_string_assign (error, "InstanceName must be 1 to 60 bytes long");
+      return NULL;
+    }
+  if (os_family != NULL)
+    windows = g_ascii_strcasecmp (os_family, "WINDOWS") == 0;
+  if (os_family != NULL && !windows && g_ascii_strcasecmp (os_family, "LINUX") != 0)
+    {
+      g_string_assign (error, "OsFamily must be LINUX or WINDOWS");
+      return NULL;
+    }
+  if (state_name != NULL
+      && (!sim_state_from_name (state_name, &state)
+          || (state != SIM_STATE_RUNNING && state != SIM_STATE_STOPPED)))
+    {
+      g_string_assign (error, "InstanceState must be RUNNING or STOPPED");
+      return NULL;
+    }
+  if (charge != NULL && !g_str_equal (charge, "POSTPAID_BY_HOUR")
+      && !g_str_equal (charge, "PREPAID"))
+    {
+      g_string_assign (error, "InstanceChargeType must be POSTPAID_BY_HOUR or PREPAID");
+      return NULL;
+    }
+  return sim_instance_create (sim, region, zone, windows, name, state,
+                              g_strcmp0 (charge, "PREPAID") == 0);
+}
+
 static enum MHD_Result
 handle_admin (YunSim *sim,
               struct MHD_Connection *connection,
@@ -1091,17 +1202,23 @@ handle_admin (YunSim *sim,
       g_autoptr (GPtrArray) specs = g_ptr_array_new ();
       g_autoptr (GPtrArray) faults = NULL;
       g_autoptr (GError) parse_error = NULL;
+      gboolean strings = TRUE;
 
-      if (!json_object_object_get_ex (body, "faults", &list)
-          || !json_object_is_type (list, json_type_array))
-        g_string_assign (error, "expected {\"faults\": [\"KIND:RATE[:ACTION]\", …]}");
+      if (json_object_object_get_ex (body, "faults", &list)
+          && json_object_is_type (list, json_type_array))
+        for (gsize i = 0; i < json_object_array_length (list); i++)
+          {
+            json_object *item = json_object_array_get_idx (list, i);
+
+            strings &= json_object_is_type (item, json_type_string);
+            g_ptr_array_add (specs, (gpointer) json_object_get_string (item));
+          }
+      if (list == NULL || !json_object_is_type (list, json_type_array) || !strings)
+        g_string_assign (error, "expected {\"faults\": [\"KIND:RATE[:ACTION[:REGION]]\", …]}");
       else
         {
-          for (gsize i = 0; i < json_object_array_length (list); i++)
-            g_ptr_array_add (
-              specs, (gpointer) json_object_get_string (json_object_array_get_idx (list, i)));
           g_ptr_array_add (specs, NULL);
-          faults = sim_faults_parse ((const char *const *) specs->pdata, &parse_error);
+          faults = sim_faults_parse (sim, (const char *const *) specs->pdata, &parse_error);
           if (faults == NULL)
             g_string_assign (error, parse_error->message);
           else
@@ -1147,6 +1264,13 @@ handle_admin (YunSim *sim,
                                  g_strdup (json_object_get_string (code)));
           reply = json_object_get (body);
         }
+    }
+  else if (g_str_equal (path, "instances"))
+    {
+      SimInstance *instance = admin_create_instance (sim, body, error);
+
+      if (instance != NULL)
+        reply = admin_instance (instance);
     }
   else if (g_str_has_prefix (path, "instances/") || g_str_has_prefix (path, "agents/"))
     {
@@ -1411,6 +1535,7 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   sim = g_new0 (YunSim, 1);
   sim->options = *options;
   sim->options.faults = NULL;
+  sim->options.region_sizes = NULL;
   sim->options.credentials_file = NULL;
   sim->options.secret_id = NULL;
   sim->options.secret_key = NULL;
@@ -1433,14 +1558,18 @@ yun_sim_start (const YunSimOptions *options, GError **error)
       sim_free (sim);
       return NULL;
     }
-  sim->faults = sim_faults_parse (options->faults, error);
+  /* Fault regions are checked against the fleet's regions. */
+  if (!sim_fleet_build (sim, options->region_sizes, error))
+    {
+      sim_free (sim);
+      return NULL;
+    }
+  sim->faults = sim_faults_parse (sim, options->faults, error);
   if (sim->faults == NULL)
     {
       sim_free (sim);
       return NULL;
     }
-
-  sim_fleet_build (sim);
   sim_tat_init (sim);
 
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)

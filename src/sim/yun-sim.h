@@ -34,7 +34,11 @@ typedef struct _YunSim YunSim;
  * @secret_id: (nullable): one accepted SecretId (with @secret_key)
  * @secret_key: (nullable): its SecretKey
  * @no_rate_limits: serve every request, ignoring the per-action limits
- * @faults: (nullable) (array zero-terminated=1): fault specifications, `KIND:RATE[:ACTION]`
+ * @faults: (nullable) (array zero-terminated=1): fault specifications,
+ *   `KIND:RATE[:ACTION[:REGION]]`
+ * @region_sizes: (nullable) (array zero-terminated=1): `REGION=N` entries: each named region
+ *   (among the first @n_regions) gets exactly N instances, and the rest of @n_instances is
+ *   spread over the other regions
  *
  * When neither @credentials_file nor @secret_id is given, the demo credentials are
  * accepted.
@@ -56,6 +60,7 @@ typedef struct
   const char *secret_key;
   gboolean no_rate_limits;
   const char *const *faults;
+  const char *const *region_sizes;
 } YunSimOptions;
 
 void yun_sim_options_init (YunSimOptions *options);

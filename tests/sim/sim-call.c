@@ -210,6 +210,19 @@ sim_call (YunTestSim *sim,
   return response->response;
 }
 
+long
+sim_admin_post (YunTestSim *sim, SimResponse *response, const char *path, const char *body)
+{
+  g_autofree char *full_path = g_strdup_printf ("/_yunsim/%s", path);
+  /* Without X-TC-Action, the request is an admin one; the admin API ignores the signature. */
+  SimRequest request = { .version = "", .path = full_path, .body = body };
+
+  sim_response_clear (response);
+  sim_send (sim, &request, response);
+  g_assert_cmpint (response->curl_code, ==, CURLE_OK);
+  return response->http_status;
+}
+
 void
 sim_assert_error (SimResponse *response, const char *code)
 {

@@ -65,6 +65,10 @@ json_object *sim_call (YunTestSim *sim,
                        const char *body_format,
                        ...) G_GNUC_PRINTF (6, 7);
 
+/* POSTs @body to the admin API (/_yunsim/@path) and returns the HTTP status, whatever it is;
+ * the answer is in response->json. */
+long sim_admin_post (YunTestSim *sim, SimResponse *response, const char *path, const char *body);
+
 void sim_assert_error (SimResponse *response, const char *code);
 void sim_assert_success (SimResponse *response);
 

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "sim-call.h"
+#include "yun-sim.h"
 
 #define GZ "ap-guangzhou"
+#define SH "ap-shanghai"
 
 static YunTestSim *sim;
 
@@ -840,6 +842,268 @@ test_admin_changes (void)
   g_assert_null (state);
 }
 
+static gint
+total_count (YunTestSim *target, const char *region)
+{
+  g_auto (SimResponse) response = { 0 };
+  json_object *result
+    = sim_call (target, &response, "cvm", "DescribeInstances", region, "{\"Limit\":1}");
+
+  sim_assert_success (&response);
+  return json_object_get_int (json_object_object_get (result, "TotalCount"));
+}
+
+static gboolean
+valid_instance_id (const char *id)
+{
+  if (!g_str_has_prefix (id, "ins-") || strlen (id) != 12)
+    return FALSE;
+  for (const char *p = id + 4; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_admin_create (void)
+{
+  gint before = total_count (sim, SH);
+  gint other = total_count (sim, GZ);
+  g_autoptr (json_object) clock = NULL;
+  g_autoptr (json_object) reply = NULL;
+  g_autoptr (json_object) state = NULL;
+  g_auto (SimResponse) response = { 0 };
+  g_autofree char *id = NULL;
+  g_autofree char *image = NULL;
+  json_object *result, *instance, *list;
+  gboolean dumped = FALSE;
+
+  /* made while the simulator's clock is two minutes ahead */
+  clock = yun_test_sim_admin_post (sim, "clock", "{\"offset_seconds\":120}");
+  reply = yun_test_sim_admin_post (
+    sim, "instances",
+    "{\"Region\":\"" SH "\",\"Zone\":\"ap-shanghai-3\",\"InstanceName\":\"made-in-console\","
+    "\"OsFamily\":\"WINDOWS\",\"InstanceState\":\"STOPPED\",\"InstanceChargeType\":\"PREPAID\"}");
+  g_clear_pointer (&clock, json_object_put);
+  clock = yun_test_sim_admin_post (sim, "clock", "{\"offset_seconds\":0}");
+  id = g_strdup (get_string (reply, "InstanceId"));
+  image = g_strdup (get_string (reply, "ImageId"));
+
+  g_assert_true (valid_instance_id (id));
+  g_assert_cmpstr (get_string (reply, "Region"), ==, SH);
+  g_assert_cmpstr (get_string (reply, "Zone"), ==, "ap-shanghai-3");
+  g_assert_cmpstr (get_string (reply, "InstanceName"), ==, "made-in-console");
+  g_assert_cmpstr (get_string (reply, "InstanceState"), ==, "STOPPED");
+  g_assert_cmpstr (get_string (reply, "InstanceChargeType"), ==, "PREPAID");
+  g_assert_cmpstr (get_string (reply, "OsFamily"), ==, "Windows");
+  g_assert_cmpstr (get_string (reply, "AgentStatus"), ==, "Online");
+
+  /* listed last in its region, as a new instance is; nowhere else */
+  result = sim_call (sim, &response, "cvm", "DescribeInstances", SH, "{\"Offset\":%d}", before);
+  sim_assert_success (&response);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (result, "TotalCount")), ==,
+                   before + 1);
+  instance = first_instance (result);
+  g_assert_cmpstr (get_string (instance, "InstanceId"), ==, id);
+  g_assert_cmpstr (get_string (instance, "InstanceName"), ==, "made-in-console");
+  g_assert_cmpstr (get_string (instance, "InstanceState"), ==, "STOPPED");
+  g_assert_cmpstr (get_string (json_object_object_get (instance, "Placement"), "Zone"), ==,
+                   "ap-shanghai-3");
+  g_assert_cmpstr (get_string (instance, "DefaultLoginUser"), ==, "Administrator");
+  g_assert_nonnull (get_string (instance, "ExpiredTime"));
+  g_assert_true (g_str_has_prefix (json_object_get_string (json_object_array_get_idx (
+                                     json_object_object_get (instance, "PrivateIpAddresses"), 0)),
+                                   "10."));
+  g_assert_cmpint (total_count (sim, GZ), ==, other);
+
+  /* created now, by the simulator's clock */
+  {
+    g_autoptr (GDateTime) created
+      = g_date_time_new_from_iso8601 (get_string (instance, "CreatedTime"), NULL);
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    g_assert_nonnull (created);
+    g_assert_cmpint (ABS (g_date_time_to_unix (created) - (now + 120)), <, 30);
+  }
+
+  /* a public Windows image */
+  result = sim_call (sim, &response, "cvm", "DescribeImages", SH, "{\"ImageIds\":[\"%s\"]}", image);
+  sim_assert_success (&response);
+  result = json_object_array_get_idx (json_object_object_get (result, "ImageSet"), 0);
+  g_assert_cmpstr (get_string (result, "ImageType"), ==, "PUBLIC_IMAGE");
+  g_assert_cmpstr (get_string (result, "Platform"), ==, "Windows");
+
+  state = yun_test_sim_admin_get (sim, "state");
+  list = json_object_object_get (state, "instances");
+  for (gsize i = 0; i < json_object_array_length (list); i++)
+    dumped |= g_str_equal (get_string (json_object_array_get_idx (list, i), "InstanceId"), id);
+  g_assert_true (dumped);
+}
+
+static void
+test_admin_create_usable (void)
+{
+  g_autoptr (json_object) reply
+    = yun_test_sim_admin_post (sim, "instances", "{\"Region\":\"" SH "\"}");
+  g_autoptr (json_object) defaults = yun_test_sim_admin_post (sim, "instances", "{}");
+  g_auto (SimResponse) response = { 0 };
+  g_autofree char *id = g_strdup (get_string (reply, "InstanceId"));
+  g_autofree char *state = NULL;
+  json_object *result, *agent;
+
+  g_assert_cmpstr (get_string (reply, "Zone"), ==, "ap-shanghai-2");
+  g_assert_cmpstr (get_string (reply, "InstanceState"), ==, "RUNNING");
+  g_assert_cmpstr (get_string (reply, "InstanceChargeType"), ==, "POSTPAID_BY_HOUR");
+  g_assert_cmpstr (get_string (reply, "OsFamily"), ==, "Linux");
+  g_assert_cmpstr (get_string (reply, "InstanceName"), ==, "未命名");
+  g_assert_cmpstr (get_string (defaults, "Region"), ==, GZ);
+  g_assert_cmpstr (get_string (defaults, "Zone"), ==, "ap-guangzhou-3");
+  g_assert_cmpstr (get_string (defaults, "InstanceId"), !=, id);
+
+  /* its agent is online, for TAT */
+  result = sim_call (sim, &response, "tat", "DescribeAutomationAgentStatus", SH,
+                     "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  agent = json_object_array_get_idx (json_object_object_get (result, "AutomationAgentSet"), 0);
+  g_assert_cmpstr (get_string (agent, "AgentStatus"), ==, "Online");
+
+  /* and it stops like any other */
+  sim_call (sim, &response, "cvm", "StopInstances", SH, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  state = sim_instance_field (sim, SH, id, "InstanceState");
+  g_assert_cmpstr (state, ==, "STOPPING");
+  sim_wait_state (sim, SH, id, "STOPPED", 3000);
+}
+
+static void
+test_admin_create_invalid (void)
+{
+  static const char *const invalid[] = {
+    "{\"Region\":\"" SH "\",\"Zone\":\"ap-guangzhou-3\"}", /* a zone of another region */
+    "{\"Zone\":\"ap-guangzhou-1\"}",                       /* no such zone */
+    "{\"Region\":\"ap-nowhere\"}",                         /* no such region */
+    "{\"Region\":\"ap-hongkong\"}",                        /* not among the 6 simulated */
+    "{\"OsFamily\":\"BEOS\"}",
+    "{\"InstanceState\":\"PENDING\"}",
+    "{\"InstanceChargeType\":\"SPOTPAID\"}",
+    "{\"InstanceName\":42}",
+    "{\"InstanceName\":\"\"}",
+    "{\"Colour\":\"blue\"}",
+    "[]",
+  };
+  gint before = total_count (sim, SH);
+  gint other = total_count (sim, GZ);
+  g_auto (SimResponse) response = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      if (sim_admin_post (sim, &response, "instances", invalid[i]) != 400)
+        g_error ("%s: expected HTTP 400, got %ld: %s", invalid[i], response.http_status,
+                 response.body->str);
+      g_assert_true (
+        json_object_is_type (json_object_object_get (response.json, "error"), json_type_string));
+    }
+  g_assert_cmpint (total_count (sim, SH), ==, before);
+  g_assert_cmpint (total_count (sim, GZ), ==, other);
+}
+
+static void
+test_region_sizes (void)
+{
+  static const char *const args[] = {
+    "--seed",
+    "5",
+    "--regions",
+    "4",
+    "--instances",
+    "150",
+    "--region-instances",
+    SH "=7",
+    "--region-instances",
+    "ap-chengdu=0",
+    "--no-rate-limits",
+    NULL,
+  };
+  g_autoptr (YunTestSim) a = yun_test_sim_spawnv (args);
+  g_autoptr (YunTestSim) b = yun_test_sim_spawnv (args);
+  g_autoptr (json_object) sa = yun_test_sim_admin_get (a, "state");
+  g_autoptr (json_object) sb = yun_test_sim_admin_get (b, "state");
+  g_autofree char *ja = instances_of (sa);
+  g_autofree char *jb = instances_of (sb);
+  gint guangzhou = total_count (a, GZ);
+  gint beijing = total_count (a, "ap-beijing");
+
+  g_assert_cmpint (total_count (a, SH), ==, 7);
+  g_assert_cmpint (total_count (a, "ap-chengdu"), ==, 0);
+  g_assert_cmpint (guangzhou, >, 0);
+  g_assert_cmpint (beijing, >, 0);
+  g_assert_cmpint (guangzhou + beijing + 7, ==, 150);
+  g_assert_cmpint (json_object_array_length (json_object_object_get (sa, "instances")), ==, 150);
+  /* same seed, same fleet */
+  g_assert_cmpstr (ja, ==, jb);
+}
+
+static void
+test_region_sizes_every_region (void)
+{
+  g_autoptr (YunTestSim) exact
+    = yun_test_sim_spawn ("--regions", "2", "--instances", "30", "--region-instances", GZ "=30",
+                          "--region-instances", SH "=0", NULL);
+
+  g_assert_cmpint (total_count (exact, GZ), ==, 30);
+  g_assert_cmpint (total_count (exact, SH), ==, 0);
+}
+
+static void
+test_region_sizes_invalid (void)
+{
+  static const char *const invalid[][3] = {
+    { GZ "=31", NULL },       /* more than the fleet */
+    { GZ "=20", SH "=11" },   /* together, more than the fleet */
+    { GZ "=10", SH "=10" },   /* every region sized, 10 instances left */
+    { "ap-beijing=1", NULL }, /* not among the 2 simulated regions */
+    { "ap-nowhere=1", NULL }, /* no such region */
+    { GZ "=1", GZ "=2" },     /* sized twice */
+    { GZ, NULL },             /* no N */
+    { GZ "=-1", NULL },
+    { GZ "=x", NULL },
+    { "=3", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      YunSimOptions options;
+      g_autoptr (GError) error = NULL;
+      YunSim *refused;
+
+      yun_sim_options_init (&options);
+      g_assert_null (options.region_sizes);
+      options.n_regions = 2;
+      options.n_instances = 30;
+      options.region_sizes = invalid[i];
+      refused = yun_sim_start (&options, &error);
+      g_assert_null (refused);
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+    }
+
+  /* the command line refuses them too */
+  {
+    const char *argv[] = { YUNSIM_PATH, "--regions",          "2",      "--instances",
+                           "30",        "--region-instances", GZ "=31", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int wait_status;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_false (g_spawn_check_wait_status (wait_status, NULL));
+    g_assert_cmpstr (out, ==, "");
+    g_assert_nonnull (strstr (err, "31"));
+  }
+}
+
 static void
 test_request_counts (void)
 {
@@ -881,6 +1145,12 @@ main (int argc, char **argv)
   g_test_add_func ("/yun/sim/cvm/inquiry-price", test_inquiry_price);
   g_test_add_func ("/yun/sim/cvm/vnc", test_vnc);
   g_test_add_func ("/yun/sim/cvm/admin-changes", test_admin_changes);
+  g_test_add_func ("/yun/sim/cvm/admin-create", test_admin_create);
+  g_test_add_func ("/yun/sim/cvm/admin-create-usable", test_admin_create_usable);
+  g_test_add_func ("/yun/sim/cvm/admin-create-invalid", test_admin_create_invalid);
+  g_test_add_func ("/yun/sim/cvm/region-sizes", test_region_sizes);
+  g_test_add_func ("/yun/sim/cvm/region-sizes-every-region", test_region_sizes_every_region);
+  g_test_add_func ("/yun/sim/cvm/region-sizes-invalid", test_region_sizes_invalid);
   g_test_add_func ("/yun/sim/cvm/request-counts", test_request_counts);
 
   status = g_test_run ();

@@ -15,6 +15,7 @@
 #include "yun-sim.h"
 
 #define GZ "ap-guangzhou"
+#define SH "ap-shanghai"
 
 static guint
 count_errors (YunTestSim *sim, const char *action, const char *region, guint n, const char *code)
@@ -139,6 +140,169 @@ test_internal_fault (void)
   reply = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[]}");
   sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
   sim_assert_success (&response);
+}
+
+static void
+test_region_fault (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--fault", "internal:1:DescribeZones:" SH, NULL);
+  g_auto (SimResponse) response = { 0 };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      sim_call (sim, &response, "cvm", "DescribeZones", SH, "{}");
+      sim_assert_error (&response, "InternalError");
+    }
+  /* the same action in another region */
+  sim_call (sim, &response, "cvm", "DescribeZones", GZ, "{}");
+  sim_assert_success (&response);
+  /* another action in the same region */
+  sim_call (sim, &response, "cvm", "DescribeImages", SH, "{}");
+  sim_assert_success (&response);
+  sim_call (sim, &response, "cvm", "DescribeRegions", SH, "{}");
+  sim_assert_success (&response);
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+}
+
+static void
+test_region_fault_any_action (void)
+{
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--no-rate-limits", NULL);
+  g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) reply
+    = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"throttle:1:*:" SH "\"]}");
+  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
+  json_object *faults = json_object_object_get (state, "faults");
+
+  g_assert_cmpint (json_object_array_length (faults), ==, 1);
+  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (faults, 0)), ==,
+                   "throttle:1:*:" SH);
+
+  /* every action whose X-TC-Region is ap-shanghai, TAT included */
+  sim_call (sim, &response, "cvm", "DescribeInstances", SH, "{}");
+  sim_assert_error (&response, "RequestLimitExceeded");
+  sim_call (sim, &response, "cvm", "DescribeZones", SH, "{}");
+  sim_assert_error (&response, "RequestLimitExceeded");
+  sim_call (sim, &response, "cvm", "DescribeRegions", SH, "{}");
+  sim_assert_error (&response, "RequestLimitExceeded");
+  sim_call (sim, &response, "tat", "DescribeAutomationAgentStatus", SH, "{}");
+  sim_assert_error (&response, "RequestLimitExceeded");
+
+  /* and nothing elsewhere */
+  sim_call (sim, &response, "cvm", "DescribeInstances", GZ, "{}");
+  sim_assert_success (&response);
+  sim_call (sim, &response, "tat", "DescribeAutomationAgentStatus", GZ, "{}");
+  sim_assert_success (&response);
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_success (&response);
+
+  /* `*` without a region: every request */
+  g_clear_pointer (&reply, json_object_put);
+  reply = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"internal:1:*\"]}");
+  sim_call (sim, &response, "cvm", "DescribeInstances", GZ, "{}");
+  sim_assert_error (&response, "InternalError");
+  sim_call (sim, &response, "cvm", "DescribeRegions", NULL, "{}");
+  sim_assert_error (&response, "InternalError");
+}
+
+/* '.' or 'x' for each of @n DescribeZones, in ap-shanghai only, or alternating between
+ * ap-guangzhou and ap-shanghai. */
+static char *
+region_fault_pattern (guint n, gboolean alternate)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--seed", "9", "--no-rate-limits", "--fault", "throttle:0.5:*:" SH, NULL);
+  GString *pattern = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto (SimResponse) response = { 0 };
+
+      sim_call (sim, &response, "cvm", "DescribeZones", alternate && i % 2 == 0 ? GZ : SH, "{}");
+      g_string_append_c (pattern, response.error_code != NULL ? 'x' : '.');
+    }
+  return g_string_free (pattern, FALSE);
+}
+
+static void
+test_region_fault_seeded (void)
+{
+  g_autofree char *alone = region_fault_pattern (20, FALSE);
+  g_autofree char *again = region_fault_pattern (20, FALSE);
+  g_autofree char *mixed = region_fault_pattern (40, TRUE);
+  GString *shanghai = g_string_new (NULL);
+  g_autofree char *shanghai_part = NULL;
+
+  g_assert_cmpstr (alone, ==, again);
+  g_assert_nonnull (strchr (alone, 'x'));
+  g_assert_nonnull (strchr (alone, '.'));
+  /* ap-guangzhou never meets the fault, and does not shift ap-shanghai's draws */
+  for (guint i = 0; i < 40; i++)
+    if (i % 2 == 0)
+      g_assert_cmpint (mixed[i], ==, '.');
+    else
+      g_string_append_c (shanghai, mixed[i]);
+  shanghai_part = g_string_free (shanghai, FALSE);
+  g_assert_cmpstr (shanghai_part, ==, alone);
+}
+
+static void
+test_region_fault_invalid (void)
+{
+  static const char *const invalid[] = {
+    "internal",                  /* no rate */
+    "boom:1",                    /* no such kind */
+    "internal:2",                /* not a fraction */
+    "internal:1:*:ap-nowhere",   /* no such region */
+    "internal:1:*:ap-beijing",   /* not among the 2 simulated regions */
+    "internal:1:*:" SH ":extra", /* one field too many */
+  };
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--regions", "2", NULL);
+  g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) state = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      YunSimOptions options;
+      const char *faults[] = { invalid[i], NULL };
+      g_autoptr (GError) error = NULL;
+      g_autofree char *body = g_strdup_printf ("{\"faults\":[\"%s\"]}", invalid[i]);
+      YunSim *refused;
+
+      yun_sim_options_init (&options);
+      options.n_regions = 2;
+      options.n_instances = 10;
+      options.faults = faults;
+      refused = yun_sim_start (&options, &error);
+      g_assert_null (refused);
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+
+      g_assert_cmpint (sim_admin_post (sim, &response, "faults", body), ==, 400);
+      g_assert_nonnull (json_object_object_get (response.json, "error"));
+    }
+  g_assert_cmpint (sim_admin_post (sim, &response, "faults", "{\"faults\":[null]}"), ==, 400);
+
+  /* the fault set is unchanged, and a valid region is accepted */
+  state = yun_test_sim_admin_get (sim, "state");
+  g_assert_cmpint (json_object_array_length (json_object_object_get (state, "faults")), ==, 0);
+  g_assert_cmpint (
+    sim_admin_post (sim, &response, "faults", "{\"faults\":[\"stall:0.5::" SH "\"]}"), ==, 200);
+  {
+    YunSimOptions options;
+    const char *faults[] = { "internal:1:*:" SH, NULL };
+    g_autoptr (GError) error = NULL;
+    YunSim *accepted;
+
+    yun_sim_options_init (&options);
+    options.n_regions = 2;
+    options.n_instances = 10;
+    options.faults = faults;
+    accepted = yun_sim_start (&options, &error);
+    g_assert_no_error (error);
+    yun_sim_stop (accepted);
+  }
 }
 
 static void
@@ -356,6 +520,10 @@ main (int argc, char **argv)
   g_test_add_func ("/yun/sim/faults/no-rate-limits", test_no_rate_limits);
   g_test_add_func ("/yun/sim/faults/throttle", test_throttle_fault);
   g_test_add_func ("/yun/sim/faults/internal", test_internal_fault);
+  g_test_add_func ("/yun/sim/faults/region", test_region_fault);
+  g_test_add_func ("/yun/sim/faults/region-any-action", test_region_fault_any_action);
+  g_test_add_func ("/yun/sim/faults/region-seeded", test_region_fault_seeded);
+  g_test_add_func ("/yun/sim/faults/region-invalid", test_region_fault_invalid);
   g_test_add_func ("/yun/sim/faults/drop-before", test_drop_before);
   g_test_add_func ("/yun/sim/faults/drop-after", test_drop_after);
   g_test_add_func ("/yun/sim/faults/stall", test_stall);

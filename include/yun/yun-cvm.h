@@ -232,6 +232,17 @@ void yun_client_describe_images_async (YunClient *self,
 GPtrArray *
 yun_client_describe_images_finish (YunClient *self, GAsyncResult *result, GError **error);
 
+/* DescribeImages, one page of 100. */
+GPtrArray *yun_client_describe_images_page (YunClient *self,
+                                            const char *region,
+                                            YunFilters *filters,
+                                            const char *const *image_ids,
+                                            const char *instance_type,
+                                            guint offset,
+                                            guint *total_count,
+                                            GCancellable *cancellable,
+                                            GError **error);
+
 /* DescribeInstances, one page (limit ≤ 100): GPtrArray of YunInstance. */
 GPtrArray *yun_client_describe_instances_page (YunClient *self,
                                                const char *region,

@@ -30,6 +30,7 @@ G_BEGIN_DECLS
  * @YUN_ERROR_PROTOCOL: the answer could not be understood
  * @YUN_ERROR_CANCELLED: the caller cancelled the operation
  * @YUN_ERROR_FAILED: any other error reported by Tencent Cloud
+ * @YUN_ERROR_STORAGE: the local database could not be opened, read or written
  *
  * A small set of categories a caller can act on. The exact Tencent error code, its
  * message and the RequestId travel with the error; see yun_error_get_code().
@@ -47,6 +48,7 @@ typedef enum
   YUN_ERROR_PROTOCOL,
   YUN_ERROR_CANCELLED,
   YUN_ERROR_FAILED,
+  YUN_ERROR_STORAGE,
 } YunError;
 
 GQuark yun_error_quark (void);

@@ -59,6 +59,7 @@ gboolean yun_instance_get_transitional (YunInstance *self);
 gboolean yun_instance_is_transitional (YunInstance *self);
 gboolean yun_instance_is_windows (YunInstance *self);
 gboolean yun_instance_equal (YunInstance *a, YunInstance *b);
+gboolean yun_instance_matches_search (YunInstance *self, const char *folded_text);
 YunInstance *yun_instance_copy_with_os_family (YunInstance *self, YunOsFamily os_family);
 
 gboolean yun_instance_state_is_transitional (const char *state);

@@ -7,6 +7,7 @@
 
 #define YUN_INSIDE
 
+#include <yun/yun-cache.h>
 #include <yun/yun-client.h>
 #include <yun/yun-credentials.h>
 #include <yun/yun-cvm.h>
@@ -16,6 +17,8 @@
 #include <yun/yun-image.h>
 #include <yun/yun-instance-type-quota.h>
 #include <yun/yun-instance.h>
+#include <yun/yun-inventory-region.h>
+#include <yun/yun-inventory.h>
 #include <yun/yun-invocation-task.h>
 #include <yun/yun-invocation.h>
 #include <yun/yun-password.h>

@@ -156,29 +156,26 @@ list_instances (YunctlContext *context,
   return gathering.instances;
 }
 
-static gboolean
-strv_contains_text (const char *const *strv, const char *folded_text)
+/**
+ * yunctl_instance_wanted:
+ * @context: the command's context
+ * @instance: an instance
+ *
+ * Returns: whether @instance passes --state and --search (--region is applied where the
+ *   instances are read)
+ */
+gboolean
+yunctl_instance_wanted (YunctlContext *context, YunInstance *instance)
 {
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    {
-      g_autofree char *folded = g_utf8_casefold (strv[i], -1);
+  g_autofree char *folded = NULL;
 
-      if (strstr (folded, folded_text) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-instance_matches (YunInstance *instance, const char *folded_text)
-{
-  const char *fields[]
-    = { yun_instance_get_instance_id (instance), yun_instance_get_name (instance), NULL };
-
-  return strv_contains_text (fields, folded_text)
-         || strv_contains_text (yun_instance_get_public_ips (instance), folded_text)
-         || strv_contains_text (yun_instance_get_private_ips (instance), folded_text)
-         || strv_contains_text (yun_instance_get_tags (instance), folded_text);
+  if (context->state != NULL
+      && g_ascii_strcasecmp (context->state, yun_instance_get_state (instance)) != 0)
+    return FALSE;
+  if (context->search == NULL)
+    return TRUE;
+  folded = g_utf8_casefold (context->search, -1);
+  return yun_instance_matches_search (instance, folded);
 }
 
 static int
@@ -193,6 +190,12 @@ compare_instances (gconstpointer a, gconstpointer b)
   if (order == 0)
     order = g_strcmp0 (yun_instance_get_instance_id (left), yun_instance_get_instance_id (right));
   return order;
+}
+
+void
+yunctl_sort_instances (GPtrArray *instances)
+{
+  g_ptr_array_sort (instances, compare_instances);
 }
 
 gboolean
@@ -213,6 +216,15 @@ yunctl_command_instances (YunctlContext *context, GError **error)
   g_autoptr (YunFilters) filters = yun_filters_new ();
   g_autoptr (GPtrArray) instances = NULL;
   g_auto (GStrv) regions = NULL;
+
+  if (context->offline)
+    {
+      instances = yunctl_load_cached_instances (context, error);
+      if (instances == NULL)
+        return FALSE;
+      print_objects (context, instances, "Instances", columns, G_N_ELEMENTS (columns));
+      return TRUE;
+    }
 
   if (context->state != NULL)
     {
@@ -243,16 +255,11 @@ yunctl_command_instances (YunctlContext *context, GError **error)
   if (instances == NULL)
     return FALSE;
 
-  if (context->search != NULL && *context->search != '\0')
-    {
-      g_autofree char *folded = g_utf8_casefold (context->search, -1);
+  for (guint i = instances->len; i > 0; i--)
+    if (!yunctl_instance_wanted (context, instances->pdata[i - 1]))
+      g_ptr_array_remove_index (instances, i - 1);
 
-      for (guint i = instances->len; i > 0; i--)
-        if (!instance_matches (instances->pdata[i - 1], folded))
-          g_ptr_array_remove_index (instances, i - 1);
-    }
-
-  g_ptr_array_sort (instances, compare_instances);
+  yunctl_sort_instances (instances);
   print_objects (context, instances, "Instances", columns, G_N_ELEMENTS (columns));
   return TRUE;
 }

@@ -176,6 +176,33 @@ value_to_json (const GValue *value)
   }
 }
 
+/**
+ * yunctl_object_to_json:
+ * @object: a model object
+ *
+ * Returns: (transfer full): a JSON object of every readable property of @object
+ */
+json_object *
+yunctl_object_to_json (GObject *object)
+{
+  json_object *item = json_object_new_object ();
+  guint n_pspecs = 0;
+  g_autofree GParamSpec **pspecs
+    = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
+
+  for (guint p = 0; p < n_pspecs; p++)
+    {
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      if (!(pspecs[p]->flags & G_PARAM_READABLE))
+        continue;
+      g_value_init (&value, pspecs[p]->value_type);
+      g_object_get_property (object, pspecs[p]->name, &value);
+      json_object_object_add (item, pspecs[p]->name, value_to_json (&value));
+    }
+  return item;
+}
+
 void
 yunctl_print_json (GPtrArray *objects, const char *list_name)
 {
@@ -186,26 +213,14 @@ yunctl_print_json (GPtrArray *objects, const char *list_name)
   json_object_object_add (root, "TotalCount", json_object_new_int64 (objects->len));
 
   for (guint r = 0; r < objects->len; r++)
-    {
-      GObject *object = objects->pdata[r];
-      json_object *item = json_object_new_object ();
-      guint n_pspecs = 0;
-      g_autofree GParamSpec **pspecs
-        = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
+    json_object_array_add (array, yunctl_object_to_json (objects->pdata[r]));
 
-      for (guint p = 0; p < n_pspecs; p++)
-        {
-          g_auto (GValue) value = G_VALUE_INIT;
+  yunctl_print_json_object (root);
+}
 
-          if (!(pspecs[p]->flags & G_PARAM_READABLE))
-            continue;
-          g_value_init (&value, pspecs[p]->value_type);
-          g_object_get_property (object, pspecs[p]->name, &value);
-          json_object_object_add (item, pspecs[p]->name, value_to_json (&value));
-        }
-      json_object_array_add (array, item);
-    }
-
+void
+yunctl_print_json_object (json_object *root)
+{
   puts (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
                                                 | JSON_C_TO_STRING_NOSLASHESCAPE));
 }

@@ -28,7 +28,8 @@ static const YunctlCommand commands[] = {
   { "regions", yunctl_command_regions, "List the regions" },
   { "zones", yunctl_command_zones, "List the zones of the region" },
   { "images", yunctl_command_images, "List the images of the region" },
-  { "instances", yunctl_command_instances, "List instances" },
+  { "instances", yunctl_command_instances, "List instances (--offline: from the cache)" },
+  { "sync", yunctl_command_sync, "Read the region (--all-regions: every one) into the cache" },
 };
 
 typedef struct
@@ -44,6 +45,7 @@ typedef struct
   gboolean all_regions;
   char *state;
   char *search;
+  gboolean offline;
 } YunctlOptions;
 
 static void
@@ -115,6 +117,32 @@ resolve_credentials (YunProfile *profile, GError **error)
   return NULL;
 }
 
+/* Whose rows the cache holds: the profile's name; for keys from the environment, their
+ * SecretId (not a secret), so two accounts never share cached rows. */
+static char *
+resolve_account (YunctlOptions *options, GError **error)
+{
+  g_autoptr (YunProfile) profile = NULL;
+  const char *secret_id;
+
+  if (options->demo)
+    return g_strdup ("demo");
+
+  secret_id = g_getenv ("TENCENTCLOUD_SECRET_ID");
+  if (secret_id == NULL || *secret_id == '\0')
+    secret_id = g_getenv ("TENCENT_SECRET_ID");
+  if (options->profile == NULL && secret_id != NULL && *secret_id != '\0')
+    return g_strconcat ("env:", secret_id, NULL);
+
+  profile = load_profile (options->profile, error);
+  if (profile != NULL)
+    return g_strdup (yun_profile_get_name (profile));
+  if (options->profile == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         "No account: set TENCENTCLOUD_SECRET_ID or choose a --profile");
+  return NULL;
+}
+
 static YunSim *
 start_demo_simulator (GError **error)
 {
@@ -183,6 +211,20 @@ create_client (YunctlOptions *options, YunSim *demo, char **region_out, GError *
   return client;
 }
 
+static char *
+resolve_offline_region (YunctlOptions *options)
+{
+  g_autoptr (YunProfile) profile = NULL;
+
+  if (options->region != NULL)
+    return g_strdup (options->region);
+  if (!options->demo)
+    profile = load_profile (options->profile, NULL);
+  if (profile != NULL && yun_profile_get_region (profile) != NULL)
+    return g_strdup (yun_profile_get_region (profile));
+  return g_strdup (DEFAULT_REGION);
+}
+
 static void
 report_clock_skew (YunClient *client)
 {
@@ -217,6 +259,8 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   g_autoptr (YunSim) demo = NULL;
   g_autoptr (YunClient) client = NULL;
+  g_autoptr (YunCache) cache = NULL;
+  g_autofree char *account = NULL;
   g_autofree char *region = NULL;
   g_autofree char *command_help = NULL;
   const YunctlCommand *command = NULL;
@@ -242,6 +286,8 @@ main (int argc, char *argv[])
       "instances: only this state, such as RUNNING", "S" },
     { "search", 's', 0, G_OPTION_ARG_STRING, &options.search,
       "instances: name, ID, IP or tag containing TEXT", "TEXT" },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &options.offline,
+      "instances: answer from the cache, without the network", NULL },
     G_OPTION_ENTRY_NULL,
   };
 
@@ -273,7 +319,13 @@ main (int argc, char *argv[])
       return 2;
     }
 
-  if (options.demo)
+  if (options.offline && command->func != yunctl_command_instances)
+    {
+      fprintf (stderr, "yunctl: --offline only applies to instances\n");
+      return 2;
+    }
+
+  if (options.demo && !options.offline)
     {
       demo = start_demo_simulator (&error);
       if (demo == NULL)
@@ -283,14 +335,35 @@ main (int argc, char *argv[])
         }
     }
 
-  client = create_client (&options, demo, &region, &error);
-  if (client == NULL)
+  if (options.offline)
+    region = resolve_offline_region (&options);
+  else
     {
-      print_error (error);
-      return 1;
+      client = create_client (&options, demo, &region, &error);
+      if (client == NULL)
+        {
+          print_error (error);
+          return 1;
+        }
+    }
+
+  if (options.offline || command->func == yunctl_command_sync)
+    {
+      g_autofree char *cache_path = yun_cache_dup_default_path ();
+
+      account = resolve_account (&options, &error);
+      cache = account != NULL ? yun_cache_open (cache_path, &error) : NULL;
+      if (cache == NULL)
+        {
+          print_error (error);
+          return 1;
+        }
     }
 
   context.client = client;
+  context.cache = cache;
+  context.account = account;
+  context.offline = options.offline;
   context.region = region;
   context.json = options.json;
   context.image_type = options.image_type;
@@ -299,7 +372,8 @@ main (int argc, char *argv[])
   context.search = options.search;
 
   ok = command->func (&context, &error);
-  report_clock_skew (client);
+  if (client != NULL)
+    report_clock_skew (client);
   if (!ok)
     {
       print_error (error);

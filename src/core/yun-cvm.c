@@ -269,39 +269,92 @@ yun_client_describe_images (YunClient *self,
 
   g_return_val_if_fail (YUN_IS_CLIENT (self), NULL);
 
-  if (!_yun_check_region (region, error) || !check_filters_or_ids (filters, image_ids, error))
-    return NULL;
-
   images = g_ptr_array_new_with_free_func (g_object_unref);
   for (;;)
     {
-      g_autoptr (json_object) params = json_object_new_object ();
-      g_autoptr (json_object) response = NULL;
-      json_object *filters_json = _yun_filters_to_json (filters);
+      g_autoptr (GPtrArray) page = NULL;
       guint total = 0;
-      guint before = images->len;
+      gboolean last;
 
-      if (image_ids != NULL && image_ids[0] != NULL)
-        json_object_object_add (params, "ImageIds", _yun_json_new_strv (image_ids));
-      if (filters_json != NULL)
-        json_object_object_add (params, "Filters", filters_json);
-      if (instance_type != NULL)
-        json_object_object_add (params, "InstanceType", json_object_new_string (instance_type));
-      json_object_object_add (params, "Offset", json_object_new_int ((int) offset));
-      json_object_object_add (params, "Limit", json_object_new_int (PAGE_LIMIT));
-
-      response = _yun_client_call (self, YUN_SERVICE_CVM, "DescribeImages", region, params,
-                                   YUN_CALL_SAFE, cancellable, error);
-      if (response == NULL
-          || !_yun_parse_set (response, "ImageSet", FALSE, parse_image, region, images, error)
-          || !_yun_parse_total_count (response, &total, error))
+      page = yun_client_describe_images_page (self, region, filters, image_ids, instance_type,
+                                              offset, &total, cancellable, error);
+      if (page == NULL)
         return NULL;
 
-      offset += images->len - before;
-      if (images->len == before || offset >= total)
+      offset += page->len;
+      last = page->len == 0 || offset >= total;
+      g_ptr_array_extend_and_steal (images, g_steal_pointer (&page));
+      if (last)
         break;
     }
 
+  return g_steal_pointer (&images);
+}
+
+/**
+ * yun_client_describe_images_page:
+ * @self: a #YunClient
+ * @region: the region
+ * @filters: (nullable): filters
+ * @image_ids: (nullable) (array zero-terminated=1): image IDs; not with @filters
+ * @instance_type: (nullable): keep only images that this instance type can run
+ * @offset: the first image of the page
+ * @total_count: (out) (optional): the number of images there are
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Lists one page of 100 images, for callers that fetch pages in parallel.
+ *
+ * Returns: (transfer full) (element-type YunImage): the images, or %NULL on error
+ */
+GPtrArray *
+yun_client_describe_images_page (YunClient *self,
+                                 const char *region,
+                                 YunFilters *filters,
+                                 const char *const *image_ids,
+                                 const char *instance_type,
+                                 guint offset,
+                                 guint *total_count,
+                                 GCancellable *cancellable,
+                                 GError **error)
+{
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (json_object) params = json_object_new_object ();
+  g_autoptr (json_object) response = NULL;
+  json_object *filters_json;
+  guint total = 0;
+
+  g_return_val_if_fail (YUN_IS_CLIENT (self), NULL);
+
+  if (!_yun_check_region (region, error) || !check_filters_or_ids (filters, image_ids, error))
+    return NULL;
+  if (offset > G_MAXINT)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "The page offset is too large");
+      return NULL;
+    }
+
+  if (image_ids != NULL && image_ids[0] != NULL)
+    json_object_object_add (params, "ImageIds", _yun_json_new_strv (image_ids));
+  filters_json = _yun_filters_to_json (filters);
+  if (filters_json != NULL)
+    json_object_object_add (params, "Filters", filters_json);
+  if (instance_type != NULL)
+    json_object_object_add (params, "InstanceType", json_object_new_string (instance_type));
+  json_object_object_add (params, "Offset", json_object_new_int ((int) offset));
+  json_object_object_add (params, "Limit", json_object_new_int (PAGE_LIMIT));
+
+  images = g_ptr_array_new_with_free_func (g_object_unref);
+  response = _yun_client_call (self, YUN_SERVICE_CVM, "DescribeImages", region, params,
+                               YUN_CALL_SAFE, cancellable, error);
+  if (response == NULL
+      || !_yun_parse_set (response, "ImageSet", FALSE, parse_image, region, images, error)
+      || !_yun_parse_total_count (response, &total, error))
+    return NULL;
+
+  if (total_count != NULL)
+    *total_count = total;
   return g_steal_pointer (&images);
 }
 

@@ -13,25 +13,7 @@
 #include <string.h>
 
 #include "yun-api-private.h"
-
-struct _YunImage
-{
-  GObject parent_instance;
-
-  char *image_id;
-  char *name;
-  char *description;
-  char *os_name;
-  char *platform;
-  char *image_type;
-  char *architecture;
-  char *state;
-  char *image_source;
-  guint size;
-  GDateTime *created_time;
-  YunOsFamily os_family;
-  char *region;
-};
+#include "yun-models-private.h"
 
 G_DEFINE_FINAL_TYPE (YunImage, yun_image, G_TYPE_OBJECT)
 

@@ -14,28 +14,7 @@
 #include <string.h>
 
 #include "yun-api-private.h"
-
-struct _YunInstanceTypeQuota
-{
-  GObject parent_instance;
-
-  char *zone;
-  char *instance_type;
-  char *instance_family;
-  char *type_name;
-  guint cpu;
-  guint memory;
-  guint gpu;
-  char *charge_type;
-  char *status;
-  char *status_category;
-  char *sold_out_reason;
-  char *cpu_type;
-  char *frequency;
-  double instance_bandwidth;
-  YunItemPrice *price;
-  char *region;
-};
+#include "yun-models-private.h"
 
 G_DEFINE_FINAL_TYPE (YunInstanceTypeQuota, yun_instance_type_quota, G_TYPE_OBJECT)
 

@@ -18,48 +18,7 @@
 #include <string.h>
 
 #include "yun-api-private.h"
-
-struct _YunInstance
-{
-  GObject parent_instance;
-
-  char *instance_id;
-  char *name;
-  char *state;
-  char *region;
-  char *zone;
-  gint64 project_id;
-  char *instance_type;
-  guint cpu;
-  guint memory;
-  char *os_name;
-  YunOsFamily os_family;
-  char *image_id;
-  char **public_ips;
-  char **private_ips;
-  char **ipv6_addresses;
-  char *charge_type;
-  GDateTime *created_time;
-  GDateTime *expired_time;
-  char **tags;
-  char *restrict_state;
-  char *isolated_source;
-  char *stop_charging_mode;
-  char *latest_operation;
-  char *latest_operation_state;
-  char *latest_operation_request_id;
-  char *latest_operation_error;
-  char *default_login_user;
-  guint default_login_port;
-  gboolean disable_api_termination;
-  char *uuid;
-  char *vpc_id;
-  char *subnet_id;
-  char **security_group_ids;
-  guint internet_max_bandwidth_out;
-  char *system_disk_type;
-  guint system_disk_size;
-};
+#include "yun-models-private.h"
 
 G_DEFINE_FINAL_TYPE (YunInstance, yun_instance, G_TYPE_OBJECT)
 
@@ -141,6 +100,7 @@ yun_instance_finalize (GObject *object)
   g_free (self->subnet_id);
   g_strfreev (self->security_group_ids);
   g_free (self->system_disk_type);
+  g_free (self->search_text);
 
   G_OBJECT_CLASS (yun_instance_parent_class)->finalize (object);
 }
@@ -1376,20 +1336,11 @@ yun_instance_equal (YunInstance *a, YunInstance *b)
   if (a == b)
     return TRUE;
 
-#define STR(f) (g_strcmp0 (a->f, b->f) == 0)
-#define STRV(f) _yun_strv_equal0 ((const char *const *) a->f, (const char *const *) b->f)
-#define NUM(f) (a->f == b->f)
-#define TIME(f) _yun_date_time_equal0 (a->f, b->f)
-  return STR (instance_id) && STR (name) && STR (state) && STR (region) && STR (zone)
-         && NUM (project_id) && STR (instance_type) && NUM (cpu) && NUM (memory) && STR (os_name)
-         && NUM (os_family) && STR (image_id) && STRV (public_ips) && STRV (private_ips)
-         && STRV (ipv6_addresses) && STR (charge_type) && TIME (created_time) && TIME (expired_time)
-         && STRV (tags) && STR (restrict_state) && STR (isolated_source) && STR (stop_charging_mode)
-         && STR (latest_operation) && STR (latest_operation_state)
-         && STR (latest_operation_request_id) && STR (latest_operation_error)
-         && STR (default_login_user) && NUM (default_login_port) && NUM (disable_api_termination)
-         && STR (uuid) && STR (vpc_id) && STR (subnet_id) && STRV (security_group_ids)
-         && NUM (internet_max_bandwidth_out) && STR (system_disk_type) && NUM (system_disk_size);
+#define STR(f) &&g_strcmp0 (a->f, b->f) == 0
+#define STRV(f) &&_yun_strv_equal0 ((const char *const *) a->f, (const char *const *) b->f)
+#define NUM(f) &&a->f == b->f
+#define TIME(f) &&_yun_date_time_equal0 (a->f, b->f)
+  return TRUE YUN_INSTANCE_FOREACH_FIELD (STR, STRV, NUM, TIME);
 #undef STR
 #undef STRV
 #undef NUM
@@ -1414,45 +1365,11 @@ yun_instance_copy_with_os_family (YunInstance *self, YunOsFamily os_family)
   g_return_val_if_fail (YUN_IS_INSTANCE (self), NULL);
 
   copy = g_object_new (YUN_TYPE_INSTANCE, NULL);
-#define STR(f) copy->f = g_strdup (self->f)
-#define STRV(f) copy->f = g_strdupv (self->f)
-#define NUM(f) copy->f = self->f
-#define TIME(f) copy->f = self->f != NULL ? g_date_time_ref (self->f) : NULL
-  STR (instance_id);
-  STR (name);
-  STR (state);
-  STR (region);
-  STR (zone);
-  NUM (project_id);
-  STR (instance_type);
-  NUM (cpu);
-  NUM (memory);
-  STR (os_name);
-  STR (image_id);
-  STRV (public_ips);
-  STRV (private_ips);
-  STRV (ipv6_addresses);
-  STR (charge_type);
-  TIME (created_time);
-  TIME (expired_time);
-  STRV (tags);
-  STR (restrict_state);
-  STR (isolated_source);
-  STR (stop_charging_mode);
-  STR (latest_operation);
-  STR (latest_operation_state);
-  STR (latest_operation_request_id);
-  STR (latest_operation_error);
-  STR (default_login_user);
-  NUM (default_login_port);
-  NUM (disable_api_termination);
-  STR (uuid);
-  STR (vpc_id);
-  STR (subnet_id);
-  STRV (security_group_ids);
-  NUM (internet_max_bandwidth_out);
-  STR (system_disk_type);
-  NUM (system_disk_size);
+#define STR(f) copy->f = g_strdup (self->f);
+#define STRV(f) copy->f = g_strdupv (self->f);
+#define NUM(f) copy->f = self->f;
+#define TIME(f) copy->f = self->f != NULL ? g_date_time_ref (self->f) : NULL;
+  YUN_INSTANCE_FOREACH_FIELD (STR, STRV, NUM, TIME)
 #undef STR
 #undef STRV
 #undef NUM
@@ -1460,4 +1377,115 @@ yun_instance_copy_with_os_family (YunInstance *self, YunOsFamily os_family)
   copy->os_family = os_family;
 
   return copy;
+}
+
+static char *
+build_search_text (YunInstance *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  const char *const *lists[] = {
+    (const char *const *) self->public_ips,
+    (const char *const *) self->private_ips,
+    (const char *const *) self->ipv6_addresses,
+    (const char *const *) self->tags,
+  };
+
+  /* One folded string, fields separated by a newline that no search text can span. */
+  g_string_append (text, self->instance_id);
+  g_string_append_c (text, '\n');
+  if (self->name != NULL)
+    g_string_append (text, self->name);
+  for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (guint j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
+      {
+        g_string_append_c (text, '\n');
+        g_string_append (text, lists[i][j]);
+      }
+  return g_utf8_casefold (text->str, (gssize) text->len);
+}
+
+/**
+ * yun_instance_matches_search:
+ * @self: a #YunInstance
+ * @folded_text: the text searched for, already folded with g_utf8_casefold()
+ *
+ * The search of the instance list: whether the name, the ID, an IP address or a tag
+ * (key or value) contains @folded_text, ignoring case. The folded fields are built on the
+ * first call and kept, so a search over thousands of instances costs one substring search
+ * each. Safe from any thread.
+ *
+ * Returns: whether @self matches; every instance matches an empty text
+ */
+gboolean
+yun_instance_matches_search (YunInstance *self, const char *folded_text)
+{
+  char *text;
+
+  g_return_val_if_fail (YUN_IS_INSTANCE (self), FALSE);
+
+  if (folded_text == NULL || *folded_text == '\0')
+    return TRUE;
+  if (strchr (folded_text, '\n') != NULL)
+    return FALSE;
+
+  text = g_atomic_pointer_get (&self->search_text);
+  if (text == NULL)
+    {
+      char *built = build_search_text (self);
+
+      if (g_atomic_pointer_compare_and_exchange (&self->search_text, NULL, built))
+        text = built;
+      else
+        {
+          g_free (built);
+          text = g_atomic_pointer_get (&self->search_text);
+        }
+    }
+  return strstr (text, folded_text) != NULL;
+}
+
+#define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
+
+static guint64
+fnv1a_string (guint64 hash, const char *text)
+{
+  /* NULL and "" differ: a marker of their own, then the bytes. */
+  hash = (hash ^ (text == NULL ? 0x01 : 0x02)) * FNV_PRIME;
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    hash = (hash ^ (guchar) *p) * FNV_PRIME;
+  return hash;
+}
+
+static guint64
+fnv1a_number (guint64 hash, gint64 number)
+{
+  for (guint i = 0; i < 8; i++)
+    hash = (hash ^ (guchar) (number >> (i * 8))) * FNV_PRIME;
+  return hash;
+}
+
+static guint64
+fnv1a_strv (guint64 hash, char **strv)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    hash = fnv1a_string (hash, strv[i]);
+  return fnv1a_string (hash, NULL);
+}
+
+guint64
+_yun_instance_fingerprint (YunInstance *self)
+{
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+#define STR(f) hash = fnv1a_string (hash, self->f);
+#define STRV(f) hash = fnv1a_strv (hash, self->f);
+#define NUM(f) hash = fnv1a_number (hash, (gint64) self->f);
+#define TIME(f)                                                                                    \
+  hash = fnv1a_number (hash, self->f != NULL ? g_date_time_to_unix (self->f) : G_MININT64);
+  YUN_INSTANCE_FOREACH_FIELD (STR, STRV, NUM, TIME)
+#undef STR
+#undef STRV
+#undef NUM
+#undef TIME
+  return hash;
 }

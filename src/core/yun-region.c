@@ -10,15 +10,7 @@
 #include "config.h"
 
 #include "yun-api-private.h"
-
-struct _YunRegion
-{
-  GObject parent_instance;
-
-  char *region;
-  char *name;
-  char *state;
-};
+#include "yun-models-private.h"
 
 G_DEFINE_FINAL_TYPE (YunRegion, yun_region, G_TYPE_OBJECT)
 

@@ -12,17 +12,7 @@
 #include <string.h>
 
 #include "yun-api-private.h"
-
-struct _YunZone
-{
-  GObject parent_instance;
-
-  char *zone;
-  char *name;
-  char *zone_id;
-  char *state;
-  char *region;
-};
+#include "yun-models-private.h"
 
 G_DEFINE_FINAL_TYPE (YunZone, yun_zone, G_TYPE_OBJECT)
 

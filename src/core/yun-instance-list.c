@@ -144,20 +144,32 @@ _yun_instance_list_reset (YunInstanceList *self, GPtrArray *instances)
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
 }
 
+/* Two steps, each leaving the model as its signal says: the last item leaves the end, then
+ * takes the removed item's place. */
 static void
 remove_at (YunInstanceList *self, guint position)
 {
   guint last = self->items->len - 1;
+  g_autoptr (YunInstance) moved = NULL;
+  g_autoptr (YunInstance) removed = NULL;
 
-  g_hash_table_remove (self->positions,
-                       yun_instance_get_instance_id (g_ptr_array_index (self->items, position)));
-  g_ptr_array_remove_index_fast (self->items, position);
-  if (position < last)
+  if (position == last)
     {
-      index_item (self, position);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+      g_hash_table_remove (self->positions,
+                           yun_instance_get_instance_id (g_ptr_array_index (self->items, last)));
+      g_ptr_array_remove_index (self->items, last);
+      g_list_model_items_changed (G_LIST_MODEL (self), last, 1, 0);
+      return;
     }
+
+  moved = g_ptr_array_steal_index (self->items, last);
   g_list_model_items_changed (G_LIST_MODEL (self), last, 1, 0);
+
+  removed = g_ptr_array_index (self->items, position);
+  g_hash_table_remove (self->positions, yun_instance_get_instance_id (removed));
+  g_ptr_array_index (self->items, position) = g_steal_pointer (&moved);
+  index_item (self, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
 }
 
 void

@@ -91,6 +91,7 @@ yun_instance_change_kind_to_string (YunInstanceChangeKind kind)
 /* What a worker learnt, waiting for the main context. */
 typedef struct
 {
+  gboolean from_poll; /* a poll's events are not a sync's progress */
   guint n_regions;
   gboolean regions_known;
   char *region;
@@ -578,6 +579,10 @@ deliver_events (YunInventory *self)
   GPtrArray *latest_rows = NULL;
   gboolean progressed = FALSE;
 
+  /* Disposed: the workers still finishing have nobody left to tell. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
   g_mutex_lock (&self->events_lock);
   events = g_steal_pointer (&self->events);
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_event_free);
@@ -602,7 +607,7 @@ deliver_events (YunInventory *self)
           g_ptr_array_extend_and_steal (changes, g_steal_pointer (&event->diff->changes));
           event->diff->changes = g_ptr_array_new ();
         }
-      if (event->n_regions > 0)
+      if (!event->from_poll)
         {
           self->regions_done++;
           progressed = TRUE;
@@ -637,21 +642,23 @@ queue_event (YunInventory *self, QueuedEvent *event)
     {
       self->events_source = g_idle_source_new ();
       g_source_set_priority (self->events_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->events_source, deliver_events_cb, self, NULL);
+      /* A reference: a worker may queue an event while the last other one goes. */
+      g_source_set_callback (self->events_source, deliver_events_cb, g_object_ref (self),
+                             g_object_unref);
       g_source_set_static_name (self->events_source, "[yun-inventory] events");
       g_source_attach (self->events_source, self->context);
     }
   g_mutex_unlock (&self->events_lock);
 }
 
-/* Worker thread: a YunSyncEventFunc. */
+/* Worker thread. */
 static void
-on_sync_event (const YunSyncEvent *sync_event, gpointer user_data)
+queue_sync_event (YunInventory *self, const YunSyncEvent *sync_event, gboolean from_poll)
 {
-  YunInventory *self = user_data;
   QueuedEvent *event = g_new0 (QueuedEvent, 1);
   g_autoptr (GError) error = NULL;
 
+  event->from_poll = from_poll;
   event->n_regions = sync_event->n_regions;
   event->regions_known = sync_event->region == NULL;
   event->region = g_strdup (sync_event->region);
@@ -662,6 +669,20 @@ on_sync_event (const YunSyncEvent *sync_event, gpointer user_data)
   if (event->region_rows == NULL)
     g_warning ("%s", error->message);
   queue_event (self, event);
+}
+
+/* Worker thread: the YunSyncEventFunc of full syncs. */
+static void
+on_sync_event (const YunSyncEvent *sync_event, gpointer user_data)
+{
+  queue_sync_event (user_data, sync_event, FALSE);
+}
+
+/* Worker thread: the YunSyncEventFunc of polls. */
+static void
+on_poll_event (const YunSyncEvent *sync_event, gpointer user_data)
+{
+  queue_sync_event (user_data, sync_event, TRUE);
 }
 
 /* ---- Load ---- */
@@ -1005,7 +1026,7 @@ poll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   GError *error = NULL;
 
   if (_yun_sync_instances (data->client, self->cache, self->account, data->ids_by_region,
-                           on_sync_event, self, cancellable, &error))
+                           on_poll_event, self, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

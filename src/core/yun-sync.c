@@ -470,10 +470,12 @@ _yun_sync_instances (YunClient *client,
     {
       const char *region = key;
       GPtrArray *ids = value;
-      g_autoptr (GPtrArray) id_list = g_ptr_array_copy (ids, NULL, NULL);
+      /* Borrowed IDs, NULL-terminated for the call. */
+      g_autoptr (GPtrArray) id_list = g_ptr_array_new_full (ids->len + 1, NULL);
       g_autoptr (GPtrArray) instances = NULL;
       g_autoptr (YunCacheDiff) diff = _yun_cache_diff_new ();
 
+      g_ptr_array_extend (id_list, ids, NULL, NULL);
       g_ptr_array_add (id_list, NULL);
       instances = yun_client_describe_instances_by_ids (
         client, region, (const char *const *) id_list->pdata, cancellable, error);

@@ -285,7 +285,7 @@ print_bound_model (void)
           "    3 RTT as soon as a region needs a second page.\n"
           "  - Parsing answers and writing SQLite are not in the bound: they count against the\n"
           "    sync.\n"
-          "  The same formula with the client's own buckets (b_a = floor(r_a / 2), see\n"
+          "  The same formula with the client's own buckets (b_a = floor(3 r_a / 4), see\n"
           "  yun-rate-limiter.c) is printed as \"client bound\": the best this client can do by\n"
           "  its own pacing.\n",
           LATENCY_MS);

@@ -213,9 +213,9 @@ yunctl_command_sync (YunctlContext *context, GError **error)
   if (run.show_progress)
     fputc ('\n', stderr);
 
-  /* The report shows the cache as it now is, failed regions with their errors. */
-  if (yun_inventory_load (inventory, NULL, run.ok ? error : NULL))
-    print_sync_report (context, inventory, run.changes);
+  /* The regions model already shows the cache as it now is, failed regions with their
+   * errors: each region's event carried its row. */
+  print_sync_report (context, inventory, run.changes);
   g_ptr_array_unref (run.changes);
 
   if (!run.ok)

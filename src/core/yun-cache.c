@@ -950,7 +950,9 @@ record_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **
   if (insert == NULL || prune == NULL)
     return FALSE;
 
-  for (guint i = 0; i < diff->changes->len; i++)
+  /* Only the most recent ones would survive the pruning: the others are not written. */
+  for (guint i = diff->changes->len - MIN (diff->changes->len, MAX_CHANGES_KEPT);
+       i < diff->changes->len; i++)
     {
       YunInstanceChange *change = g_ptr_array_index (diff->changes, i);
 

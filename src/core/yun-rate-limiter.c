@@ -151,10 +151,11 @@ lookup_limit (YunRateLimiter *self, const char *action, double *rate, double *bu
       return;
     }
 
-  /* Half a second's worth at once: a fleet refresh starts quickly, yet a window of one
-   * second never sees much more than the documented rate. */
+  /* Three quarters of a second's worth at once: a fleet refresh starts at full speed, and
+   * the quarter left of the service's one-second allowance absorbs requests that leave
+   * spread out and arrive bunched. */
   *rate = _yun_action_default_rate (action);
-  *burst = MAX (1.0, (double) (guint) (*rate / 2));
+  *burst = MAX (1.0, (double) (guint) (*rate * 3 / 4));
 }
 
 /**

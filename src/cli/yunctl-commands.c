@@ -198,6 +198,50 @@ yunctl_sort_instances (GPtrArray *instances)
   g_ptr_array_sort (instances, compare_instances);
 }
 
+GPtrArray *
+yunctl_list_instances (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunFilters) filters = yun_filters_new ();
+  g_autoptr (GPtrArray) instances = NULL;
+  g_auto (GStrv) regions = NULL;
+
+  if (context->state != NULL)
+    {
+      g_autofree char *state = g_ascii_strup (context->state, -1);
+      yun_filters_add (filters, "instance-state", state, NULL);
+    }
+
+  if (context->all_regions)
+    {
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_autoptr (GPtrArray) region_list
+        = yun_client_describe_regions (context->client, NULL, error);
+
+      if (region_list == NULL)
+        return NULL;
+      for (guint i = 0; i < region_list->len; i++)
+        if (yun_region_get_available (region_list->pdata[i]))
+          g_strv_builder_add (builder, yun_region_get_region (region_list->pdata[i]));
+      regions = g_strv_builder_end (builder);
+    }
+  else
+    {
+      regions = g_new0 (char *, 2);
+      regions[0] = g_strdup (context->region);
+    }
+
+  instances = list_instances (context, (const char *const *) regions, filters, error);
+  if (instances == NULL)
+    return NULL;
+
+  for (guint i = instances->len; i > 0; i--)
+    if (!yunctl_instance_wanted (context, instances->pdata[i - 1]))
+      g_ptr_array_remove_index (instances, i - 1);
+
+  yunctl_sort_instances (instances);
+  return g_steal_pointer (&instances);
+}
+
 gboolean
 yunctl_command_instances (YunctlContext *context, GError **error)
 {
@@ -213,53 +257,11 @@ yunctl_command_instances (YunctlContext *context, GError **error)
     { "public-ips", "PUBLIC IP" },
     { "private-ips", "PRIVATE IP" },
   };
-  g_autoptr (YunFilters) filters = yun_filters_new ();
-  g_autoptr (GPtrArray) instances = NULL;
-  g_auto (GStrv) regions = NULL;
+  g_autoptr (GPtrArray) instances = context->offline ? yunctl_load_cached_instances (context, error)
+                                                     : yunctl_list_instances (context, error);
 
-  if (context->offline)
-    {
-      instances = yunctl_load_cached_instances (context, error);
-      if (instances == NULL)
-        return FALSE;
-      print_objects (context, instances, "Instances", columns, G_N_ELEMENTS (columns));
-      return TRUE;
-    }
-
-  if (context->state != NULL)
-    {
-      g_autofree char *state = g_ascii_strup (context->state, -1);
-      yun_filters_add (filters, "instance-state", state, NULL);
-    }
-
-  if (context->all_regions)
-    {
-      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-      g_autoptr (GPtrArray) region_list
-        = yun_client_describe_regions (context->client, NULL, error);
-
-      if (region_list == NULL)
-        return FALSE;
-      for (guint i = 0; i < region_list->len; i++)
-        if (yun_region_get_available (region_list->pdata[i]))
-          g_strv_builder_add (builder, yun_region_get_region (region_list->pdata[i]));
-      regions = g_strv_builder_end (builder);
-    }
-  else
-    {
-      regions = g_new0 (char *, 2);
-      regions[0] = g_strdup (context->region);
-    }
-
-  instances = list_instances (context, (const char *const *) regions, filters, error);
   if (instances == NULL)
     return FALSE;
-
-  for (guint i = instances->len; i > 0; i--)
-    if (!yunctl_instance_wanted (context, instances->pdata[i - 1]))
-      g_ptr_array_remove_index (instances, i - 1);
-
-  yunctl_sort_instances (instances);
   print_objects (context, instances, "Instances", columns, G_N_ELEMENTS (columns));
   return TRUE;
 }

@@ -21,10 +21,23 @@ typedef struct
 
   /* images */
   char *image_type;
-  /* instances */
+  /* instances, and the selection of a job */
   gboolean all_regions;
+  gboolean region_given;
   char *state;
   char *search;
+  /* jobs */
+  char **args; /* positional arguments after the command */
+  gboolean read_only;
+  gboolean dry_run;
+  gboolean yes;
+  char *stop_type;
+  char *stopped_mode;
+  char *password_file;
+  gboolean password_stdin;
+  char *user;
+  int wait_timeout;
+  int exit_status; /* set by commands that report partial failures */
 } YunctlContext;
 
 typedef gboolean (*YunctlCommandFunc) (YunctlContext *context, GError **error);
@@ -34,6 +47,15 @@ gboolean yunctl_command_zones (YunctlContext *context, GError **error);
 gboolean yunctl_command_images (YunctlContext *context, GError **error);
 gboolean yunctl_command_instances (YunctlContext *context, GError **error);
 gboolean yunctl_command_sync (YunctlContext *context, GError **error);
+gboolean yunctl_command_start (YunctlContext *context, GError **error);
+gboolean yunctl_command_stop (YunctlContext *context, GError **error);
+gboolean yunctl_command_reboot (YunctlContext *context, GError **error);
+gboolean yunctl_command_terminate (YunctlContext *context, GError **error);
+gboolean yunctl_command_reset_password (YunctlContext *context, GError **error);
+gboolean yunctl_command_jobs (YunctlContext *context, GError **error);
+
+/* The live instances of --region (or every region), filtered by --state and --search. */
+GPtrArray *yunctl_list_instances (YunctlContext *context, GError **error);
 
 /* The cached instances, filtered like the online ones (yunctl-inventory.c). */
 GPtrArray *yunctl_load_cached_instances (YunctlContext *context, GError **error);

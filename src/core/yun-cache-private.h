@@ -60,6 +60,11 @@ void _yun_cache_region_row_free (YunCacheRegionRow *row);
 /* Builds an older schema, for the migration tests. */
 YunCache *_yun_cache_open_at_version (const char *path, guint version, GError **error);
 guint _yun_cache_get_schema_version (YunCache *self);
+/* The connection, for the other files that keep tables in this database (the journal):
+ * held under the cache's lock, from _yun_cache_lock() to _yun_cache_unlock(). */
+sqlite3 *_yun_cache_lock (YunCache *self);
+void _yun_cache_unlock (YunCache *self);
+void _yun_cache_set_error (YunCache *self, GError **error, const char *doing);
 /* Runs @func with the connection, under the lock (tests and benchmarks only). */
 void _yun_cache_with_db (YunCache *self, void (*func) (sqlite3 *db, gpointer data), gpointer data);
 

@@ -175,6 +175,37 @@ static const char *const migrations[] = {
   "  old_state TEXT,"
   "  new_state TEXT);"
   "CREATE INDEX instance_changes_by_account ON instance_changes (account_id, id);",
+
+  /* 3: the job journal, written before every call a batch makes. */
+  "CREATE TABLE jobs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  params TEXT NOT NULL,"
+  "  finished INTEGER NOT NULL DEFAULT 0,"
+  "  cancel_requested INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  finished_at INTEGER);"
+  "CREATE INDEX jobs_by_account ON jobs (account_id, finished, id);"
+  "CREATE TABLE job_items ("
+  "  job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL,"
+  "  instance_id TEXT,"
+  "  region TEXT NOT NULL,"
+  "  name TEXT,"
+  "  step TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL,"
+  "  reason TEXT,"
+  "  code TEXT,"
+  "  message TEXT,"
+  "  request_id TEXT,"
+  "  before_request_id TEXT,"
+  "  client_token TEXT,"
+  "  source_state TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  started_at INTEGER,"
+  "  finished_at INTEGER,"
+  "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == YUN_CACHE_SCHEMA_VERSION);
@@ -469,6 +500,25 @@ _yun_cache_get_schema_version (YunCache *self)
   version = read_user_version (self, NULL);
   g_mutex_unlock (&self->lock);
   return version;
+}
+
+sqlite3 *
+_yun_cache_lock (YunCache *self)
+{
+  g_mutex_lock (&self->lock);
+  return self->db;
+}
+
+void
+_yun_cache_unlock (YunCache *self)
+{
+  g_mutex_unlock (&self->lock);
+}
+
+void
+_yun_cache_set_error (YunCache *self, GError **error, const char *doing)
+{
+  set_sqlite_error (error, self, doing);
 }
 
 void

@@ -1,0 +1,411 @@
+/* yunctl-jobs.c: start, stop, reboot, terminate, reset-password, and the job journal
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#define G_LOG_DOMAIN "yunctl"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "yunctl-output.h"
+#include "yunctl.h"
+
+#define PASSWORD_MAX_BYTES 256
+
+/* The instances a job acts on: the IDs given (their region from the cache, else
+ * --region), or the selection flags over the live list. */
+static gboolean
+add_selection (YunctlContext *context, YunJobSpec *spec, GError **error)
+{
+  if (context->args != NULL && context->args[0] != NULL)
+    {
+      g_autoptr (YunInventory) cached = yun_inventory_new (context->cache, context->account);
+
+      if (!yun_inventory_load (cached, NULL, error))
+        return FALSE;
+      for (guint i = 0; context->args[i] != NULL; i++)
+        {
+          YunInstance *instance = yun_inventory_lookup (cached, context->args[i]);
+
+          yun_job_spec_add_instance (spec, context->args[i],
+                                     instance != NULL ? yun_instance_get_region (instance)
+                                                      : context->region);
+        }
+      return TRUE;
+    }
+
+  if (!context->all_regions && context->state == NULL && context->search == NULL
+      && !context->region_given)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "name instance IDs, or select instances with --region, --all-regions, "
+                           "--state or --search");
+      return FALSE;
+    }
+
+  {
+    g_autoptr (GPtrArray) instances = yunctl_list_instances (context, error);
+
+    if (instances == NULL)
+      return FALSE;
+    for (guint i = 0; i < instances->len; i++)
+      yun_job_spec_add_instance (spec, yun_instance_get_instance_id (instances->pdata[i]),
+                                 yun_instance_get_region (instances->pdata[i]));
+  }
+  return TRUE;
+}
+
+/* From a file or standard input, never from an argument (it would show in `ps`). */
+static char *
+read_password (YunctlContext *context, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (context->password_file != NULL)
+    {
+      if (!g_file_get_contents (context->password_file, &contents, &length, error))
+        return NULL;
+    }
+  else if (context->password_stdin)
+    {
+      char buffer[PASSWORD_MAX_BYTES + 2];
+
+      if (fgets (buffer, sizeof buffer, stdin) == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "No password on standard input");
+          return NULL;
+        }
+      contents = g_strdup (buffer);
+      length = strlen (contents);
+      explicit_bzero (buffer, sizeof buffer);
+    }
+  else
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "reset-password reads the new password from --password-file F or "
+                           "--password-stdin, never from the command line");
+      return NULL;
+    }
+
+  /* One line: the trailing newline is not part of it. */
+  while (length > 0 && (contents[length - 1] == '\n' || contents[length - 1] == '\r'))
+    contents[--length] = '\0';
+  if (length == 0 || strchr (contents, '\n') != NULL || length > PASSWORD_MAX_BYTES)
+    {
+      explicit_bzero (contents, length);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "The password must be one non-empty line");
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  YunJob *job;
+  gboolean show_progress;
+} Waiting;
+
+static void
+job_finished (YunJob *job, Waiting *waiting)
+{
+  g_main_loop_quit (waiting->loop);
+}
+
+static void
+job_progress (YunJob *job, GParamSpec *pspec, Waiting *waiting)
+{
+  if (waiting->show_progress)
+    fprintf (stderr, "\ryunctl: %u of %u done", yun_job_get_n_done (job),
+             yun_job_get_n_items (job));
+}
+
+static gboolean
+interrupted (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  fprintf (stderr, "\nyunctl: cancelling: calls not sent yet will not be sent\n");
+  yun_job_cancel (waiting->job);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits for @job to finish, Ctrl+C cancelling it. */
+static void
+wait_for_job (YunctlContext *context, YunJob *job)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Waiting waiting = {
+    .loop = loop,
+    .job = job,
+    .show_progress = !context->json && isatty (fileno (stderr)),
+  };
+  guint sigint;
+  gulong finished_id, progress_id;
+
+  if (yun_job_get_finished (job))
+    return;
+  finished_id = g_signal_connect (job, "finished", G_CALLBACK (job_finished), &waiting);
+  progress_id = g_signal_connect (job, "notify::n-done", G_CALLBACK (job_progress), &waiting);
+  sigint = g_unix_signal_add (SIGINT, interrupted, &waiting);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_signal_handler_disconnect (job, finished_id);
+  g_signal_handler_disconnect (job, progress_id);
+  if (waiting.show_progress)
+    fputc ('\n', stderr);
+}
+
+/* Prints @job; returns the exit status: 0 when nothing failed or was cancelled. */
+static int
+report_job (YunctlContext *context, YunJob *job)
+{
+  GListModel *items = yun_job_get_items (job);
+  guint failed = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED)
+                 + yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_CANCELLED)
+                 + yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_PENDING);
+
+  if (context->json)
+    {
+      g_autofree char *json = yun_job_to_json (job);
+
+      puts (json);
+      return failed > 0 ? 1 : 0;
+    }
+
+  if (yun_job_get_dry_run (job))
+    printf ("Dry run: nothing was sent.\n");
+  else
+    printf ("Job %" G_GINT64_FORMAT "\n", yun_job_get_id (job));
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+      YunJobOutcome outcome = yun_job_item_get_outcome (item);
+
+      /* People read the exceptions; the full list is in --json and `jobs show`. */
+      if (outcome == YUN_JOB_OUTCOME_SUCCEEDED && !yun_job_get_dry_run (job))
+        continue;
+      printf ("  %-13s %-16s %-10s %s%s%s%s%s\n", yun_job_item_get_instance_id (item),
+              yun_job_item_get_region (item), yun_job_outcome_to_string (outcome),
+              yun_job_item_get_reason (item) != NULL ? yun_job_item_get_reason (item) : "",
+              yun_job_item_get_message (item) != NULL ? " " : "",
+              yun_job_item_get_message (item) != NULL ? yun_job_item_get_message (item) : "",
+              yun_job_item_get_code (item) != NULL ? " — " : "",
+              yun_job_item_get_code (item) != NULL ? yun_job_item_get_code (item) : "");
+    }
+  printf ("%s\n", yun_job_get_summary (job));
+  return failed > 0 ? 1 : 0;
+}
+
+static YunJobEngine *
+create_engine (YunctlContext *context)
+{
+  YunJobEngine *engine = yun_job_engine_new (context->cache, context->account, context->client);
+  const char *poll = g_getenv ("YUNDESK_JOB_POLL_MS");
+
+  /* Tests and benchmarks follow fast simulated transitions more closely. */
+  if (poll != NULL && g_ascii_strtoull (poll, NULL, 10) > 0)
+    yun_job_engine_set_poll_interval (engine, (guint) g_ascii_strtoull (poll, NULL, 10));
+  return engine;
+}
+
+static gboolean
+run_kind (YunctlContext *context, YunJobKind kind, GError **error)
+{
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (kind);
+  g_autoptr (YunJobEngine) engine = NULL;
+  YunJob *job;
+
+  if (context->read_only)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                   "Profile “%s” is read-only: %s is refused", context->account,
+                   yun_job_kind_to_string (kind));
+      return FALSE;
+    }
+  if (kind == YUN_JOB_KIND_TERMINATE && !context->yes && !context->dry_run)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "terminate destroys instances: add --yes to confirm (or --dry-run to "
+                           "see what it would do)");
+      return FALSE;
+    }
+
+  if (!add_selection (context, spec, error))
+    return FALSE;
+  if (yun_job_spec_get_n_instances (spec) == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "the selection holds no instance");
+      return FALSE;
+    }
+
+  yun_job_spec_set_stop_type (spec, context->stop_type);
+  yun_job_spec_set_stopped_mode (spec, context->stopped_mode);
+  yun_job_spec_set_dry_run (spec, context->dry_run);
+  if (context->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
+  if (kind == YUN_JOB_KIND_RESET_PASSWORD)
+    {
+      char *password = read_password (context, error);
+
+      if (password == NULL)
+        return FALSE;
+      yun_job_spec_set_password (spec, password, context->user);
+      explicit_bzero (password, strlen (password));
+      g_free (password);
+    }
+
+  engine = create_engine (context);
+  job = yun_job_engine_submit (engine, spec, error);
+  if (job == NULL)
+    return FALSE;
+  if (!context->json && !context->dry_run)
+    fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": %s of %u instances\n", yun_job_get_id (job),
+             yun_job_kind_to_string (kind), yun_job_get_n_items (job));
+  wait_for_job (context, job);
+  context->exit_status = report_job (context, job);
+  return TRUE;
+}
+
+gboolean
+yunctl_command_start (YunctlContext *context, GError **error)
+{
+  return run_kind (context, YUN_JOB_KIND_START, error);
+}
+
+gboolean
+yunctl_command_stop (YunctlContext *context, GError **error)
+{
+  return run_kind (context, YUN_JOB_KIND_STOP, error);
+}
+
+gboolean
+yunctl_command_reboot (YunctlContext *context, GError **error)
+{
+  return run_kind (context, YUN_JOB_KIND_REBOOT, error);
+}
+
+gboolean
+yunctl_command_terminate (YunctlContext *context, GError **error)
+{
+  return run_kind (context, YUN_JOB_KIND_TERMINATE, error);
+}
+
+gboolean
+yunctl_command_reset_password (YunctlContext *context, GError **error)
+{
+  return run_kind (context, YUN_JOB_KIND_RESET_PASSWORD, error);
+}
+
+static gboolean
+show_job (YunctlContext *context, YunJobEngine *engine, const char *id_text, GError **error)
+{
+  guint64 id = 0;
+  YunJob *job;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "“%s” is not a job ID",
+                   id_text);
+      return FALSE;
+    }
+  job = yun_job_engine_lookup (engine, (gint64) id);
+  if (job == NULL)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_NOT_FOUND, "No job %s for this account", id_text);
+      return FALSE;
+    }
+  if (context->json)
+    {
+      g_autofree char *json = yun_job_to_json (job);
+      puts (json);
+    }
+  else
+    {
+      g_autofree char *csv = yun_job_to_csv (job);
+      fputs (csv, stdout);
+      printf ("%s\n", yun_job_get_summary (job));
+    }
+  return TRUE;
+}
+
+static gboolean
+resume_jobs (YunctlContext *context, YunJobEngine *engine, GError **error)
+{
+  GListModel *jobs = yun_job_engine_get_jobs (engine);
+  g_autoptr (GError) local_error = NULL;
+  guint resumed = yun_job_engine_resume (engine, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!context->json)
+    fprintf (stderr, "yunctl: %u unfinished job%s resumed\n", resumed, resumed == 1 ? "" : "s");
+  for (guint i = 0; i < resumed; i++)
+    {
+      g_autoptr (YunJob) job = g_list_model_get_item (jobs, i);
+
+      wait_for_job (context, job);
+      context->exit_status = MAX (context->exit_status, report_job (context, job));
+    }
+  return TRUE;
+}
+
+gboolean
+yunctl_command_jobs (YunctlContext *context, GError **error)
+{
+  static const YunctlColumn columns[] = {
+    { "id", "JOB" },
+    { "kind", "KIND" },
+    { "finished", "FINISHED" },
+    { "summary", "SUMMARY" },
+  };
+  g_autoptr (YunJobEngine) engine = create_engine (context);
+  const char *verb = context->args != NULL ? context->args[0] : NULL;
+
+  if (verb != NULL && g_str_equal (verb, "resume"))
+    {
+      if (context->read_only)
+        {
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                       "Profile “%s” is read-only: resuming jobs is refused", context->account);
+          return FALSE;
+        }
+      return resume_jobs (context, engine, error);
+    }
+
+  if (!yun_job_engine_load_history (engine, 200, error))
+    return FALSE;
+  if (verb != NULL && g_str_equal (verb, "show") && context->args[1] != NULL)
+    return show_job (context, engine, context->args[1], error);
+  if (verb != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "jobs takes no argument, `show ID` or `resume`");
+      return FALSE;
+    }
+
+  {
+    GListModel *jobs = yun_job_engine_get_jobs (engine);
+    g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+      g_ptr_array_add (list, g_list_model_get_item (jobs, i));
+    if (context->json)
+      yunctl_print_json (list, "Jobs");
+    else
+      yunctl_print_table (list, columns, G_N_ELEMENTS (columns));
+  }
+  return TRUE;
+}

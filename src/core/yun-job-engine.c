@@ -1,0 +1,1476 @@
+/* yun-job-engine.c: batch jobs that never lose, double or strand an operation
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * A job runs on one worker of a bounded pool, from start to end, with blocking calls: the
+ * per-action rate limits, not parallelism inside a job, set the pace of a batch. It
+ *
+ *  1. is journaled with one item per instance before any call;
+ *  2. reads the instances' current state and skips, with a reason, those already in the
+ *     target state, in transition or not eligible;
+ *  3. sends the rest in chunks of at most 100 IDs per region, writing each item's step
+ *     (and the instance's LatestOperationRequestId as it was) before the call;
+ *  4. follows each instance with DescribeInstances until it reaches the target state and
+ *     its LatestOperationState says SUCCESS, or fails, or times out.
+ *
+ * A call whose answer is lost (a dropped connection, a timeout, an InternalError) is never
+ * sent again blindly: the instances are read first, and an instance whose
+ * LatestOperationRequestId changed to an operation of this kind got the call. The same
+ * rule resumes a job after a crash: items at the "sending" step are checked, items
+ * "waiting" are followed, items "queued" are judged again and sent. A reset-password job
+ * on a running instance stops it (ForceStop), resets the password and starts it again, and
+ * that last step is never cancelled or forgotten.
+ *
+ * Threading: the engine, its jobs and their items live on the main context; workers send
+ * copies of the items they changed through one coalescing idle callback.
+ */
+
+#define G_LOG_DOMAIN "yun-job-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "yun-api-private.h"
+#include "yun-job-private.h"
+#include "yun-rate-limiter-private.h"
+
+#define DEFAULT_POLL_INTERVAL_MS 1000
+#define DEFAULT_TIMEOUT_S 600
+/* Attempts at sending one item's call before it is reported failed. */
+#define MAX_SEND_ATTEMPTS 5
+#define CHUNK_SIZE YUN_CVM_MAX_INSTANCE_IDS
+
+typedef struct _JobRun JobRun;
+
+struct _YunJobEngine
+{
+  GObject parent_instance;
+
+  YunCache *cache;
+  char *account;
+  YunClient *client;
+  GMainContext *context;
+  GThreadPool *pool;
+  guint max_workers;
+  guint poll_interval;
+
+  GListStore *jobs;     /* YunJob, the most recent first */
+  GHashTable *job_runs; /* YunJob → JobRun, for the jobs running (main thread) */
+
+  GMutex events_lock;
+  GPtrArray *events; /* JobEvent */
+  GSource *events_source;
+};
+
+G_DEFINE_FINAL_TYPE (YunJobEngine, yun_job_engine, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_MAX_WORKERS,
+  PROP_POLL_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Everything a running job needs, owned by its worker. */
+struct _JobRun
+{
+  YunJobEngine *engine; /* a reference */
+  YunJob *job;          /* a reference; main thread only */
+  YunJobRecord *record;
+  char *password; /* secret */
+  char *username;
+  char *stop_type;
+  char *stopped_mode;
+  guint timeout;
+  gint cancel_requested; /* atomic */
+  GHashTable *latest;    /* instance ID → YunInstance, as last read */
+  GPtrArray *changed;    /* YunJobRecordItem, borrowed: to journal and to post */
+};
+
+typedef struct
+{
+  YunJob *job;
+  GPtrArray *items; /* YunJobRecordItem copies */
+  gboolean ended;   /* the worker is done with the job */
+  gboolean finished;
+  gint64 finished_at;
+} JobEvent;
+
+static void
+job_event_free (JobEvent *event)
+{
+  g_object_unref (event->job);
+  g_ptr_array_unref (event->items);
+  g_free (event);
+}
+
+static void
+wipe_string (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static void
+job_run_free (JobRun *run)
+{
+  g_object_unref (run->engine);
+  g_object_unref (run->job);
+  _yun_job_record_free (run->record);
+  wipe_string (run->password);
+  g_free (run->username);
+  g_free (run->stop_type);
+  g_free (run->stopped_mode);
+  g_hash_table_unref (run->latest);
+  g_ptr_array_unref (run->changed);
+  g_free (run);
+}
+
+/* ---- Object ---- */
+
+static void
+yun_job_engine_dispose (GObject *object)
+{
+  YunJobEngine *self = (YunJobEngine *) object;
+
+  if (self->events_source != NULL)
+    {
+      g_source_destroy (self->events_source);
+      g_clear_pointer (&self->events_source, g_source_unref);
+    }
+  G_OBJECT_CLASS (yun_job_engine_parent_class)->dispose (object);
+}
+
+static void
+yun_job_engine_finalize (GObject *object)
+{
+  YunJobEngine *self = (YunJobEngine *) object;
+
+  /* Jobs hold the engine while they run: none is left by now. */
+  g_thread_pool_free (self->pool, FALSE, TRUE);
+  g_clear_object (&self->cache);
+  g_free (self->account);
+  g_clear_object (&self->client);
+  g_main_context_unref (self->context);
+  g_clear_object (&self->jobs);
+  g_hash_table_unref (self->job_runs);
+  g_ptr_array_unref (self->events);
+  g_mutex_clear (&self->events_lock);
+
+  G_OBJECT_CLASS (yun_job_engine_parent_class)->finalize (object);
+}
+
+static void
+yun_job_engine_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  YunJobEngine *self = YUN_JOB_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_WORKERS:
+      g_value_set_uint (value, self->max_workers);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+yun_job_engine_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  YunJobEngine *self = YUN_JOB_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_WORKERS:
+      yun_job_engine_set_max_workers (self, g_value_get_uint (value));
+      break;
+    case PROP_POLL_INTERVAL:
+      yun_job_engine_set_poll_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+yun_job_engine_class_init (YunJobEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = yun_job_engine_dispose;
+  object_class->finalize = yun_job_engine_finalize;
+  object_class->get_property = yun_job_engine_get_property;
+  object_class->set_property = yun_job_engine_set_property;
+
+  /** YunJobEngine:max-workers: how many jobs run at once */
+  properties[PROP_MAX_WORKERS]
+    = g_param_spec_uint ("max-workers", NULL, NULL, 1, 64, YUN_JOB_ENGINE_DEFAULT_MAX_WORKERS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /** YunJobEngine:poll-interval: milliseconds between two reads of the instances a job
+   * follows */
+  properties[PROP_POLL_INTERVAL]
+    = g_param_spec_uint ("poll-interval", NULL, NULL, 10, 60000, DEFAULT_POLL_INTERVAL_MS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void run_job (gpointer data, gpointer user_data);
+
+static void
+yun_job_engine_init (YunJobEngine *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->max_workers = YUN_JOB_ENGINE_DEFAULT_MAX_WORKERS;
+  self->poll_interval = DEFAULT_POLL_INTERVAL_MS;
+  self->pool = g_thread_pool_new (run_job, self, (int) self->max_workers, FALSE, NULL);
+  self->jobs = g_list_store_new (YUN_TYPE_JOB);
+  self->job_runs = g_hash_table_new (NULL, NULL);
+  self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) job_event_free);
+  g_mutex_init (&self->events_lock);
+}
+
+/**
+ * yun_job_engine_new:
+ * @cache: the database that holds the journal
+ * @account: the account (profile name) the jobs belong to
+ * @client: the client the jobs call with
+ *
+ * Returns: (transfer full): an engine; call yun_job_engine_resume() once at start-up
+ */
+YunJobEngine *
+yun_job_engine_new (YunCache *cache, const char *account, YunClient *client)
+{
+  YunJobEngine *self;
+
+  g_return_val_if_fail (YUN_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+  g_return_val_if_fail (YUN_IS_CLIENT (client), NULL);
+
+  self = g_object_new (YUN_TYPE_JOB_ENGINE, NULL);
+  self->cache = g_object_ref (cache);
+  self->account = g_strdup (account);
+  self->client = g_object_ref (client);
+  return self;
+}
+
+guint
+yun_job_engine_get_max_workers (YunJobEngine *self)
+{
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
+  return self->max_workers;
+}
+
+void
+yun_job_engine_set_max_workers (YunJobEngine *self, guint max_workers)
+{
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+  g_return_if_fail (max_workers > 0);
+
+  if (self->max_workers == max_workers)
+    return;
+  self->max_workers = max_workers;
+  g_thread_pool_set_max_threads (self->pool, (int) max_workers, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WORKERS]);
+}
+
+guint
+yun_job_engine_get_poll_interval (YunJobEngine *self)
+{
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
+  return self->poll_interval;
+}
+
+void
+yun_job_engine_set_poll_interval (YunJobEngine *self, guint milliseconds)
+{
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+
+  if (self->poll_interval == milliseconds)
+    return;
+  self->poll_interval = milliseconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+}
+
+/**
+ * yun_job_engine_get_jobs:
+ * @self: a #YunJobEngine
+ *
+ * Returns: (transfer none): a #GListModel of #YunJob, the most recent first
+ */
+GListModel *
+yun_job_engine_get_jobs (YunJobEngine *self)
+{
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
+  return G_LIST_MODEL (self->jobs);
+}
+
+/**
+ * yun_job_engine_lookup:
+ * @self: a #YunJobEngine
+ * @job_id: a job's ID
+ *
+ * Returns: (transfer none) (nullable): the job, if loaded or submitted here
+ */
+YunJob *
+yun_job_engine_lookup (YunJobEngine *self, gint64 job_id)
+{
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr (YunJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (yun_job_get_id (job) == job_id && !yun_job_get_dry_run (job))
+        return job;
+    }
+  return NULL;
+}
+
+/* ---- Events to the main context ---- */
+
+static void
+deliver_events (YunJobEngine *self)
+{
+  g_autoptr (GPtrArray) events = NULL;
+
+  g_mutex_lock (&self->events_lock);
+  events = g_steal_pointer (&self->events);
+  self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) job_event_free);
+  g_clear_pointer (&self->events_source, g_source_unref);
+  g_mutex_unlock (&self->events_lock);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      JobEvent *event = g_ptr_array_index (events, i);
+
+      _yun_job_update_items (event->job, event->items);
+      if (event->ended)
+        {
+          g_hash_table_remove (self->job_runs, event->job);
+          _yun_job_set_cancel_func (event->job, NULL, NULL);
+        }
+      if (event->finished)
+        _yun_job_set_finished (event->job, event->finished_at);
+    }
+}
+
+static gboolean
+deliver_events_cb (gpointer user_data)
+{
+  deliver_events (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: sends copies of the items changed since the last post; @ended when the
+ * worker lets go of the job. */
+static void
+post (JobRun *run, gboolean ended)
+{
+  YunJobEngine *self = run->engine;
+  JobEvent *event = g_new0 (JobEvent, 1);
+
+  event->job = g_object_ref (run->job);
+  event->items = g_ptr_array_new_with_free_func ((GDestroyNotify) _yun_job_record_item_free);
+  for (guint i = 0; i < run->changed->len; i++)
+    g_ptr_array_add (event->items, _yun_job_record_item_copy (run->changed->pdata[i]));
+  g_ptr_array_set_size (run->changed, 0);
+  event->ended = ended;
+  event->finished = ended && run->record->finished;
+  event->finished_at = run->record->finished_at;
+
+  g_mutex_lock (&self->events_lock);
+  g_ptr_array_add (self->events, event);
+  if (self->events_source == NULL)
+    {
+      self->events_source = g_idle_source_new ();
+      g_source_set_priority (self->events_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->events_source, deliver_events_cb, g_object_ref (self),
+                             g_object_unref);
+      g_source_set_static_name (self->events_source, "[yun-job-engine] events");
+      g_source_attach (self->events_source, self->context);
+    }
+  g_mutex_unlock (&self->events_lock);
+}
+
+/* Writes the changed items to the journal, then tells the main context. A journal that
+ * cannot be written stops the job: sending calls it could not record would break the
+ * promise to resume without doubling. */
+static gboolean
+commit_changes (JobRun *run, GError **error)
+{
+  if (run->changed->len == 0)
+    return TRUE;
+  if (!run->record->dry_run
+      && !_yun_journal_update_items (run->engine->cache, run->record, run->changed, error))
+    return FALSE;
+  post (run, FALSE);
+  return TRUE;
+}
+
+static void
+mark_changed (JobRun *run, YunJobRecordItem *item)
+{
+  for (guint i = 0; i < run->changed->len; i++)
+    if (run->changed->pdata[i] == item)
+      return;
+  g_ptr_array_add (run->changed, item);
+}
+
+static void
+set_text (char **field, const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static void
+finish_item (JobRun *run,
+             YunJobRecordItem *item,
+             YunJobOutcome outcome,
+             const char *reason,
+             const char *code,
+             const char *message)
+{
+  item->step = YUN_JOB_STEP_DONE;
+  item->outcome = outcome;
+  set_text (&item->reason, reason);
+  if (code != NULL || outcome != YUN_JOB_OUTCOME_FAILED)
+    set_text (&item->code, code);
+  if (message != NULL || outcome != YUN_JOB_OUTCOME_FAILED)
+    set_text (&item->message, message);
+  item->finished_at = g_get_real_time () / G_USEC_PER_SEC;
+  mark_changed (run, item);
+}
+
+static void
+fail_item_with_error (JobRun *run, YunJobRecordItem *item, const GError *error)
+{
+  const char *code = error->domain == YUN_ERROR ? yun_error_get_code (error) : NULL;
+  const char *request_id = error->domain == YUN_ERROR ? yun_error_get_request_id (error) : NULL;
+
+  if (request_id != NULL)
+    set_text (&item->request_id, request_id);
+  finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, code, error->message);
+}
+
+/* ---- What each kind does ---- */
+
+static const char *
+action_of (JobRun *run, YunJobStep step)
+{
+  if (step == YUN_JOB_STEP_RESTART_QUEUED || step == YUN_JOB_STEP_RESTART_SENDING
+      || step == YUN_JOB_STEP_RESTART_WAITING)
+    return "StartInstances";
+
+  switch (run->record->kind)
+    {
+    case YUN_JOB_KIND_START:
+      return "StartInstances";
+    case YUN_JOB_KIND_STOP:
+      return "StopInstances";
+    case YUN_JOB_KIND_REBOOT:
+      return "RebootInstances";
+    case YUN_JOB_KIND_TERMINATE:
+      return "TerminateInstances";
+    case YUN_JOB_KIND_RESET_PASSWORD:
+      return "ResetInstancesPassword";
+    case YUN_JOB_KIND_CREATE:
+    default:
+      return "RunInstances";
+    }
+}
+
+typedef enum
+{
+  VERDICT_SEND,
+  VERDICT_SKIP,
+} Verdict;
+
+/* Whether @instance should get this job's call, and if not why not. */
+static Verdict
+judge (JobRun *run, YunInstance *instance, char **reason)
+{
+  const char *state = yun_instance_get_state (instance);
+
+  if (yun_instance_is_transitional (instance))
+    {
+      *reason = g_strdup_printf (
+        "in transition (%s%s)", state,
+        yun_instance_state_is_transitional (state) ? "" : ", an operation is still running");
+      return VERDICT_SKIP;
+    }
+
+  switch (run->record->kind)
+    {
+    case YUN_JOB_KIND_START:
+      if (g_str_equal (state, "STOPPED"))
+        return VERDICT_SEND;
+      *reason = g_str_equal (state, "RUNNING")
+                  ? g_strdup ("already RUNNING")
+                  : g_strdup_printf ("cannot be started while %s", state);
+      return VERDICT_SKIP;
+    case YUN_JOB_KIND_STOP:
+      if (g_str_equal (state, "RUNNING"))
+        return VERDICT_SEND;
+      *reason = g_str_equal (state, "STOPPED")
+                  ? g_strdup ("already STOPPED")
+                  : g_strdup_printf ("cannot be stopped while %s", state);
+      return VERDICT_SKIP;
+    case YUN_JOB_KIND_REBOOT:
+      if (g_str_equal (state, "RUNNING"))
+        return VERDICT_SEND;
+      *reason = g_strdup_printf ("cannot be rebooted while %s", state);
+      return VERDICT_SKIP;
+    case YUN_JOB_KIND_TERMINATE:
+      if (yun_instance_get_disable_api_termination (instance))
+        {
+          *reason = g_strdup ("termination protection is on");
+          return VERDICT_SKIP;
+        }
+      return VERDICT_SEND;
+    case YUN_JOB_KIND_RESET_PASSWORD:
+      if (g_str_equal (state, "RUNNING") || g_str_equal (state, "STOPPED"))
+        return VERDICT_SEND;
+      *reason = g_strdup_printf ("the password cannot be reset while %s", state);
+      return VERDICT_SKIP;
+    case YUN_JOB_KIND_CREATE:
+    default:
+      return VERDICT_SEND;
+    }
+}
+
+/* ---- Reading the instances ---- */
+
+/* Reads the instances of @items (by region, 100 per call) into run->latest; an instance
+ * not listed is removed from it. */
+static gboolean
+read_instances (JobRun *run, GPtrArray *items, GError **error)
+{
+  g_autoptr (GHashTable) by_region
+    = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+      GPtrArray *ids;
+
+      if (item->instance_id == NULL)
+        continue;
+      ids = g_hash_table_lookup (by_region, item->region);
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new ();
+          g_hash_table_insert (by_region, item->region, ids);
+        }
+      g_ptr_array_add (ids, item->instance_id);
+    }
+
+  g_hash_table_iter_init (&iter, by_region);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *ids = value;
+      g_autoptr (GPtrArray) instances = NULL;
+
+      g_ptr_array_add (ids, NULL);
+      instances = yun_client_describe_instances_by_ids (
+        run->engine->client, key, (const char *const *) ids->pdata, NULL, error);
+      if (instances == NULL)
+        return FALSE;
+      for (guint i = 0; ids->pdata[i] != NULL; i++)
+        g_hash_table_remove (run->latest, ids->pdata[i]);
+      for (guint i = 0; i < instances->len; i++)
+        {
+          YunInstance *instance = g_ptr_array_index (instances, i);
+
+          g_hash_table_replace (run->latest, g_strdup (yun_instance_get_instance_id (instance)),
+                                g_object_ref (instance));
+        }
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+items_at (JobRun *run, YunJobStep step)
+{
+  GPtrArray *items = g_ptr_array_new ();
+
+  for (guint i = 0; i < run->record->items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (run->record->items, i);
+
+      if (item->step == step)
+        g_ptr_array_add (items, item);
+    }
+  return items;
+}
+
+/* Judges every queued item against the instance as it is now. */
+static gboolean
+prefilter (JobRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) queued = items_at (run, YUN_JOB_STEP_QUEUED);
+
+  if (queued->len == 0)
+    return TRUE;
+  if (!read_instances (run, queued, error))
+    return FALSE;
+
+  for (guint i = 0; i < queued->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (queued, i);
+      YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+      g_autofree char *reason = NULL;
+
+      if (instance == NULL)
+        {
+          g_autofree char *why = g_strdup_printf ("not found in %s", item->region);
+
+          finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, why, NULL, NULL);
+          continue;
+        }
+      set_text (&item->name, yun_instance_get_name (instance));
+      set_text (&item->source_state, yun_instance_get_state (instance));
+      if (judge (run, instance, &reason) == VERDICT_SKIP)
+        finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, reason, NULL, NULL);
+      else if (run->record->dry_run)
+        {
+          item->outcome = YUN_JOB_OUTCOME_WOULD_SEND;
+          set_text (&item->reason, g_str_equal (yun_instance_get_state (instance), "RUNNING")
+                                       && run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
+                                     ? "would be stopped, reset and started again"
+                                     : "would be sent");
+          item->step = YUN_JOB_STEP_DONE;
+        }
+      mark_changed (run, item);
+    }
+  return commit_changes (run, error);
+}
+
+/* ---- Sending ---- */
+
+static char *
+send_chunk (JobRun *run, YunJobStep step, const char *region, GPtrArray *chunk, GError **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  YunClient *client = run->engine->client;
+  const char *const *id_list;
+  gboolean force_stop = FALSE;
+
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (chunk, i);
+
+      g_ptr_array_add (ids, item->instance_id);
+      force_stop |= g_strcmp0 (item->source_state, "RUNNING") == 0;
+    }
+  g_ptr_array_add (ids, NULL);
+  id_list = (const char *const *) ids->pdata;
+
+  if (step == YUN_JOB_STEP_RESTART_QUEUED)
+    return yun_client_start_instances (client, region, id_list, NULL, error);
+
+  switch (run->record->kind)
+    {
+    case YUN_JOB_KIND_START:
+      return yun_client_start_instances (client, region, id_list, NULL, error);
+    case YUN_JOB_KIND_STOP:
+      return yun_client_stop_instances (client, region, id_list, run->stop_type, run->stopped_mode,
+                                        NULL, error);
+    case YUN_JOB_KIND_REBOOT:
+      return yun_client_reboot_instances (client, region, id_list, run->stop_type, NULL, error);
+    case YUN_JOB_KIND_TERMINATE:
+      return yun_client_terminate_instances (client, region, id_list, NULL, error);
+    case YUN_JOB_KIND_RESET_PASSWORD:
+      {
+        YunInstance *first = g_hash_table_lookup (run->latest, id_list[0]);
+        YunOsFamily os_family
+          = first != NULL ? yun_instance_get_os_family (first) : YUN_OS_FAMILY_UNKNOWN;
+
+        return yun_client_reset_instances_password (client, region, id_list, run->password,
+                                                    run->username, os_family, force_stop, NULL,
+                                                    error);
+      }
+    case YUN_JOB_KIND_CREATE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Whether @instance shows that this item's call, whose answer was lost, was applied. */
+static gboolean
+call_was_applied (JobRun *run, YunJobRecordItem *item, YunJobStep sending, YunInstance *instance)
+{
+  const char *latest = yun_instance_get_latest_operation_request_id (instance);
+
+  return latest != NULL && g_strcmp0 (latest, item->before_request_id) != 0
+         && g_strcmp0 (yun_instance_get_latest_operation (instance), action_of (run, sending)) == 0;
+}
+
+/* After a call whose outcome is unknown (or after a restart): each item of @items at step
+ * @sending either got the call (it now waits for it) or did not (it is queued again). */
+static gboolean
+reconcile (JobRun *run, GPtrArray *items, YunJobStep sending, GError **error)
+{
+  YunJobStep queued
+    = sending == YUN_JOB_STEP_SENDING ? YUN_JOB_STEP_QUEUED : YUN_JOB_STEP_RESTART_QUEUED;
+  YunJobStep waiting
+    = sending == YUN_JOB_STEP_SENDING ? YUN_JOB_STEP_WAITING : YUN_JOB_STEP_RESTART_WAITING;
+
+  if (items->len == 0)
+    return TRUE;
+  if (!read_instances (run, items, error))
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+      YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+
+      if (instance == NULL && run->record->kind == YUN_JOB_KIND_TERMINATE)
+        {
+          item->step = waiting;
+          g_debug ("%s: gone; the lost TerminateInstances was applied", item->instance_id);
+        }
+      else if (instance != NULL && call_was_applied (run, item, sending, instance))
+        {
+          item->step = waiting;
+          set_text (&item->request_id, yun_instance_get_latest_operation_request_id (instance));
+          g_debug ("%s: the lost %s was applied (%s)", item->instance_id, action_of (run, sending),
+                   item->request_id);
+        }
+      else
+        item->step = queued;
+      mark_changed (run, item);
+    }
+  return commit_changes (run, error);
+}
+
+static gboolean
+error_proves_not_applied (const GError *error)
+{
+  if (error->domain != YUN_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case YUN_ERROR_AUTHENTICATION:
+    case YUN_ERROR_THROTTLED:
+    case YUN_ERROR_NOT_FOUND:
+    case YUN_ERROR_INVALID_PARAMETER:
+    case YUN_ERROR_QUOTA:
+    case YUN_ERROR_INVALID_STATE:
+      return TRUE;
+    default:
+      /* InternalError, 5xx, a dropped connection, a timeout: it may have been applied. */
+      return FALSE;
+    }
+}
+
+/* The service refused a whole chunk because of some of its instances (one changed state
+ * meanwhile, one is gone): judge each again and queue the eligible ones. */
+static gboolean
+rejudge (JobRun *run, GPtrArray *chunk, YunJobStep queued, const GError *refusal, GError **error)
+{
+  if (!read_instances (run, chunk, error))
+    return FALSE;
+
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (chunk, i);
+      YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+      g_autofree char *reason = NULL;
+
+      if (instance == NULL)
+        finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, "no longer exists", NULL, NULL);
+      else if (item->attempts >= MAX_SEND_ATTEMPTS)
+        fail_item_with_error (run, item, refusal);
+      else if (queued == YUN_JOB_STEP_QUEUED && judge (run, instance, &reason) == VERDICT_SKIP)
+        finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, reason, NULL, NULL);
+      else
+        {
+          item->step = queued;
+          mark_changed (run, item);
+        }
+    }
+  return commit_changes (run, error);
+}
+
+typedef struct
+{
+  char *key;
+  char *region;
+  GPtrArray *items;
+} Chunk;
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_free (chunk->key);
+  g_free (chunk->region);
+  g_ptr_array_unref (chunk->items);
+  g_free (chunk);
+}
+
+/* Chunks of at most 100 items that one call can take: same region, and for terminate
+ * the same charge type, for reset password the same need of ForceStop. */
+static GPtrArray *
+make_chunks (JobRun *run, GPtrArray *items)
+{
+  g_autoptr (GHashTable) open_chunks = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+      YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+      g_autofree char *key = NULL;
+      Chunk *chunk;
+
+      if (run->record->kind == YUN_JOB_KIND_TERMINATE && instance != NULL)
+        key = g_strdup_printf ("%s/%s", item->region, yun_instance_get_charge_type (instance));
+      else if (run->record->kind == YUN_JOB_KIND_RESET_PASSWORD)
+        key = g_strdup_printf ("%s/%s", item->region, item->source_state);
+      else
+        key = g_strdup (item->region);
+
+      chunk = g_hash_table_lookup (open_chunks, key);
+      if (chunk == NULL || chunk->items->len == CHUNK_SIZE)
+        {
+          chunk = g_new0 (Chunk, 1);
+          chunk->key = g_strdup (key);
+          chunk->region = g_strdup (item->region);
+          chunk->items = g_ptr_array_new ();
+          g_ptr_array_add (chunks, chunk);
+          g_hash_table_replace (open_chunks, chunk->key, chunk);
+        }
+      g_ptr_array_add (chunk->items, item);
+    }
+  return chunks;
+}
+
+static gboolean
+cancelled (JobRun *run)
+{
+  return g_atomic_int_get (&run->cancel_requested);
+}
+
+/* Sends every item queued at @queued (the job's call, or the restart of a reset). */
+static gboolean
+send_queued (JobRun *run, YunJobStep queued, GError **error)
+{
+  YunJobStep sending
+    = queued == YUN_JOB_STEP_QUEUED ? YUN_JOB_STEP_SENDING : YUN_JOB_STEP_RESTART_SENDING;
+  YunJobStep waiting
+    = queued == YUN_JOB_STEP_QUEUED ? YUN_JOB_STEP_WAITING : YUN_JOB_STEP_RESTART_WAITING;
+  g_autoptr (GPtrArray) items = items_at (run, queued);
+  g_autoptr (GPtrArray) chunks = NULL;
+
+  if (items->len == 0)
+    return TRUE;
+  chunks = make_chunks (run, items);
+
+  for (guint c = 0; c < chunks->len; c++)
+    {
+      Chunk *chunk = g_ptr_array_index (chunks, c);
+      g_autoptr (GError) call_error = NULL;
+      g_autofree char *request_id = NULL;
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      /* A restart is never cancelled: it undoes a stop this job made. */
+      if (queued == YUN_JOB_STEP_QUEUED && cancelled (run))
+        return TRUE;
+
+      for (guint i = 0; i < chunk->items->len; i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (chunk->items, i);
+          YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+
+          item->step = sending;
+          item->attempts++;
+          if (item->started_at == 0)
+            item->started_at = now;
+          set_text (&item->before_request_id,
+                    instance != NULL ? yun_instance_get_latest_operation_request_id (instance)
+                                     : NULL);
+          mark_changed (run, item);
+        }
+      /* Journaled before the call: a crash from here on is resolved by reconcile(). */
+      if (!commit_changes (run, error))
+        return FALSE;
+
+      request_id = send_chunk (run, queued, chunk->region, chunk->items, &call_error);
+      if (request_id != NULL)
+        {
+          for (guint i = 0; i < chunk->items->len; i++)
+            {
+              YunJobRecordItem *item = g_ptr_array_index (chunk->items, i);
+
+              item->step = waiting;
+              set_text (&item->request_id, request_id);
+              mark_changed (run, item);
+            }
+          if (!commit_changes (run, error))
+            return FALSE;
+          continue;
+        }
+
+      g_debug ("%s in %s (%u instances): %s", action_of (run, queued), chunk->region,
+               chunk->items->len, call_error->message);
+      if (!error_proves_not_applied (call_error))
+        {
+          if (!reconcile (run, chunk->items, sending, error))
+            return FALSE;
+        }
+      else if (call_error->code == YUN_ERROR_INVALID_STATE
+               || call_error->code == YUN_ERROR_NOT_FOUND
+               || call_error->code == YUN_ERROR_THROTTLED)
+        {
+          if (!rejudge (run, chunk->items, queued, call_error, error))
+            return FALSE;
+        }
+      else
+        {
+          for (guint i = 0; i < chunk->items->len; i++)
+            fail_item_with_error (run, g_ptr_array_index (chunk->items, i), call_error);
+          if (!commit_changes (run, error))
+            return FALSE;
+        }
+
+      /* Items queued again by a lost answer fail once they have had their attempts. */
+      for (guint i = 0; i < chunk->items->len; i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (chunk->items, i);
+
+          if (item->step == queued && item->attempts >= MAX_SEND_ATTEMPTS)
+            fail_item_with_error (run, item, call_error);
+        }
+      if (!commit_changes (run, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Following ---- */
+
+/* What a followed instance tells about its item. */
+static void
+follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 now)
+{
+  gboolean restart = item->step == YUN_JOB_STEP_RESTART_WAITING;
+  const char *state = instance != NULL ? yun_instance_get_state (instance) : NULL;
+  gboolean ours
+    = instance != NULL
+      && g_strcmp0 (yun_instance_get_latest_operation_request_id (instance), item->request_id) == 0;
+  const char *operation_state = ours ? yun_instance_get_latest_operation_state (instance) : NULL;
+  YunJobKind kind = restart ? YUN_JOB_KIND_START : run->record->kind;
+  gboolean settled = instance != NULL && !yun_instance_is_transitional (instance);
+  gboolean reached = FALSE;
+
+  if (instance == NULL)
+    {
+      if (kind == YUN_JOB_KIND_TERMINATE)
+        finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, "terminated", NULL, NULL);
+      else
+        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "the instance no longer exists", NULL,
+                     NULL);
+      return;
+    }
+
+  if (g_strcmp0 (operation_state, "FAILED") == 0)
+    {
+      const char *message = yun_instance_get_latest_operation_error (instance);
+
+      /* A failed reset may still have stopped the instance: it is started again, and the
+       * item reports the failure after that. */
+      if (kind == YUN_JOB_KIND_RESET_PASSWORD && g_strcmp0 (item->source_state, "RUNNING") == 0
+          && g_str_equal (state, "STOPPED"))
+        {
+          set_text (&item->code, "OperationFailed");
+          set_text (&item->message, message);
+          item->step = YUN_JOB_STEP_RESTART_QUEUED;
+          mark_changed (run, item);
+          return;
+        }
+      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, "OperationFailed",
+                   message != NULL ? message : "The operation failed");
+      return;
+    }
+
+  switch (kind)
+    {
+    case YUN_JOB_KIND_START:
+      reached = settled && g_str_equal (state, "RUNNING");
+      break;
+    case YUN_JOB_KIND_STOP:
+      reached = settled && g_str_equal (state, "STOPPED");
+      break;
+    case YUN_JOB_KIND_REBOOT:
+      reached = settled && g_str_equal (state, "RUNNING")
+                && (ours ? g_strcmp0 (operation_state, "SUCCESS") == 0 : TRUE);
+      break;
+    case YUN_JOB_KIND_TERMINATE:
+      reached = settled && g_str_equal (state, "SHUTDOWN");
+      break;
+    case YUN_JOB_KIND_RESET_PASSWORD:
+      reached = settled && g_str_equal (state, "STOPPED") && ours
+                && g_strcmp0 (operation_state, "SUCCESS") == 0;
+      break;
+    case YUN_JOB_KIND_CREATE:
+    default:
+      reached = settled && g_str_equal (state, "RUNNING");
+      break;
+    }
+
+  if (reached && run->record->kind == YUN_JOB_KIND_RESET_PASSWORD && !restart
+      && g_strcmp0 (item->source_state, "RUNNING") == 0)
+    {
+      item->step = YUN_JOB_STEP_RESTART_QUEUED;
+      mark_changed (run, item);
+    }
+  else if (reached && restart && item->code != NULL)
+    finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "started again; the password was not changed",
+                 NULL, NULL);
+  else if (reached)
+    finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED,
+                 kind == YUN_JOB_KIND_TERMINATE ? "in the recycle bin" : NULL, NULL, NULL);
+  else if (now - item->started_at > (gint64) run->timeout)
+    {
+      g_autofree char *message = g_strdup_printf ("Still %s after %u s", state, run->timeout);
+
+      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "timed out", "Timeout", message);
+    }
+}
+
+static gboolean
+follow_waiting (JobRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) waiting = items_at (run, YUN_JOB_STEP_WAITING);
+  g_autoptr (GPtrArray) restarting = items_at (run, YUN_JOB_STEP_RESTART_WAITING);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_ptr_array_extend (waiting, restarting, NULL, NULL);
+  if (waiting->len == 0)
+    return TRUE;
+  if (!read_instances (run, waiting, error))
+    return FALSE;
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (waiting, i);
+
+      follow_item (run, item, g_hash_table_lookup (run->latest, item->instance_id), now);
+    }
+  return commit_changes (run, error);
+}
+
+static guint
+count_steps (JobRun *run, YunJobStep step)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < run->record->items->len; i++)
+    n += ((YunJobRecordItem *) run->record->items->pdata[i])->step == step;
+  return n;
+}
+
+static void
+cancel_queued (JobRun *run)
+{
+  for (guint i = 0; i < run->record->items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (run->record->items, i);
+
+      if (item->step == YUN_JOB_STEP_QUEUED)
+        finish_item (run, item, YUN_JOB_OUTCOME_CANCELLED, "cancelled before it was sent", NULL,
+                     NULL);
+    }
+}
+
+/* The job cannot go on (the journal or the network is gone for good): every item fails
+ * with @error but the restarts of a reset, which stay in the journal for the next
+ * yun_job_engine_resume(). Returns whether any is left. */
+static gboolean
+abandon (JobRun *run, const GError *error)
+{
+  gboolean left = FALSE;
+
+  for (guint i = 0; i < run->record->items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (run->record->items, i);
+
+      if (item->step == YUN_JOB_STEP_RESTART_QUEUED || item->step == YUN_JOB_STEP_RESTART_SENDING
+          || item->step == YUN_JOB_STEP_RESTART_WAITING)
+        left = TRUE;
+      else if (item->step != YUN_JOB_STEP_DONE)
+        fail_item_with_error (run, item, error);
+    }
+  return left;
+}
+
+static gboolean
+drive (JobRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) sending = items_at (run, YUN_JOB_STEP_SENDING);
+  g_autoptr (GPtrArray) restart_sending = items_at (run, YUN_JOB_STEP_RESTART_SENDING);
+  guint failures_in_a_row = 0;
+
+  /* A job resumed after a crash: the calls that may have gone out are checked first. */
+  if (!reconcile (run, sending, YUN_JOB_STEP_SENDING, error)
+      || !reconcile (run, restart_sending, YUN_JOB_STEP_RESTART_SENDING, error))
+    return FALSE;
+  if (cancelled (run))
+    cancel_queued (run);
+  if (!prefilter (run, error))
+    return FALSE;
+  if (run->record->dry_run)
+    return TRUE;
+
+  while (count_steps (run, YUN_JOB_STEP_DONE) < run->record->items->len)
+    {
+      g_autoptr (GError) local_error = NULL;
+      gint64 next_poll = g_get_monotonic_time () + run->engine->poll_interval * 1000;
+
+      if (cancelled (run))
+        cancel_queued (run);
+      if (!send_queued (run, YUN_JOB_STEP_QUEUED, &local_error)
+          || !send_queued (run, YUN_JOB_STEP_RESTART_QUEUED, &local_error))
+        goto failed;
+      if (count_steps (run, YUN_JOB_STEP_WAITING) + count_steps (run, YUN_JOB_STEP_RESTART_WAITING)
+          > 0)
+        {
+          _yun_wait_until (next_poll, NULL);
+          if (!follow_waiting (run, &local_error))
+            goto failed;
+        }
+      failures_in_a_row = 0;
+      continue;
+
+    failed:
+      /* The client retries what it safely can; a read that still fails is waited out a
+       * few times before the job gives up on the items it has left. */
+      if (local_error->domain == YUN_ERROR && local_error->code == YUN_ERROR_STORAGE)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (++failures_in_a_row >= MAX_SEND_ATTEMPTS)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("job %" G_GINT64_FORMAT ": %s; trying again", run->record->id, local_error->message);
+      _yun_wait_until (g_get_monotonic_time () + (gint64) failures_in_a_row * G_USEC_PER_SEC, NULL);
+    }
+  return TRUE;
+}
+
+static void
+run_job (gpointer data, gpointer user_data)
+{
+  JobRun *run = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!drive (run, &error))
+    {
+      g_warning ("Job %" G_GINT64_FORMAT " (%s) stopped: %s", run->record->id,
+                 yun_job_kind_to_string (run->record->kind), error->message);
+      if (abandon (run, error))
+        {
+          /* Instances this job stopped must be started again: it stays unfinished. */
+          g_clear_error (&error);
+          if (!commit_changes (run, &error))
+            g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
+          post (run, TRUE);
+          job_run_free (run);
+          return;
+        }
+    }
+
+  run->record->finished = TRUE;
+  run->record->finished_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_clear_error (&error);
+  if (!run->record->dry_run && !_yun_journal_finish (run->engine->cache, run->record, &error))
+    g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
+  post (run, TRUE);
+  job_run_free (run);
+}
+
+/* ---- Submitting, resuming ---- */
+
+static void
+cancel_run (YunJob *job, gpointer user_data)
+{
+  JobRun *run = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_atomic_int_set (&run->cancel_requested, TRUE);
+  if (!yun_job_get_dry_run (job)
+      && !_yun_journal_request_cancel (run->engine->cache, yun_job_get_id (job), &error))
+    g_warning ("%s", error->message);
+}
+
+static JobRun *
+job_run_new (YunJobEngine *self, YunJobRecord *record)
+{
+  JobRun *run = g_new0 (JobRun, 1);
+  json_object *value = NULL;
+
+  run->engine = g_object_ref (self);
+  run->record = record;
+  run->latest
+    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
+  run->changed = g_ptr_array_new ();
+  run->timeout = DEFAULT_TIMEOUT_S;
+  run->cancel_requested = record->cancel_requested;
+  if (json_object_object_get_ex (record->params, "StopType", &value))
+    run->stop_type = g_strdup (json_object_get_string (value));
+  if (json_object_object_get_ex (record->params, "StoppedMode", &value))
+    run->stopped_mode = g_strdup (json_object_get_string (value));
+  if (json_object_object_get_ex (record->params, "UserName", &value))
+    run->username = g_strdup (json_object_get_string (value));
+  if (json_object_object_get_ex (record->params, "Timeout", &value))
+    run->timeout = (guint) json_object_get_int64 (value);
+  return run;
+}
+
+static void
+start_run (YunJobEngine *self, JobRun *run)
+{
+  run->job = _yun_job_new_from_record (run->record);
+  g_list_store_insert (self->jobs, 0, run->job);
+  g_hash_table_insert (self->job_runs, run->job, run);
+  _yun_job_set_cancel_func (run->job, cancel_run, run);
+  g_thread_pool_push (self->pool, run, NULL);
+}
+
+static gboolean
+check_spec (YunJobSpec *spec, GError **error)
+{
+  if (spec->kind == YUN_JOB_KIND_CREATE)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "Create jobs are not run by this engine yet");
+      return FALSE;
+    }
+  if (spec->instance_ids->len == 0)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "The job names no instance");
+      return FALSE;
+    }
+  for (guint i = 0; i < spec->instance_ids->len; i++)
+    if (!_yun_check_instance_id (spec->instance_ids->pdata[i], FALSE, error)
+        || !_yun_check_region (spec->regions->pdata[i], error))
+      return FALSE;
+  if (spec->kind == YUN_JOB_KIND_RESET_PASSWORD)
+    {
+      /* Checked against the strictest rule an instance of the job could need: one
+       * refused password would fail a whole chunk. */
+      if (spec->password == NULL)
+        {
+          g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                               "A reset-password job needs the new password");
+          return FALSE;
+        }
+      if (!yun_password_check (spec->password, YUN_OS_FAMILY_UNKNOWN, YUN_PASSWORD_CONTEXT_RESET,
+                               spec->username, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * yun_job_engine_submit:
+ * @self: a #YunJobEngine
+ * @spec: what to do
+ * @error: return location for a #GError
+ *
+ * Checks @spec, journals the job with one item per instance, and starts it on a worker.
+ * With yun_job_spec_set_dry_run(), nothing is journaled or sent: the job's items tell what
+ * would be sent and what would be skipped, and why.
+ *
+ * Returns: (transfer none): the job, or %NULL if @spec was refused or the journal could not
+ *   be written
+ */
+YunJob *
+yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
+{
+  g_autoptr (YunJobRecord) record = NULL;
+  JobRun *run;
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (!check_spec (spec, error))
+    return NULL;
+
+  record = _yun_job_record_new (spec->kind);
+  record->params = _yun_job_spec_params_to_json (spec);
+  record->dry_run = spec->dry_run;
+  record->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  for (guint i = 0; i < spec->instance_ids->len; i++)
+    {
+      YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
+
+      item->index = i;
+      item->instance_id = g_strdup (spec->instance_ids->pdata[i]);
+      item->region = g_strdup (spec->regions->pdata[i]);
+      g_ptr_array_add (record->items, item);
+    }
+  if (!record->dry_run && !_yun_journal_create (self->cache, self->account, record, error))
+    return NULL;
+
+  run = job_run_new (self, g_steal_pointer (&record));
+  run->password = g_strdup (spec->password);
+  start_run (self, run);
+  return run->job;
+}
+
+/**
+ * yun_job_engine_load_history:
+ * @self: a #YunJobEngine
+ * @limit: at most this many jobs
+ * @error: return location for a #GError
+ *
+ * Adds the jobs of the journal to yun_job_engine_get_jobs(), the most recent first, with
+ * their per-instance results. Unfinished ones show where they stopped until
+ * yun_job_engine_resume() takes them up.
+ *
+ * Returns: whether the journal could be read
+ */
+gboolean
+yun_job_engine_load_history (YunJobEngine *self, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), FALSE);
+
+  records = _yun_journal_load (self->cache, self->account, FALSE, limit, error);
+  if (records == NULL)
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      YunJobRecord *record = g_ptr_array_index (records, i);
+      g_autoptr (YunJob) job = NULL;
+
+      if (yun_job_engine_lookup (self, record->id) != NULL)
+        continue;
+      job = _yun_job_new_from_record (record);
+      g_list_store_append (self->jobs, job);
+    }
+  return TRUE;
+}
+
+/**
+ * yun_job_engine_resume:
+ * @self: a #YunJobEngine
+ * @error: return location for a #GError
+ *
+ * Continues every job of the journal that had not finished when YunDesk last stopped. Each
+ * call that may have been sent is checked against the instance before anything is sent
+ * again; a reset-password job whose password was not kept finishes what it started (the
+ * restarts) and reports the rest failed.
+ *
+ * Returns: how many jobs were resumed, or 0 with @error set
+ */
+guint
+yun_job_engine_resume (YunJobEngine *self, GError **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  guint resumed = 0;
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
+
+  records = _yun_journal_load (self->cache, self->account, TRUE, G_MAXINT, error);
+  if (records == NULL)
+    return 0;
+
+  /* Oldest first, as they were submitted. */
+  for (guint i = records->len; i > 0; i--)
+    {
+      YunJobRecord *record = g_ptr_array_steal_index (records, i - 1);
+      YunJob *shown = yun_job_engine_lookup (self, record->id);
+      guint position;
+      JobRun *run;
+
+      if (shown != NULL && g_hash_table_contains (self->job_runs, shown))
+        {
+          _yun_job_record_free (record);
+          continue;
+        }
+      /* Shown from the history: the running job takes its place. */
+      if (shown != NULL && g_list_store_find (self->jobs, shown, &position))
+        g_list_store_remove (self->jobs, position);
+      run = job_run_new (self, record);
+      start_run (self, run);
+      resumed++;
+    }
+  return resumed;
+}
+
+/**
+ * yun_job_engine_retry_failed:
+ * @self: a #YunJobEngine
+ * @job: a finished job
+ * @password: (nullable): the new password, for a reset-password job
+ * @error: return location for a #GError
+ *
+ * Submits a new job of the same kind and parameters over the instances whose item failed.
+ *
+ * Returns: (transfer none): the new job, or %NULL
+ */
+YunJob *
+yun_job_engine_retry_failed (YunJobEngine *self, YunJob *job, const char *password, GError **error)
+{
+  g_autoptr (YunJobSpec) spec = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  GListModel *items;
+  json_object *params = NULL;
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
+  g_return_val_if_fail (YUN_IS_JOB (job), NULL);
+
+  spec = yun_job_spec_new (yun_job_get_kind (job));
+  items = yun_job_get_items (job);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      if (yun_job_item_get_outcome (item) == YUN_JOB_OUTCOME_FAILED)
+        yun_job_spec_add_instance (spec, yun_job_item_get_instance_id (item),
+                                   yun_job_item_get_region (item));
+    }
+
+  /* The same parameters, as journaled. */
+  records = _yun_journal_load (self->cache, self->account, FALSE, G_MAXINT, error);
+  if (records == NULL)
+    return NULL;
+  for (guint i = 0; i < records->len; i++)
+    if (((YunJobRecord *) records->pdata[i])->id == yun_job_get_id (job))
+      params = ((YunJobRecord *) records->pdata[i])->params;
+  if (params != NULL)
+    {
+      json_object *value = NULL;
+
+      if (json_object_object_get_ex (params, "StopType", &value))
+        yun_job_spec_set_stop_type (spec, json_object_get_string (value));
+      if (json_object_object_get_ex (params, "StoppedMode", &value))
+        yun_job_spec_set_stopped_mode (spec, json_object_get_string (value));
+      if (json_object_object_get_ex (params, "Timeout", &value))
+        yun_job_spec_set_timeout (spec, (guint) json_object_get_int64 (value));
+      if (json_object_object_get_ex (params, "UserName", &value) || password != NULL)
+        yun_job_spec_set_password (spec, password,
+                                   value != NULL ? json_object_get_string (value) : NULL);
+    }
+  return yun_job_engine_submit (self, spec, error);
+}

@@ -1,0 +1,400 @@
+/* yun-journal.c: the job journal, in the inventory database
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * A job and one row per item are written before any call; each item's step is written
+ * before the call it prepares (see YunJobStep), and its outcome after. Every write is one
+ * transaction, so a process killed at any moment leaves each item at a step it really
+ * reached. No secret is ever written here: passwords stay in memory and in the secret
+ * store.
+ */
+
+#define G_LOG_DOMAIN "yun-journal"
+
+#include "config.h"
+
+#include "yun-job-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static sqlite3_stmt *
+prepare (YunCache *cache, sqlite3 *db, const char *sql, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
+    {
+      _yun_cache_set_error (cache, error, "could not be read:");
+      return NULL;
+    }
+  return statement;
+}
+
+static gboolean
+step_done (YunCache *cache, sqlite3_stmt *statement, GError **error)
+{
+  int rc = sqlite3_step (statement);
+
+  sqlite3_reset (statement);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  _yun_cache_set_error (cache, error, "could not be written:");
+  return FALSE;
+}
+
+static gboolean
+exec (YunCache *cache, sqlite3 *db, const char *sql, GError **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  _yun_cache_set_error (cache, error, "could not be written:");
+  return FALSE;
+}
+
+static void
+bind_text (sqlite3_stmt *statement, int index, const char *text)
+{
+  sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_time (sqlite3_stmt *statement, int index, gint64 unix_seconds)
+{
+  if (unix_seconds > 0)
+    sqlite3_bind_int64 (statement, index, unix_seconds);
+  else
+    sqlite3_bind_null (statement, index);
+}
+
+static char *
+column_dup (sqlite3_stmt *statement, int column)
+{
+  const unsigned char *text = sqlite3_column_text (statement, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Runs @write between BEGIN IMMEDIATE and COMMIT, under the cache's lock. */
+typedef gboolean (*JournalWrite) (YunCache *cache, sqlite3 *db, gpointer data, GError **error);
+
+static gboolean
+in_transaction (YunCache *cache, JournalWrite write, gpointer data, GError **error)
+{
+  sqlite3 *db = _yun_cache_lock (cache);
+  gboolean ok = exec (cache, db, "BEGIN IMMEDIATE", error) && write (cache, db, data, error)
+                && exec (cache, db, "COMMIT", error);
+
+  if (!ok && !sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  _yun_cache_unlock (cache);
+  return ok;
+}
+
+static gboolean
+write_items (YunCache *cache, sqlite3 *db, gint64 job_id, GPtrArray *items, GError **error)
+{
+  g_autoptr (sqlite3_stmt) upsert
+    = prepare (cache, db,
+               "INSERT OR REPLACE INTO job_items (job_id, seq, instance_id, region, name, step, "
+               "outcome, reason, code, message, request_id, before_request_id, client_token, "
+               "source_state, attempts, started_at, finished_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               error);
+
+  if (upsert == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+
+      sqlite3_bind_int64 (upsert, 1, job_id);
+      sqlite3_bind_int64 (upsert, 2, item->index);
+      bind_text (upsert, 3, item->instance_id);
+      bind_text (upsert, 4, item->region);
+      bind_text (upsert, 5, item->name);
+      bind_text (upsert, 6, yun_job_step_to_string (item->step));
+      bind_text (upsert, 7, yun_job_outcome_to_string (item->outcome));
+      bind_text (upsert, 8, item->reason);
+      bind_text (upsert, 9, item->code);
+      bind_text (upsert, 10, item->message);
+      bind_text (upsert, 11, item->request_id);
+      bind_text (upsert, 12, item->before_request_id);
+      bind_text (upsert, 13, item->client_token);
+      bind_text (upsert, 14, item->source_state);
+      sqlite3_bind_int64 (upsert, 15, item->attempts);
+      bind_time (upsert, 16, item->started_at);
+      bind_time (upsert, 17, item->finished_at);
+      if (!step_done (cache, upsert, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *account;
+  YunJobRecord *record;
+  GPtrArray *items;
+} WriteData;
+
+static gboolean
+write_new_job (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
+{
+  WriteData *data = user_data;
+  YunJobRecord *record = data->record;
+  g_autoptr (sqlite3_stmt) account = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+
+  account = prepare (cache, db, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
+  insert = prepare (cache, db,
+                    "INSERT INTO jobs (account_id, kind, params, created_at) VALUES ((SELECT id "
+                    "FROM accounts WHERE name = ?), ?, ?, ?)",
+                    error);
+  if (account == NULL || insert == NULL)
+    return FALSE;
+
+  bind_text (account, 1, data->account);
+  if (!step_done (cache, account, error))
+    return FALSE;
+  bind_text (insert, 1, data->account);
+  bind_text (insert, 2, yun_job_kind_to_string (record->kind));
+  bind_text (insert, 3, json_object_to_json_string_ext (record->params, JSON_C_TO_STRING_PLAIN));
+  sqlite3_bind_int64 (insert, 4, record->created_at);
+  if (!step_done (cache, insert, error))
+    return FALSE;
+  record->id = sqlite3_last_insert_rowid (db);
+  return write_items (cache, db, record->id, record->items, error);
+}
+
+/**
+ * _yun_journal_create:
+ * @cache: the database
+ * @account: the account the job belongs to
+ * @record: the job, with every item; its id is set
+ * @error: return location for a #GError
+ *
+ * Records a new job before anything is sent.
+ */
+gboolean
+_yun_journal_create (YunCache *cache, const char *account, YunJobRecord *record, GError **error)
+{
+  WriteData data = { .account = account, .record = record };
+
+  return in_transaction (cache, write_new_job, &data, error);
+}
+
+static gboolean
+write_item_updates (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
+{
+  WriteData *data = user_data;
+
+  return write_items (cache, db, data->record->id, data->items, error);
+}
+
+/**
+ * _yun_journal_update_items:
+ * @cache: the database
+ * @record: the job
+ * @items: (element-type YunJobRecordItem): the items whose step or outcome changed
+ * @error: return location for a #GError
+ */
+gboolean
+_yun_journal_update_items (YunCache *cache, YunJobRecord *record, GPtrArray *items, GError **error)
+{
+  WriteData data = { .record = record, .items = items };
+
+  if (items->len == 0)
+    return TRUE;
+  return in_transaction (cache, write_item_updates, &data, error);
+}
+
+static gboolean
+write_finish (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
+{
+  YunJobRecord *record = user_data;
+  g_autoptr (sqlite3_stmt) update
+    = prepare (cache, db, "UPDATE jobs SET finished = 1, finished_at = ? WHERE id = ?", error);
+
+  if (update == NULL || !write_items (cache, db, record->id, record->items, error))
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, record->finished_at);
+  sqlite3_bind_int64 (update, 2, record->id);
+  return step_done (cache, update, error);
+}
+
+gboolean
+_yun_journal_finish (YunCache *cache, YunJobRecord *record, GError **error)
+{
+  return in_transaction (cache, write_finish, record, error);
+}
+
+static gboolean
+write_cancel (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
+{
+  g_autoptr (sqlite3_stmt) update
+    = prepare (cache, db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", error);
+
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, *(gint64 *) user_data);
+  return step_done (cache, update, error);
+}
+
+/* A cancellation outlives a crash: a resumed job still stops. */
+gboolean
+_yun_journal_request_cancel (YunCache *cache, gint64 job_id, GError **error)
+{
+  return in_transaction (cache, write_cancel, &job_id, error);
+}
+
+static YunJobStep
+step_from_string (const char *text)
+{
+  for (YunJobStep step = YUN_JOB_STEP_QUEUED; step <= YUN_JOB_STEP_DONE; step++)
+    if (g_strcmp0 (text, yun_job_step_to_string (step)) == 0)
+      return step;
+  return YUN_JOB_STEP_QUEUED;
+}
+
+static YunJobOutcome
+outcome_from_string (const char *text)
+{
+  for (YunJobOutcome outcome = YUN_JOB_OUTCOME_PENDING; outcome <= YUN_JOB_OUTCOME_WOULD_SEND;
+       outcome++)
+    if (g_strcmp0 (text, yun_job_outcome_to_string (outcome)) == 0)
+      return outcome;
+  return YUN_JOB_OUTCOME_PENDING;
+}
+
+static gboolean
+load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
+{
+  g_autoptr (sqlite3_stmt) select
+    = prepare (cache, db,
+               "SELECT seq, instance_id, region, name, step, outcome, reason, code, message, "
+               "request_id, before_request_id, client_token, source_state, attempts, started_at, "
+               "finished_at FROM job_items WHERE job_id = ? ORDER BY seq",
+               error);
+  int rc;
+
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (select, 1, record->id);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
+      g_autofree char *step = column_dup (select, 4);
+      g_autofree char *outcome = column_dup (select, 5);
+
+      item->index = (guint) sqlite3_column_int64 (select, 0);
+      item->instance_id = column_dup (select, 1);
+      item->region = column_dup (select, 2);
+      item->name = column_dup (select, 3);
+      item->step = step_from_string (step);
+      item->outcome = outcome_from_string (outcome);
+      item->reason = column_dup (select, 6);
+      item->code = column_dup (select, 7);
+      item->message = column_dup (select, 8);
+      item->request_id = column_dup (select, 9);
+      item->before_request_id = column_dup (select, 10);
+      item->client_token = column_dup (select, 11);
+      item->source_state = column_dup (select, 12);
+      item->attempts = (guint) sqlite3_column_int64 (select, 13);
+      item->started_at = sqlite3_column_int64 (select, 14);
+      item->finished_at = sqlite3_column_int64 (select, 15);
+      g_ptr_array_add (record->items, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _yun_cache_set_error (cache, error, "could not be read:");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * _yun_journal_load:
+ * @cache: the database
+ * @account: the account
+ * @unfinished_only: only the jobs that have not finished (to resume them)
+ * @limit: at most this many jobs, the most recent first
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type YunJobRecord): the jobs with their items
+ */
+GPtrArray *
+_yun_journal_load (
+  YunCache *cache, const char *account, gboolean unfinished_only, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) records
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) _yun_job_record_free);
+  g_autoptr (sqlite3_stmt) select = NULL;
+  sqlite3 *db = _yun_cache_lock (cache);
+  gboolean ok = TRUE;
+  int rc;
+
+  select = prepare (cache, db,
+                    "SELECT j.id, j.kind, j.params, j.finished, j.cancel_requested, j.created_at, "
+                    "j.finished_at FROM jobs j JOIN accounts a ON a.id = j.account_id "
+                    "WHERE a.name = ?1 AND (?2 = 0 OR j.finished = 0) ORDER BY j.id DESC LIMIT ?3",
+                    error);
+  if (select == NULL)
+    {
+      _yun_cache_unlock (cache);
+      return NULL;
+    }
+  bind_text (select, 1, account);
+  sqlite3_bind_int (select, 2, unfinished_only);
+  sqlite3_bind_int64 (select, 3, limit);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      g_autofree char *kind = column_dup (select, 1);
+      const char *params = (const char *) sqlite3_column_text (select, 2);
+      YunJobKind job_kind;
+      YunJobRecord *record;
+
+      /* A kind from a newer YunDesk: not ours to run or show. */
+      if (!yun_job_kind_from_string (kind, &job_kind))
+        continue;
+      record = _yun_job_record_new (job_kind);
+      record->id = sqlite3_column_int64 (select, 0);
+      record->params = json_tokener_parse (params != NULL ? params : "{}");
+      if (record->params == NULL || !json_object_is_type (record->params, json_type_object))
+        {
+          g_clear_pointer (&record->params, json_object_put);
+          record->params = json_object_new_object ();
+        }
+      record->finished = sqlite3_column_int (select, 3);
+      record->cancel_requested = sqlite3_column_int (select, 4);
+      record->created_at = sqlite3_column_int64 (select, 5);
+      record->finished_at = sqlite3_column_int64 (select, 6);
+      g_ptr_array_add (records, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _yun_cache_set_error (cache, error, "could not be read:");
+      ok = FALSE;
+    }
+  for (guint i = 0; ok && i < records->len; i++)
+    ok = load_items (cache, db, records->pdata[i], error);
+  _yun_cache_unlock (cache);
+
+  return ok ? g_steal_pointer (&records) : NULL;
+}
+
+gboolean
+_yun_journal_cancel_requested (YunCache *cache, gint64 job_id)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+  sqlite3 *db = _yun_cache_lock (cache);
+  gboolean requested = FALSE;
+
+  select = prepare (cache, db, "SELECT cancel_requested FROM jobs WHERE id = ?", NULL);
+  if (select != NULL)
+    {
+      sqlite3_bind_int64 (select, 1, job_id);
+      requested = sqlite3_step (select) == SQLITE_ROW && sqlite3_column_int (select, 0);
+    }
+  _yun_cache_unlock (cache);
+  return requested;
+}

@@ -73,7 +73,8 @@ main (int argc, char **argv)
       { "no-rate-limits", 0, 0, G_OPTION_ARG_NONE, &no_rate_limits,
         "Ignore the per-action rate limits", NULL },
       { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
-        "Inject a fault: throttle|internal|drop-before|drop-after|stall:RATE[:ACTION[:REGION]]",
+        "Inject a fault: "
+        "throttle|internal|drop-before|drop-after|stall|op-fail:RATE[:ACTION[:REGION]]",
         "SPEC" },
       { "region-instances", 0, 0, G_OPTION_ARG_STRING_ARRAY, &region_sizes,
         "Give REGION exactly N of the instances", "REGION=N" },

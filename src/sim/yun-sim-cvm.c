@@ -138,6 +138,19 @@ sim_state_from_name (const char *name, SimState *out)
   return FALSE;
 }
 
+/* Indexed by SimOperation. */
+static const char *const operation_names[SIM_N_OPERATIONS] = {
+  [SIM_OPERATION_RUN] = "RunInstances",
+  [SIM_OPERATION_START] = "StartInstances",
+  [SIM_OPERATION_STOP] = "StopInstances",
+  [SIM_OPERATION_REBOOT] = "RebootInstances",
+  [SIM_OPERATION_TERMINATE] = "TerminateInstances",
+  [SIM_OPERATION_RESET_PASSWORD] = "ResetInstancesPassword",
+};
+
+/* LatestOperationErrorMsg of an operation ended FAILED by the op-fail fault. */
+#define OP_FAILED_MESSAGE "The operation failed on the instance (injected by yunsim)."
+
 static const char *
 op_state_name (guint8 op_state)
 {
@@ -188,6 +201,7 @@ sim_instance_free (SimInstance *instance)
   g_free (instance->name);
   g_free (instance->latest_op_request_id);
   g_strfreev (instance->tags);
+  g_free (instance->history);
   g_free (instance->fragment);
   g_free (instance);
 }
@@ -306,7 +320,9 @@ sim_instance_to_json (SimInstance *instance)
                           string_or_null (op_state_name (instance->op_state)));
   json_object_object_add (object, "LatestOperationRequestId",
                           string_or_null (instance->latest_op_request_id));
-  json_object_object_add (object, "LatestOperationErrorMsg", NULL);
+  json_object_object_add (
+    object, "LatestOperationErrorMsg",
+    string_or_null (instance->history != NULL ? instance->history->error_msg : NULL));
   json_object_object_add (object, "DisasterRecoverGroupId", json_object_new_string (""));
   json_object_object_add (object, "IPv6Addresses", NULL);
   json_object_object_add (object, "CamRoleName", json_object_new_string (""));
@@ -322,6 +338,48 @@ sim_instance_to_json (SimInstance *instance)
                           json_object_new_int (instance->image->windows ? 3389 : 22));
   json_object_object_add (object, "LicenseType", json_object_new_string ("TencentCloud"));
   return object;
+}
+
+/* The admin view of the operations applied to @instance: `{"StopInstances": 1, …}`, without
+ * the zero counts. */
+json_object *
+sim_instance_operations (SimInstance *instance)
+{
+  json_object *operations = json_object_new_object ();
+
+  for (guint i = 0; instance->history != NULL && i < SIM_N_OPERATIONS; i++)
+    if (instance->history->operations[i] > 0)
+      json_object_object_add (operations, operation_names[i],
+                              json_object_new_int64 (instance->history->operations[i]));
+  return operations;
+}
+
+/* SHA-256 over the simulator's salt and @password. */
+void
+sim_password_digest (YunSim *sim, const char *password, guint8 out[SIM_DIGEST_SIZE])
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize length = SIM_DIGEST_SIZE;
+
+  g_checksum_update (checksum, sim->password_salt, sizeof sim->password_salt);
+  g_checksum_update (checksum, (const guchar *) password, strlen (password));
+  g_checksum_get_digest (checksum, out, &length);
+}
+
+/* Whether @password is the one in force on @instance (set by an operation that ended in
+ * SUCCESS). */
+gboolean
+sim_instance_check_password (YunSim *sim, SimInstance *instance, const char *password)
+{
+  guint8 digest[SIM_DIGEST_SIZE];
+  guint8 difference = 0;
+
+  if (instance->history == NULL || !instance->history->has_password)
+    return FALSE;
+  sim_password_digest (sim, password, digest);
+  for (guint i = 0; i < SIM_DIGEST_SIZE; i++)
+    difference |= digest[i] ^ instance->history->digest[i];
+  return difference == 0;
 }
 
 static void
@@ -874,15 +932,38 @@ sim_region_settle (YunSim *sim, SimRegion *region, gint64 now)
   for (guint i = region->pending->len; i > 0; i--)
     {
       SimInstance *instance = g_ptr_array_index (region->pending, i - 1);
+      SimHistory *history = instance->history;
 
       if (instance->transition_end > now)
         continue;
 
       g_ptr_array_remove_index_fast (region->pending, i - 1);
+      if (history != NULL && history->fails)
+        {
+          /* op-fail: the operation ends FAILED and the instance is back where it was */
+          instance->state = instance->target_state = history->source_state;
+          instance->stop_charging = history->source_stop_charging;
+          instance->op_state = SIM_OP_FAILED;
+          history->error_msg = OP_FAILED_MESSAGE;
+        }
+      else
+        {
+          instance->state = instance->target_state;
+          if (instance->op_state == SIM_OP_OPERATING)
+            {
+              instance->op_state = SIM_OP_SUCCESS;
+              /* A new password takes effect when its operation succeeds, not before. */
+              if (history != NULL && history->has_next_digest)
+                {
+                  memcpy (history->digest, history->next_digest, SIM_DIGEST_SIZE);
+                  history->has_password = TRUE;
+                  history->password_changed_at = sim_wall_at (sim, instance->transition_end, now);
+                }
+            }
+        }
+      if (history != NULL)
+        history->fails = history->has_next_digest = FALSE;
       instance->transition_end = 0;
-      instance->state = instance->target_state;
-      if (instance->op_state == SIM_OP_OPERATING)
-        instance->op_state = SIM_OP_SUCCESS;
       sim_instance_invalidate (instance);
       if (instance->state == SIM_STATE_GONE)
         sim_instance_remove (sim, instance);
@@ -896,14 +977,41 @@ sim_settle_all (YunSim *sim, gint64 now)
     sim_region_settle (sim, g_ptr_array_index (sim->regions, i), now);
 }
 
+/* Ends the transition in progress without completing its operation (admin override). */
+void
+sim_instance_cancel_transition (SimInstance *instance)
+{
+  g_ptr_array_remove_fast (instance->region->pending, instance);
+  instance->transition_end = 0;
+  if (instance->history != NULL)
+    instance->history->fails = instance->history->has_next_digest = FALSE;
+}
+
+/* Applies an accepted operation to @instance: it is counted, and Start, Stop, Reboot and
+ * ResetInstancesPassword draw the op-fail fault, which makes the operation end FAILED with
+ * the instance back in the state it has now. */
 static void
 begin_transition (
-  SimCall *call, SimInstance *instance, SimState during, SimState target, const char *operation)
+  SimCall *call, SimInstance *instance, SimState during, SimState target, SimOperation operation)
 {
+  SimHistory *history = instance->history;
+
+  if (history == NULL)
+    history = instance->history = g_new0 (SimHistory, 1);
+  history->operations[operation]++;
+  history->error_msg = NULL;
+  history->has_next_digest = FALSE;
+  history->source_state = instance->state;
+  history->source_stop_charging = instance->stop_charging;
+  history->fails
+    = (operation == SIM_OPERATION_START || operation == SIM_OPERATION_STOP
+       || operation == SIM_OPERATION_REBOOT || operation == SIM_OPERATION_RESET_PASSWORD)
+      && sim_fault_op_fails (call->sim, operation_names[operation], call->region->region);
+
   instance->state = during;
   instance->target_state = target;
   instance->transition_end = call->now + call->sim->transition_us;
-  instance->latest_op = operation;
+  instance->latest_op = operation_names[operation];
   instance->op_state = SIM_OP_OPERATING;
   g_free (instance->latest_op_request_id);
   instance->latest_op_request_id = g_strdup (call->request_id);
@@ -1439,7 +1547,7 @@ action_start_instances (SimCall *call, json_object *params)
     {
       SimInstance *instance = g_ptr_array_index (instances, i);
 
-      begin_transition (call, instance, SIM_STATE_STARTING, SIM_STATE_RUNNING, "StartInstances");
+      begin_transition (call, instance, SIM_STATE_STARTING, SIM_STATE_RUNNING, SIM_OPERATION_START);
       instance->stop_charging = FALSE;
     }
   return empty_result ();
@@ -1480,7 +1588,7 @@ action_stop_instances (SimCall *call, json_object *params)
     {
       SimInstance *instance = g_ptr_array_index (instances, i);
 
-      begin_transition (call, instance, SIM_STATE_STOPPING, SIM_STATE_STOPPED, "StopInstances");
+      begin_transition (call, instance, SIM_STATE_STOPPING, SIM_STATE_STOPPED, SIM_OPERATION_STOP);
       instance->stop_charging = stop_charging;
     }
   return empty_result ();
@@ -1498,7 +1606,7 @@ action_reboot_instances (SimCall *call, json_object *params)
     return NULL;
   for (guint i = 0; i < instances->len; i++)
     begin_transition (call, g_ptr_array_index (instances, i), SIM_STATE_REBOOTING,
-                      SIM_STATE_RUNNING, "RebootInstances");
+                      SIM_STATE_RUNNING, SIM_OPERATION_REBOOT);
   return empty_result ();
 }
 
@@ -1544,12 +1652,12 @@ action_terminate_instances (SimCall *call, json_object *params)
       if (instance->prepaid && instance->state != SIM_STATE_SHUTDOWN)
         {
           begin_transition (call, instance, SIM_STATE_STOPPING, SIM_STATE_SHUTDOWN,
-                            "TerminateInstances");
+                            SIM_OPERATION_TERMINATE);
           instance->isolated = TRUE;
         }
       else
         begin_transition (call, instance, SIM_STATE_TERMINATING, SIM_STATE_GONE,
-                          "TerminateInstances");
+                          SIM_OPERATION_TERMINATE);
     }
   return empty_result ();
 }
@@ -1576,7 +1684,8 @@ password_classes (const char *password)
   return lower + upper + digit + special;
 }
 
-/* The password is only checked, never stored, logged or echoed. */
+/* The password is only checked here, never stored, logged or echoed: instances keep a salted
+ * digest (sim_password_digest). */
 static gboolean
 check_password (
   SimCall *call, const char *password, gboolean windows, guint linux_classes, const char *user)
@@ -1600,6 +1709,7 @@ action_reset_instances_password (SimCall *call, json_object *params)
   g_autoptr (GPtrArray) instances = NULL;
   const char *password, *user;
   gboolean force_stop, any_windows = FALSE;
+  guint8 digest[SIM_DIGEST_SIZE];
 
   if (!lookup_instances (call, params, "InstanceIds", 100, TRUE, FALSE, &instances)
       || !sim_param_string (call, params, "Password", TRUE, &password)
@@ -1630,19 +1740,19 @@ action_reset_instances_password (SimCall *call, json_object *params)
     }
 
   /* A running instance is (force-)stopped and stays STOPPED afterwards: the documentation
-   * does not promise a restart, so clients must check the state after SUCCESS. */
+   * does not promise a restart, so clients must check the state after SUCCESS. The new
+   * password takes effect when the operation succeeds. */
+  sim_password_digest (call->sim, password, digest);
   for (guint i = 0; i < instances->len; i++)
     {
       SimInstance *instance = g_ptr_array_index (instances, i);
 
-      if (instance->state == SIM_STATE_RUNNING)
-        {
-          begin_transition (call, instance, SIM_STATE_STOPPING, SIM_STATE_STOPPED,
-                            "ResetInstancesPassword");
-        }
-      else
-        begin_transition (call, instance, SIM_STATE_STOPPED, SIM_STATE_STOPPED,
-                          "ResetInstancesPassword");
+      begin_transition (call, instance,
+                        instance->state == SIM_STATE_RUNNING ? SIM_STATE_STOPPING
+                                                             : SIM_STATE_STOPPED,
+                        SIM_STATE_STOPPED, SIM_OPERATION_RESET_PASSWORD);
+      memcpy (instance->history->next_digest, digest, SIM_DIGEST_SIZE);
+      instance->history->has_next_digest = TRUE;
     }
   return empty_result ();
 }
@@ -1858,6 +1968,7 @@ typedef struct
   gboolean prepaid;
   gint64 period;
   const char *name;
+  const char *password;
   const char *client_token;
   gboolean dry_run;
   gboolean protected;
@@ -1994,20 +2105,20 @@ parse_run_spec (SimCall *call, json_object *params, gboolean inquiry, RunSpec *s
     return FALSE;
   if (login != NULL)
     {
-      const char *password;
       g_autoptr (GPtrArray) keys = NULL;
 
-      if (!sim_param_string (call, login, "Password", FALSE, &password)
+      if (!sim_param_string (call, login, "Password", FALSE, &spec->password)
           || !sim_param_strings (call, login, "KeyIds", 0, FALSE, &keys))
         return FALSE;
-      if (password != NULL && keys != NULL)
+      if (spec->password != NULL && keys != NULL)
         return sim_call_fail (call, "InvalidParameter",
                               "LoginSettings.Password and LoginSettings.KeyIds cannot be "
                               "specified together.");
       if (keys != NULL && spec->image->windows)
         return sim_call_fail (call, "InvalidParameterValue.KeyPairNotSupported",
                               "Key pairs are not supported for Windows instances.");
-      if (password != NULL && !check_password (call, password, spec->image->windows, 2, NULL))
+      if (spec->password != NULL
+          && !check_password (call, spec->password, spec->image->windows, 2, NULL))
         return FALSE;
     }
 
@@ -2138,6 +2249,7 @@ action_run_instances (SimCall *call, json_object *params)
   const char *failure;
   GPtrArray *ids;
   TokenRecord *record;
+  guint8 digest[SIM_DIGEST_SIZE];
 
   if (!parse_run_spec (call, params, FALSE, &spec))
     return NULL;
@@ -2179,6 +2291,8 @@ action_run_instances (SimCall *call, json_object *params)
                           "The request would have succeeded, but DryRun was set."),
            NULL;
 
+  if (spec.password != NULL)
+    sim_password_digest (sim, spec.password, digest);
   ids = g_ptr_array_new ();
   for (guint i = 0; i < spec.count; i++)
     {
@@ -2198,7 +2312,14 @@ action_run_instances (SimCall *call, json_object *params)
           for (guint k = 0; k < spec.tags->len; k++)
             instance->tags[k] = g_strdup (g_ptr_array_index (spec.tags, k));
         }
-      begin_transition (call, instance, SIM_STATE_PENDING, SIM_STATE_RUNNING, "RunInstances");
+      begin_transition (call, instance, SIM_STATE_PENDING, SIM_STATE_RUNNING, SIM_OPERATION_RUN);
+      /* The login password takes effect when the launch succeeds. */
+      if (spec.password != NULL)
+        {
+          memcpy (instance->history->next_digest, digest, SIM_DIGEST_SIZE);
+          instance->history->has_next_digest = TRUE;
+        }
+      sim->run_instances_created++;
       g_ptr_array_add (ids, g_strdup (instance->id));
     }
   g_ptr_array_add (ids, NULL);

@@ -85,6 +85,37 @@ typedef struct
 
 typedef struct _SimRegion SimRegion;
 
+/* The mutating actions whose applications are counted per instance. */
+typedef enum
+{
+  SIM_OPERATION_RUN,
+  SIM_OPERATION_START,
+  SIM_OPERATION_STOP,
+  SIM_OPERATION_REBOOT,
+  SIM_OPERATION_TERMINATE,
+  SIM_OPERATION_RESET_PASSWORD,
+  SIM_N_OPERATIONS,
+} SimOperation;
+
+#define SIM_DIGEST_SIZE 32 /* SHA-256 */
+
+/* What only the admin API sees of an instance's history; allocated by its first operation,
+ * so that the untouched fleet costs one pointer per instance. The password itself is never
+ * kept: only a salted digest. */
+typedef struct
+{
+  guint32 operations[SIM_N_OPERATIONS]; /* accepted and applied, by action */
+  guint8 digest[SIM_DIGEST_SIZE];       /* the password in force, when has_password */
+  guint8 next_digest[SIM_DIGEST_SIZE];  /* set when the operation in progress succeeds */
+  gint64 password_changed_at;           /* UNIX seconds */
+  const char *error_msg;                /* LatestOperationErrorMsg (static string) */
+  guint8 source_state;                  /* the state the failing operation returns to */
+  guint8 has_password : 1;
+  guint8 has_next_digest : 1;
+  guint8 fails : 1; /* the operation in progress ends FAILED (op-fail fault) */
+  guint8 source_stop_charging : 1;
+} SimHistory;
+
 typedef struct
 {
   char id[16];
@@ -112,7 +143,8 @@ typedef struct
   gint64 transition_end; /* monotonic µs; 0 when no transition is in progress */
   const char *latest_op; /* static string */
   char *latest_op_request_id;
-  char **tags; /* key, value, key, value…, NULL */
+  char **tags;         /* key, value, key, value…, NULL */
+  SimHistory *history; /* NULL until an operation is applied */
   char *fragment;
   guint32 fragment_len;
 } SimInstance;
@@ -138,6 +170,7 @@ typedef enum
   SIM_FAULT_DROP_BEFORE,
   SIM_FAULT_DROP_AFTER,
   SIM_FAULT_STALL,
+  SIM_FAULT_OP_FAIL, /* drawn per instance when an operation is applied, not per request */
 } SimFaultKind;
 
 typedef struct
@@ -161,6 +194,7 @@ struct _YunSim
   struct MHD_Daemon *daemon;
   GHashTable *credentials; /* SecretId → SimCredential */
   guint64 seed;
+  guint8 password_salt[16];
   gint64 transition_us;
 
   /* Stopping: wakes up stalls and latency sleeps */
@@ -183,6 +217,7 @@ struct _YunSim
   GHashTable *failures; /* action → error code */
   GHashTable *tokens;   /* ClientToken → SimTokenRecord */
   guint32 next_public_ip;
+  guint64 run_instances_created; /* instances created by RunInstances, ever */
   SimTat *tat;
 };
 
@@ -272,6 +307,10 @@ gboolean sim_state_from_name (const char *name, SimState *out);
 void sim_instance_invalidate (SimInstance *instance);
 void sim_instance_remove (YunSim *sim, SimInstance *instance);
 json_object *sim_instance_to_json (SimInstance *instance);
+void sim_instance_cancel_transition (SimInstance *instance);
+json_object *sim_instance_operations (SimInstance *instance);
+void sim_password_digest (YunSim *sim, const char *password, guint8 out[SIM_DIGEST_SIZE]);
+gboolean sim_instance_check_password (YunSim *sim, SimInstance *instance, const char *password);
 SimInstance *sim_instance_create (YunSim *sim,
                                   SimRegion *region,
                                   SimZone *zone,
@@ -292,5 +331,6 @@ extern const SimAction sim_tat_actions[];
 /* yun-sim.c */
 gint64 sim_wall_now (YunSim *sim);
 gint64 sim_wall_at (YunSim *sim, gint64 monotonic_us, gint64 now);
+gboolean sim_fault_op_fails (YunSim *sim, const char *action, const char *region);
 
 G_END_DECLS

@@ -167,6 +167,10 @@ sim_fault_parse (YunSim *sim, const char *spec, GError **error)
     [SIM_FAULT_DROP_BEFORE] = "drop-before",
     [SIM_FAULT_DROP_AFTER] = "drop-after",
     [SIM_FAULT_STALL] = "stall",
+    [SIM_FAULT_OP_FAIL] = "op-fail",
+  };
+  static const char *const failable[] = {
+    "StartInstances", "StopInstances", "RebootInstances", "ResetInstancesPassword", NULL,
   };
   g_auto (GStrv) parts = g_strsplit (spec, ":", 4);
   g_autoptr (SimFault) fault = NULL;
@@ -190,7 +194,7 @@ sim_fault_parse (YunSim *sim, const char *spec, GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "Fault kind “%s” is not one of throttle, internal, drop-before, drop-after, "
-                   "stall",
+                   "stall, op-fail",
                    parts[0]);
       return NULL;
     }
@@ -203,6 +207,15 @@ sim_fault_parse (YunSim *sim, const char *spec, GError **error)
     }
   if (parts[2] != NULL && *parts[2] != '\0' && !g_str_equal (parts[2], "*"))
     fault->action = g_strdup (parts[2]);
+  if (fault->kind == SIM_FAULT_OP_FAIL && fault->action != NULL
+      && !g_strv_contains (failable, fault->action))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Fault op-fail applies to StartInstances, StopInstances, RebootInstances or "
+                   "ResetInstancesPassword, not “%s”",
+                   fault->action);
+      return NULL;
+    }
   if (parts[2] != NULL && parts[3] != NULL && *parts[3] != '\0')
     {
       if (sim_find_region (sim, parts[3]) == NULL)
@@ -243,12 +256,34 @@ typedef enum
   OUTCOME_STALL,
 } FaultOutcome;
 
+static gboolean
+fault_matches (SimFault *fault, const char *action, const char *region)
+{
+  return (fault->action == NULL || g_str_equal (fault->action, action))
+         && (fault->region == NULL || g_strcmp0 (fault->region, region) == 0);
+}
+
+static double
+fault_draw (YunSim *sim, SimFault *fault, guint index)
+{
+  return seeded_uniform (sim->seed, g_str_hash (fault->spec) + index, fault->counter++);
+}
+
 /* Called with sim->lock held. Every matching fault (same action and X-TC-Region, when it
  * names them) draws once per request, so each fault's sequence is independent of the
- * others; the first that fires wins. */
+ * others; the first that fires wins. op-fail faults are not drawn here, but once per
+ * instance an operation is applied to (sim_fault_op_fails). */
 static FaultOutcome
 draw_faults (YunSim *sim, const char *action, const char *region)
 {
+  static const FaultOutcome outcomes[] = {
+    [SIM_FAULT_THROTTLE] = OUTCOME_THROTTLE,
+    [SIM_FAULT_INTERNAL] = OUTCOME_INTERNAL,
+    [SIM_FAULT_DROP_BEFORE] = OUTCOME_DROP_BEFORE,
+    [SIM_FAULT_DROP_AFTER] = OUTCOME_DROP_AFTER,
+    [SIM_FAULT_STALL] = OUTCOME_STALL,
+    [SIM_FAULT_OP_FAIL] = OUTCOME_NONE,
+  };
   FaultOutcome outcome = OUTCOME_NONE;
 
   for (guint i = 0; i < sim->faults->len; i++)
@@ -256,33 +291,30 @@ draw_faults (YunSim *sim, const char *action, const char *region)
       SimFault *fault = g_ptr_array_index (sim->faults, i);
       double draw;
 
-      if ((fault->action != NULL && !g_str_equal (fault->action, action))
-          || (fault->region != NULL && g_strcmp0 (fault->region, region) != 0))
+      if (fault->kind == SIM_FAULT_OP_FAIL || !fault_matches (fault, action, region))
         continue;
-      draw = seeded_uniform (sim->seed, g_str_hash (fault->spec) + i, fault->counter++);
-      if (outcome != OUTCOME_NONE || draw >= fault->rate)
-        continue;
-      switch (fault->kind)
-        {
-        case SIM_FAULT_THROTTLE:
-          outcome = OUTCOME_THROTTLE;
-          break;
-        case SIM_FAULT_INTERNAL:
-          outcome = OUTCOME_INTERNAL;
-          break;
-        case SIM_FAULT_DROP_BEFORE:
-          outcome = OUTCOME_DROP_BEFORE;
-          break;
-        case SIM_FAULT_DROP_AFTER:
-          outcome = OUTCOME_DROP_AFTER;
-          break;
-        case SIM_FAULT_STALL:
-        default:
-          outcome = OUTCOME_STALL;
-          break;
-        }
+      draw = fault_draw (sim, fault, i);
+      if (outcome == OUTCOME_NONE && draw < fault->rate)
+        outcome = outcomes[fault->kind];
     }
   return outcome;
+}
+
+/* Whether the operation @action, applied to one instance in @region, is to end FAILED. Each
+ * matching op-fail fault draws once per instance; called with sim->lock held. */
+gboolean
+sim_fault_op_fails (YunSim *sim, const char *action, const char *region)
+{
+  gboolean fails = FALSE;
+
+  for (guint i = 0; i < sim->faults->len; i++)
+    {
+      SimFault *fault = g_ptr_array_index (sim->faults, i);
+
+      if (fault->kind == SIM_FAULT_OP_FAIL && fault_matches (fault, action, region))
+        fails |= fault_draw (sim, fault, i) < fault->rate;
+    }
+  return fails;
 }
 
 /* ---- Rate limits ---- */
@@ -937,6 +969,7 @@ admin_instance (SimInstance *instance)
                                         "LatestOperation",
                                         "LatestOperationState",
                                         "LatestOperationRequestId",
+                                        "LatestOperationErrorMsg",
                                         "PrivateIpAddresses",
                                         "PublicIpAddresses",
                                         "StopChargingMode",
@@ -958,6 +991,7 @@ admin_instance (SimInstance *instance)
     json_object_new_string (sim_instance_is_windows (instance) ? "Windows" : "Linux"));
   json_object_object_add (item, "AgentStatus",
                           json_object_new_string (agent_name (instance->agent)));
+  json_object_object_add (item, "Operations", sim_instance_operations (instance));
   return item;
 }
 
@@ -999,6 +1033,8 @@ admin_state (YunSim *sim)
   json_object_object_add (root, "clock_offset", json_object_new_int64 (sim->clock_offset));
   json_object_object_add (root, "regions", regions);
   json_object_object_add (root, "instances", instances);
+  json_object_object_add (root, "run_instances_created",
+                          json_object_new_uint64 (sim->run_instances_created));
   json_object_object_add (root, "requests", requests);
   json_object_object_add (root, "faults", faults);
   json_object_object_add (root, "failures", failures);
@@ -1024,8 +1060,7 @@ admin_patch_instance (YunSim *sim, SimInstance *instance, json_object *body, GSt
               g_string_printf (error, "InstanceState “%s” is not a state", text ? text : "");
               return FALSE;
             }
-          g_ptr_array_remove_fast (instance->region->pending, instance);
-          instance->transition_end = 0;
+          sim_instance_cancel_transition (instance);
           instance->state = instance->target_state = state;
         }
       else if (g_str_equal (key, "InstanceName") && text != NULL)
@@ -1166,6 +1201,32 @@ admin_create_instance (YunSim *sim, json_object *body, GString *error)
                               g_strcmp0 (charge, "PREPAID") == 0);
 }
 
+/* Whether {"Password": "…"} is the password in force on @instance. The password is neither
+ * kept nor repeated, not even in an error. Called with the lock held. */
+static json_object *
+admin_check_password (YunSim *sim, SimInstance *instance, json_object *body, GString *error)
+{
+  json_object *password = NULL;
+  json_object *reply;
+
+  if (!json_object_object_get_ex (body, "Password", &password)
+      || !json_object_is_type (password, json_type_string))
+    {
+      g_string_assign (error, "expected {\"Password\": \"…\"}");
+      return NULL;
+    }
+  reply = json_object_new_object ();
+  json_object_object_add (reply, "InstanceId", json_object_new_string (instance->id));
+  json_object_object_add (reply, "match",
+                          json_object_new_boolean (sim_instance_check_password (
+                            sim, instance, json_object_get_string (password))));
+  json_object_object_add (reply, "password_changed_at",
+                          instance->history != NULL && instance->history->has_password
+                            ? json_object_new_int64 (instance->history->password_changed_at)
+                            : NULL);
+  return reply;
+}
+
 static enum MHD_Result
 handle_admin (YunSim *sim,
               struct MHD_Connection *connection,
@@ -1277,12 +1338,13 @@ handle_admin (YunSim *sim,
       gboolean agents = g_str_has_prefix (path, "agents/");
       g_autofree char *id = g_strdup (strchr (path, '/') + 1);
       char *slash = strchr (id, '/');
-      gboolean delete = FALSE;
+      gboolean delete = FALSE, check_password = FALSE;
       SimInstance *instance;
 
       if (slash != NULL)
         {
           delete = !agents && g_str_equal (slash, "/delete");
+          check_password = !agents && g_str_equal (slash, "/check-password");
           *slash = '\0';
         }
       sim_settle_all (sim, g_get_monotonic_time ());
@@ -1292,7 +1354,9 @@ handle_admin (YunSim *sim,
           g_mutex_unlock (&sim->lock);
           return admin_error (sim, connection, MHD_HTTP_NOT_FOUND, "no such instance");
         }
-      if (slash != NULL && !delete)
+      if (check_password)
+        reply = admin_check_password (sim, instance, body, error);
+      else if (slash != NULL && !delete)
         g_string_assign (error, "no such admin endpoint");
       else if (delete)
         {
@@ -1477,6 +1541,17 @@ load_credentials (YunSim *sim, const YunSimOptions *options, GError **error)
   return TRUE;
 }
 
+/* From the system's entropy rather than the seeded stream, which the salt would shift (the
+ * IDs of new instances and invocations depend only on the seed and the requests). */
+static void
+random_salt (guint8 *salt, gsize size)
+{
+  g_autoptr (GRand) rand = g_rand_new ();
+
+  for (gsize i = 0; i < size; i++)
+    salt[i] = (guint8) g_rand_int (rand);
+}
+
 static void
 sim_free (YunSim *sim)
 {
@@ -1552,6 +1627,7 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   seed32[0] = (guint32) options->seed;
   seed32[1] = (guint32) (options->seed >> 32);
   sim->rand = g_rand_new_with_seed_array (seed32, 2);
+  random_salt (sim->password_salt, sizeof sim->password_salt);
 
   if (!load_credentials (sim, options, error))
     {

@@ -321,3 +321,81 @@ sim_wait_state (
       g_usleep (50 * 1000);
     }
 }
+
+void
+sim_wait_operation (
+  YunTestSim *sim, const char *region, const char *id, const char *op_state, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  for (;;)
+    {
+      g_autofree char *current = sim_instance_field (sim, region, id, "LatestOperationState");
+
+      if (g_strcmp0 (current, op_state) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s: LatestOperationState stayed %s, expected %s", id,
+                 current != NULL ? current : "null", op_state);
+      g_usleep (50 * 1000);
+    }
+}
+
+gboolean
+sim_check_password (YunTestSim *sim, const char *id, const char *password, gint64 *changed_at)
+{
+  g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) body = json_object_new_object ();
+  g_autofree char *path = g_strdup_printf ("instances/%s/check-password", id);
+  json_object *match = NULL;
+  json_object *when = NULL;
+
+  json_object_object_add (body, "Password", json_object_new_string (password));
+  g_assert_cmpint (sim_admin_post (sim, &response, path, json_object_to_json_string (body)), ==,
+                   200);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (response.json, "InstanceId")),
+                   ==, id);
+  g_assert_true (json_object_object_get_ex (response.json, "match", &match));
+  g_assert_true (json_object_is_type (match, json_type_boolean));
+  g_assert_true (json_object_object_get_ex (response.json, "password_changed_at", &when));
+  g_assert_true (when == NULL || json_object_is_type (when, json_type_int));
+  /* the answer never repeats the password */
+  if (*password != '\0')
+    g_assert_null (strstr (response.body->str, password));
+  if (changed_at != NULL)
+    *changed_at = when != NULL ? json_object_get_int64 (when) : 0;
+  return json_object_get_boolean (match);
+}
+
+json_object *
+sim_admin_instance (YunTestSim *sim, const char *id)
+{
+  g_autoptr (json_object) dump = yun_test_sim_admin_get (sim, "state");
+  json_object *instances = json_object_object_get (dump, "instances");
+
+  for (gsize i = 0; i < json_object_array_length (instances); i++)
+    {
+      json_object *item = json_object_array_get_idx (instances, i);
+
+      if (g_strcmp0 (json_object_get_string (json_object_object_get (item, "InstanceId")), id) == 0)
+        return json_object_get (item);
+    }
+  return NULL;
+}
+
+gint64
+sim_operation_count (YunTestSim *sim, const char *id, const char *action)
+{
+  g_autoptr (json_object) item = sim_admin_instance (sim, id);
+  json_object *operations = NULL;
+  json_object *count = NULL;
+
+  g_assert_nonnull (item);
+  g_assert_true (json_object_object_get_ex (item, "Operations", &operations));
+  g_assert_true (json_object_is_type (operations, json_type_object));
+  if (!json_object_object_get_ex (operations, action, &count))
+    return 0;
+  /* zero counts are left out */
+  g_assert_cmpint (json_object_get_int64 (count), >, 0);
+  return json_object_get_int64 (count);
+}

@@ -83,6 +83,17 @@ char *sim_pick_instance (YunTestSim *sim,
 char *sim_instance_field (YunTestSim *sim, const char *region, const char *id, const char *field);
 void sim_wait_state (
   YunTestSim *sim, const char *region, const char *id, const char *state, guint timeout_ms);
+/* Waits until the instance's LatestOperationState is @op_state. */
+void sim_wait_operation (
+  YunTestSim *sim, const char *region, const char *id, const char *op_state, guint timeout_ms);
+/* POST /_yunsim/instances/@id/check-password: whether @password is the one in force. When
+ * @changed_at is set, it gets password_changed_at, or 0 when that is null. */
+gboolean
+sim_check_password (YunTestSim *sim, const char *id, const char *password, gint64 *changed_at);
+/* The instance's entry of GET /_yunsim/state (transfer full), NULL when it is gone. */
+json_object *sim_admin_instance (YunTestSim *sim, const char *id);
+/* Operations[@action] of the instance in GET /_yunsim/state; 0 when the key is absent. */
+gint64 sim_operation_count (YunTestSim *sim, const char *id, const char *action);
 gboolean sim_is_uuid (const char *text);
 
 G_END_DECLS

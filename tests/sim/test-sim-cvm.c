@@ -547,6 +547,189 @@ test_reset_password (void)
   assert_operation (running, "ResetInstancesPassword", "SUCCESS", NULL);
 }
 
+/* A new Linux instance in ap-guangzhou, made through the admin API, so that no other test has
+ * touched it. */
+static char *
+new_instance (const char *state, const char *charge_type)
+{
+  g_autofree char *body = g_strdup_printf (
+    "{\"InstanceState\":\"%s\",\"InstanceChargeType\":\"%s\"}", state, charge_type);
+  g_autoptr (json_object) reply = yun_test_sim_admin_post (sim, "instances", body);
+
+  return g_strdup (get_string (reply, "InstanceId"));
+}
+
+#define FIRST_PASSWORD "Yun-Desk-2025!"
+#define SECOND_PASSWORD "Second-Pass-77?"
+
+static void
+assert_password_nowhere (const char *password)
+{
+  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
+  g_auto (SimResponse) response = { 0 };
+
+  g_assert_null (strstr (json_object_to_json_string (state), password));
+  sim_call (sim, &response, "cvm", "DescribeInstances", GZ, "{\"Limit\":100}");
+  sim_assert_success (&response);
+  g_assert_null (strstr (response.body->str, password));
+}
+
+static void
+test_check_password (void)
+{
+  g_autofree char *id = new_instance ("STOPPED", "POSTPAID_BY_HOUR");
+  g_auto (SimResponse) response = { 0 };
+  gint64 changed_at = -1;
+  gint64 before;
+
+  /* no password set through the API yet */
+  g_assert_false (sim_check_password (sim, id, FIRST_PASSWORD, &changed_at));
+  g_assert_cmpint (changed_at, ==, 0);
+
+  /* accepted is not done: the password changes when the operation succeeds */
+  sim_call (sim, &response, "cvm", "ResetInstancesPassword", GZ,
+            "{\"InstanceIds\":[\"%s\"],\"Password\":\"" FIRST_PASSWORD "\"}", id);
+  sim_assert_success (&response);
+  g_assert_false (sim_check_password (sim, id, FIRST_PASSWORD, &changed_at));
+  g_assert_cmpint (changed_at, ==, 0);
+  /* still in progress after that check, so the check came before the end */
+  assert_operation (id, "ResetInstancesPassword", "OPERATING", response.request_id);
+
+  before = g_get_real_time () / G_USEC_PER_SEC;
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  g_assert_true (sim_check_password (sim, id, FIRST_PASSWORD, &changed_at));
+  g_assert_cmpint (ABS (changed_at - before), <=, 5);
+  g_assert_false (sim_check_password (sim, id, SECOND_PASSWORD, NULL));
+  g_assert_false (sim_check_password (sim, id, "", NULL));
+
+  /* a refused reset changes nothing */
+  sim_call (sim, &response, "cvm", "ResetInstancesPassword", GZ,
+            "{\"InstanceIds\":[\"%s\"],\"Password\":\"short\"}", id);
+  sim_assert_error (&response, "InvalidPassword");
+  g_assert_true (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+
+  /* a second reset: the first password holds until it completes */
+  sim_call (sim, &response, "cvm", "ResetInstancesPassword", GZ,
+            "{\"InstanceIds\":[\"%s\"],\"Password\":\"" SECOND_PASSWORD "\"}", id);
+  sim_assert_success (&response);
+  g_assert_true (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+  g_assert_false (sim_check_password (sim, id, SECOND_PASSWORD, NULL));
+  assert_operation (id, "ResetInstancesPassword", "OPERATING", response.request_id);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  g_assert_true (sim_check_password (sim, id, SECOND_PASSWORD, NULL));
+  g_assert_false (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+
+  assert_password_nowhere (FIRST_PASSWORD);
+  assert_password_nowhere (SECOND_PASSWORD);
+}
+
+static void
+test_check_password_errors (void)
+{
+  g_autofree char *id = new_instance ("STOPPED", "POSTPAID_BY_HOUR");
+  g_autofree char *path = g_strdup_printf ("instances/%s/check-password", id);
+  g_autofree char *agent_path = g_strdup_printf ("agents/%s/check-password", id);
+  g_auto (SimResponse) response = { 0 };
+
+  g_assert_cmpint (sim_admin_post (sim, &response, "instances/ins-zzzzzzzz/check-password",
+                                   "{\"Password\":\"" FIRST_PASSWORD "\"}"),
+                   ==, 404);
+  g_assert_cmpint (sim_admin_post (sim, &response, path, "{}"), ==, 400);
+  g_assert_nonnull (json_object_object_get (response.json, "error"));
+  g_assert_cmpint (sim_admin_post (sim, &response, path, "{\"Password\":12345678}"), ==, 400);
+  g_assert_cmpint (sim_admin_post (sim, &response, path, "{\"Password\":null}"), ==, 400);
+  g_assert_cmpint (sim_admin_post (sim, &response, path, "{\"Password\":[\"x\"]}"), ==, 400);
+  g_assert_cmpint (sim_admin_post (sim, &response, agent_path, "{\"Password\":\"x\"}"), ==, 400);
+}
+
+/* A RUNNING instance reset with ForceStop: STOPPING → STOPPED under ResetInstancesPassword,
+ * OPERATING then SUCCESS, and the new password in force at the end. */
+static void
+test_reset_force_stop (void)
+{
+  g_autofree char *id = new_instance ("RUNNING", "POSTPAID_BY_HOUR");
+  g_auto (SimResponse) response = { 0 };
+  g_autofree char *request_id = NULL;
+  g_autofree char *state = NULL;
+
+  sim_call (sim, &response, "cvm", "ResetInstancesPassword", GZ,
+            "{\"InstanceIds\":[\"%s\"],\"Password\":\"" FIRST_PASSWORD "\",\"ForceStop\":true}",
+            id);
+  sim_assert_success (&response);
+  request_id = g_strdup (response.request_id);
+  g_assert_false (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+  state = sim_instance_field (sim, GZ, id, "InstanceState");
+  g_assert_cmpstr (state, ==, "STOPPING");
+  assert_operation (id, "ResetInstancesPassword", "OPERATING", request_id);
+
+  sim_wait_state (sim, GZ, id, "STOPPED", 3000);
+  assert_operation (id, "ResetInstancesPassword", "SUCCESS", request_id);
+  g_assert_true (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+  /* one operation, counted as what it was */
+  g_assert_cmpint (sim_operation_count (sim, id, "ResetInstancesPassword"), ==, 1);
+  g_assert_cmpint (sim_operation_count (sim, id, "StopInstances"), ==, 0);
+}
+
+static void
+test_operation_counts (void)
+{
+  g_autofree char *id = new_instance ("RUNNING", "PREPAID");
+  g_autofree char *other = new_instance ("RUNNING", "POSTPAID_BY_HOUR");
+  g_autofree char *path = g_strdup_printf ("instances/%s", id);
+  g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) item = sim_admin_instance (sim, id);
+  g_autoptr (json_object) view = NULL;
+  json_object *operations;
+
+  /* nothing applied yet: an empty object */
+  operations = json_object_object_get (item, "Operations");
+  g_assert_true (json_object_is_type (operations, json_type_object));
+  g_assert_cmpint (json_object_object_length (operations), ==, 0);
+
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "STOPPED", 3000);
+  /* refused calls are not counted, not even for the instances that allowed the action */
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\",\"%s\"]}", other,
+            id);
+  sim_assert_error (&response, "UnsupportedOperation.InstanceStateStopped");
+  sim_call (sim, &response, "cvm", "RebootInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_error (&response, "UnsupportedOperation.InstanceStateStopped");
+
+  sim_call (sim, &response, "cvm", "StartInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "RUNNING", 3000);
+  sim_call (sim, &response, "cvm", "RebootInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "STOPPED", 3000);
+  sim_call (sim, &response, "cvm", "ResetInstancesPassword", GZ,
+            "{\"InstanceIds\":[\"%s\"],\"Password\":\"" FIRST_PASSWORD "\"}", id);
+  sim_assert_success (&response);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  /* prepaid: to the recycle bin, where it stays listed */
+  sim_call (sim, &response, "cvm", "TerminateInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "SHUTDOWN", 3000);
+
+  g_assert_cmpint (sim_operation_count (sim, id, "StopInstances"), ==, 2);
+  g_assert_cmpint (sim_operation_count (sim, id, "StartInstances"), ==, 1);
+  g_assert_cmpint (sim_operation_count (sim, id, "RebootInstances"), ==, 1);
+  g_assert_cmpint (sim_operation_count (sim, id, "ResetInstancesPassword"), ==, 1);
+  g_assert_cmpint (sim_operation_count (sim, id, "TerminateInstances"), ==, 1);
+  g_assert_cmpint (sim_operation_count (sim, id, "RunInstances"), ==, 0);
+  g_assert_cmpint (sim_operation_count (sim, other, "StopInstances"), ==, 0);
+
+  /* the per-instance admin answers carry them too */
+  view = yun_test_sim_admin_post (sim, path, "{}");
+  operations = json_object_object_get (view, "Operations");
+  g_assert_cmpint (json_object_object_length (operations), ==, 5);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (operations, "StopInstances")), ==,
+                   2);
+}
+
 static void
 test_not_found (void)
 {
@@ -641,6 +824,59 @@ test_run_instances (void)
   g_assert_cmpstr (name, ==, "web-007");
   sim_wait_state (sim, GZ, first, "RUNNING", 3000);
   assert_operation (first, "RunInstances", "SUCCESS", NULL);
+  g_assert_cmpint (sim_operation_count (sim, first, "RunInstances"), ==, 1);
+}
+
+static char *
+first_id (json_object *result)
+{
+  return g_strdup (json_object_get_string (
+    json_object_array_get_idx (json_object_object_get (result, "InstanceIdSet"), 0)));
+}
+
+/* LoginSettings.Password is in force once the launch has succeeded. */
+static void
+test_run_password (void)
+{
+  g_auto (SimResponse) response = { 0 };
+  const char *image = public_image (FALSE);
+  json_object *result;
+  g_autofree char *id = NULL;
+  g_autofree char *without = NULL;
+
+  result = sim_call (sim, &response, "cvm", "RunInstances", GZ,
+                     "{\"Placement\":{\"Zone\":\"ap-guangzhou-3\"},\"ImageId\":\"%s\","
+                     "\"InstanceType\":\"S5.MEDIUM4\",\"LoginSettings\":{\"Password\":"
+                     "\"" SECOND_PASSWORD "\"}}",
+                     image);
+  sim_assert_success (&response);
+  id = first_id (result);
+  g_assert_false (sim_check_password (sim, id, SECOND_PASSWORD, NULL));
+  assert_operation (id, "RunInstances", "OPERATING", response.request_id);
+  sim_wait_state (sim, GZ, id, "RUNNING", 3000);
+  g_assert_true (sim_check_password (sim, id, SECOND_PASSWORD, NULL));
+  g_assert_false (sim_check_password (sim, id, FIRST_PASSWORD, NULL));
+
+  result = sim_call (sim, &response, "cvm", "RunInstances", GZ,
+                     "{\"Placement\":{\"Zone\":\"ap-guangzhou-3\"},\"ImageId\":\"%s\","
+                     "\"InstanceType\":\"S5.MEDIUM4\"}",
+                     image);
+  sim_assert_success (&response);
+  without = first_id (result);
+  sim_wait_state (sim, GZ, without, "RUNNING", 3000);
+  g_assert_false (sim_check_password (sim, without, SECOND_PASSWORD, NULL));
+  assert_password_nowhere (SECOND_PASSWORD);
+}
+
+static gint64
+run_instances_created (void)
+{
+  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
+  json_object *count = NULL;
+
+  g_assert_true (json_object_object_get_ex (state, "run_instances_created", &count));
+  g_assert_true (json_object_is_type (count, json_type_int));
+  return json_object_get_int64 (count);
 }
 
 static void
@@ -653,6 +889,8 @@ test_run_idempotent (void)
   g_autoptr (json_object) before = NULL;
   g_autoptr (json_object) after = NULL;
   json_object *result;
+  gint64 created = run_instances_created ();
+  g_autofree char *first = NULL;
 
   result = sim_call (sim, &response, "cvm", "RunInstances", GZ,
                      "{\"Placement\":{\"Zone\":\"ap-guangzhou-3\"},\"ImageId\":\"%s\","
@@ -661,7 +899,9 @@ test_run_idempotent (void)
   sim_assert_success (&response);
   first_ids
     = g_strdup (json_object_to_json_string (json_object_object_get (result, "InstanceIdSet")));
+  first = first_id (result);
   before = yun_test_sim_admin_get (sim, "state");
+  g_assert_cmpint (run_instances_created (), ==, created + 2);
 
   /* the same request again (keys in another order): the same instances, nothing new */
   result = sim_call (sim, &response, "cvm", "RunInstances", GZ,
@@ -674,6 +914,9 @@ test_run_idempotent (void)
   after = yun_test_sim_admin_get (sim, "state");
   g_assert_cmpint (json_object_array_length (json_object_object_get (before, "instances")), ==,
                    json_object_array_length (json_object_object_get (after, "instances")));
+  /* nothing created, nothing applied a second time */
+  g_assert_cmpint (run_instances_created (), ==, created + 2);
+  g_assert_cmpint (sim_operation_count (sim, first, "RunInstances"), ==, 1);
 
   /* the same token with other parameters */
   sim_call (sim, &response, "cvm", "RunInstances", GZ,
@@ -681,6 +924,7 @@ test_run_idempotent (void)
             "\"InstanceType\":\"S5.MEDIUM4\",\"InstanceCount\":3,\"ClientToken\":\"%s\"}",
             image, token);
   sim_assert_error (&response, "InvalidParameterValue");
+  g_assert_cmpint (run_instances_created (), ==, created + 2);
 }
 
 static void
@@ -1137,9 +1381,14 @@ main (int argc, char **argv)
   g_test_add_func ("/yun/sim/cvm/terminate-prepaid", test_terminate_prepaid);
   g_test_add_func ("/yun/sim/cvm/terminate-protected", test_terminate_protected);
   g_test_add_func ("/yun/sim/cvm/reset-password", test_reset_password);
+  g_test_add_func ("/yun/sim/cvm/check-password", test_check_password);
+  g_test_add_func ("/yun/sim/cvm/check-password-errors", test_check_password_errors);
+  g_test_add_func ("/yun/sim/cvm/reset-force-stop", test_reset_force_stop);
+  g_test_add_func ("/yun/sim/cvm/operation-counts", test_operation_counts);
   g_test_add_func ("/yun/sim/cvm/not-found", test_not_found);
   g_test_add_func ("/yun/sim/cvm/zone-configs", test_zone_configs);
   g_test_add_func ("/yun/sim/cvm/run-instances", test_run_instances);
+  g_test_add_func ("/yun/sim/cvm/run-password", test_run_password);
   g_test_add_func ("/yun/sim/cvm/run-idempotent", test_run_idempotent);
   g_test_add_func ("/yun/sim/cvm/run-dry-run-and-failures", test_run_dry_run_and_failures);
   g_test_add_func ("/yun/sim/cvm/inquiry-price", test_inquiry_price);

@@ -258,6 +258,9 @@ test_region_fault_invalid (void)
     "internal:1:*:ap-nowhere",   /* no such region */
     "internal:1:*:ap-beijing",   /* not among the 2 simulated regions */
     "internal:1:*:" SH ":extra", /* one field too many */
+    "op-fail:1:RunInstances",    /* not an operation that can fail */
+    "op-fail:1:DescribeRegions",
+    "op-fail:x",
   };
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--regions", "2", NULL);
   g_auto (SimResponse) response = { 0 };
@@ -305,8 +308,23 @@ test_region_fault_invalid (void)
   }
 }
 
+static const char *
+get_string (json_object *object, const char *name)
+{
+  return json_object_get_string (json_object_object_get (object, name));
+}
+
+static gint64
+request_count (YunTestSim *sim, const char *action)
+{
+  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
+
+  return json_object_get_int64 (
+    json_object_object_get (json_object_object_get (state, "requests"), action));
+}
+
 static void
-drop_test (const char *kind, const char *expected_state)
+drop_test (const char *kind, gboolean applied)
 {
   g_autofree char *spec = g_strdup_printf ("%s:1:StopInstances", kind);
   g_autoptr (YunTestSim) sim
@@ -315,29 +333,216 @@ drop_test (const char *kind, const char *expected_state)
   g_autofree char *body = g_strdup_printf ("{\"InstanceIds\":[\"%s\"]}", id);
   SimRequest request = { .action = "StopInstances", .region = GZ, .body = body };
   g_auto (SimResponse) response = { 0 };
+  g_autoptr (json_object) item = NULL;
+  g_autoptr (json_object) settled = NULL;
   g_autofree char *state = NULL;
 
   sim_send (sim, &request, &response);
   /* the connection closes without an answer */
   g_assert_cmpint (response.curl_code, ==, CURLE_GOT_NOTHING);
+  item = sim_admin_instance (sim, id);
+  if (applied)
+    {
+      /* as if the call had succeeded, under the RequestId of the answer that was lost */
+      g_assert_cmpstr (get_string (item, "InstanceState"), !=, "RUNNING");
+      g_assert_cmpstr (get_string (item, "LatestOperation"), ==, "StopInstances");
+      g_assert_true (sim_is_uuid (get_string (item, "LatestOperationRequestId")));
+    }
+  else
+    g_assert_cmpstr (get_string (item, "InstanceState"), ==, "RUNNING");
+
+  /* a retry meets the fault again; it is refused by the state (drop-after) or never reaches
+   * the instance (drop-before), so nothing is applied twice */
+  sim_response_clear (&response);
+  sim_send (sim, &request, &response);
+  g_assert_cmpint (response.curl_code, ==, CURLE_GOT_NOTHING);
+
   g_usleep (300 * 1000);
   state = sim_instance_field (sim, GZ, id, "InstanceState");
-  g_assert_cmpstr (state, ==, expected_state);
+  g_assert_cmpstr (state, ==, applied ? "STOPPED" : "RUNNING");
+  g_assert_cmpint (sim_operation_count (sim, id, "StopInstances"), ==, applied ? 1 : 0);
+  g_assert_cmpint (request_count (sim, "StopInstances"), ==, 2);
+  if (applied)
+    {
+      settled = sim_admin_instance (sim, id);
+      g_assert_cmpstr (get_string (settled, "LatestOperationState"), ==, "SUCCESS");
+      g_assert_cmpstr (get_string (settled, "LatestOperationRequestId"), ==,
+                       get_string (item, "LatestOperationRequestId"));
+    }
 }
 
 static void
 test_drop_before (void)
 {
-  drop_test ("drop-before", "RUNNING");
+  drop_test ("drop-before", FALSE);
 }
 
 static void
 test_drop_after (void)
 {
   /* the change happened; only the answer was lost */
-  drop_test ("drop-after", "STOPPED");
+  drop_test ("drop-after", TRUE);
 }
 
+/* A new Linux instance in ap-guangzhou (admin API) in @state. */
+static char *
+new_instance (YunTestSim *sim, const char *state)
+{
+  g_autofree char *body = g_strdup_printf ("{\"InstanceState\":\"%s\"}", state);
+  g_autoptr (json_object) reply = yun_test_sim_admin_post (sim, "instances", body);
+
+  return g_strdup (get_string (reply, "InstanceId"));
+}
+
+/* After an accepted @action on a new instance in @source, meeting op-fail: the operation
+ * runs as usual, then ends FAILED with an error message, the instance in @source again. */
+static void
+assert_op_fail (YunTestSim *sim, const char *action, const char *source, const char *extra)
+{
+  g_autofree char *id = new_instance (sim, source);
+  g_auto (SimResponse) response = { 0 };
+  g_autofree char *request_id = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr (json_object) item = NULL;
+
+  sim_call (sim, &response, "cvm", action, GZ, "{\"InstanceIds\":[\"%s\"]%s}", id, extra);
+  sim_assert_success (&response);
+  request_id = g_strdup (response.request_id);
+  item = sim_admin_instance (sim, id);
+  g_assert_cmpstr (get_string (item, "LatestOperation"), ==, action);
+  g_assert_cmpstr (get_string (item, "LatestOperationState"), ==, "OPERATING");
+
+  sim_wait_operation (sim, GZ, id, "FAILED", 3000);
+  state = sim_instance_field (sim, GZ, id, "InstanceState");
+  g_assert_cmpstr (state, ==, source);
+  message = sim_instance_field (sim, GZ, id, "LatestOperationErrorMsg");
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message, !=, "");
+  g_clear_pointer (&item, json_object_put);
+  item = sim_admin_instance (sim, id);
+  g_assert_cmpstr (get_string (item, "LatestOperation"), ==, action);
+  g_assert_cmpstr (get_string (item, "LatestOperationRequestId"), ==, request_id);
+  g_assert_cmpstr (get_string (item, "LatestOperationErrorMsg"), ==, message);
+  /* accepted and applied, so counted */
+  g_assert_cmpint (sim_operation_count (sim, id, action), ==, 1);
+  /* a failed reset sets no password */
+  g_assert_false (sim_check_password (sim, id, "Yun-Desk-2025!", NULL));
+}
+
+static void
+test_op_fail (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--no-rate-limits", "--transition-ms", "200", "--fault", "op-fail:1",
+                          "--fault", "op-fail:1:*:" SH, NULL);
+  g_autoptr (json_object) reply = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *message = NULL;
+  g_auto (SimResponse) response = { 0 };
+
+  assert_op_fail (sim, "StopInstances", "RUNNING", "");
+  assert_op_fail (sim, "StartInstances", "STOPPED", "");
+  assert_op_fail (sim, "RebootInstances", "RUNNING", "");
+  assert_op_fail (sim, "ResetInstancesPassword", "STOPPED", ",\"Password\":\"Yun-Desk-2025!\"");
+  assert_op_fail (sim, "ResetInstancesPassword", "RUNNING",
+                  ",\"Password\":\"Yun-Desk-2025!\",\"ForceStop\":true");
+
+  /* TerminateInstances never fails this way */
+  id = new_instance (sim, "STOPPED");
+  sim_call (sim, &response, "cvm", "TerminateInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, NULL, 3000);
+
+  /* once the fault is gone, the same operation succeeds and the message is cleared */
+  reply = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"op-fail:1:*:" SH "\"]}");
+  g_clear_pointer (&id, g_free);
+  id = new_instance (sim, "RUNNING");
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "STOPPED", 3000);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  message = sim_instance_field (sim, GZ, id, "LatestOperationErrorMsg");
+  g_assert_null (message);
+}
+
+static void
+test_op_fail_then_retry (void)
+{
+  g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--no-rate-limits", "--transition-ms", "200",
+                                                   "--fault", "op-fail:1:StopInstances", NULL);
+  g_autofree char *id = new_instance (sim, "RUNNING");
+  g_autoptr (json_object) reply = NULL;
+  g_autofree char *message = NULL;
+  g_auto (SimResponse) response = { 0 };
+
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_operation (sim, GZ, id, "FAILED", 3000);
+  /* other actions are not affected */
+  sim_call (sim, &response, "cvm", "RebootInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+
+  /* back in RUNNING, the instance takes the operation again; this time it succeeds */
+  reply = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[]}");
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "{\"InstanceIds\":[\"%s\"]}", id);
+  sim_assert_success (&response);
+  sim_wait_state (sim, GZ, id, "STOPPED", 3000);
+  sim_wait_operation (sim, GZ, id, "SUCCESS", 3000);
+  message = sim_instance_field (sim, GZ, id, "LatestOperationErrorMsg");
+  g_assert_null (message);
+  g_assert_cmpint (sim_operation_count (sim, id, "StopInstances"), ==, 2);
+  g_assert_cmpint (sim_operation_count (sim, id, "RebootInstances"), ==, 1);
+}
+
+/* '.' or 'x' for each instance of one StopInstances batch of 12, under op-fail:0.5. */
+static char *
+op_fail_pattern (const char *seed)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--seed", seed, "--no-rate-limits", "--transition-ms", "200", "--fault",
+                          "op-fail:0.5:StopInstances:" GZ, NULL);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) body = g_string_new ("{\"InstanceIds\":[");
+  GString *pattern = g_string_new (NULL);
+  g_auto (SimResponse) response = { 0 };
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_ptr_array_add (ids, new_instance (sim, "RUNNING"));
+      g_string_append_printf (body, "%s\"%s\"", i > 0 ? "," : "",
+                              (char *) g_ptr_array_index (ids, i));
+    }
+  g_string_append (body, "]}");
+  sim_call (sim, &response, "cvm", "StopInstances", GZ, "%s", body->str);
+  sim_assert_success (&response);
+  g_usleep (400 * 1000);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (json_object) item = sim_admin_instance (sim, g_ptr_array_index (ids, i));
+      gboolean failed = g_str_equal (get_string (item, "LatestOperationState"), "FAILED");
+
+      /* each instance either stopped, or failed and is still running */
+      g_assert_cmpstr (get_string (item, "LatestOperationState"), ==,
+                       failed ? "FAILED" : "SUCCESS");
+      g_assert_cmpstr (get_string (item, "InstanceState"), ==, failed ? "RUNNING" : "STOPPED");
+      g_string_append_c (pattern, failed ? 'x' : '.');
+    }
+  return g_string_free (pattern, FALSE);
+}
+
+static void
+test_op_fail_per_instance (void)
+{
+  g_autofree char *a = op_fail_pattern ("9");
+  g_autofree char *b = op_fail_pattern ("9");
+
+  /* drawn per instance: one batch can partly fail, the same way for the same seed */
+  g_assert_cmpstr (a, ==, b);
+  g_assert_nonnull (strchr (a, 'x'));
+  g_assert_nonnull (strchr (a, '.'));
+}
 static void
 test_stall (void)
 {
@@ -526,6 +731,9 @@ main (int argc, char **argv)
   g_test_add_func ("/yun/sim/faults/region-invalid", test_region_fault_invalid);
   g_test_add_func ("/yun/sim/faults/drop-before", test_drop_before);
   g_test_add_func ("/yun/sim/faults/drop-after", test_drop_after);
+  g_test_add_func ("/yun/sim/faults/op-fail", test_op_fail);
+  g_test_add_func ("/yun/sim/faults/op-fail-then-retry", test_op_fail_then_retry);
+  g_test_add_func ("/yun/sim/faults/op-fail-per-instance", test_op_fail_per_instance);
   g_test_add_func ("/yun/sim/faults/stall", test_stall);
   g_test_add_func ("/yun/sim/faults/in-process-stop", test_in_process_stop);
   g_test_add_func ("/yun/sim/faults/latency", test_latency);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define YUN_TYPE_JOB_KIND (yun_job_kind_get_type ())
 #define YUN_TYPE_JOB_SPEC (yun_job_spec_get_type ())
 
+/* A create job makes at most this many instances (in calls of 100). */
+#define YUN_JOB_MAX_CREATE_COUNT 2000
+
 /**
  * YunJobKind:
  * @YUN_JOB_KIND_START: StartInstances

@@ -306,6 +306,86 @@ yunctl_command_reset_password (YunctlContext *context, GError **error)
   return run_kind (context, YUN_JOB_KIND_RESET_PASSWORD, error);
 }
 
+static void
+print_item_price (const char *what, YunItemPrice *price)
+{
+  if (price == NULL)
+    return;
+  if (price->is_postpaid)
+    printf ("%s: %.2f 元 per %s (list price %.2f)\n", what, price->unit_price_discount,
+            price->charge_unit != NULL ? price->charge_unit : "HOUR", price->unit_price);
+  if (price->is_prepaid)
+    printf ("%s: %.2f 元 for the period (list price %.2f, %.0f %% off)\n", what,
+            price->discount_price, price->original_price, price->discount);
+}
+
+gboolean
+yunctl_command_create (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunRunInstancesRequest) request = NULL;
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (YUN_JOB_KIND_CREATE);
+  g_autoptr (YunJobEngine) engine = NULL;
+  YunJob *job;
+
+  if (context->zone == NULL || context->image_id == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "create needs --zone and --image");
+      return FALSE;
+    }
+  if (context->read_only && !context->price)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                   "Profile “%s” is read-only: create is refused", context->account);
+      return FALSE;
+    }
+
+  request = yun_run_instances_request_new (context->zone, context->image_id);
+  yun_run_instances_request_set_instance_type (request, context->instance_type);
+  yun_run_instances_request_set_charge_type (request, context->charge_type);
+  yun_run_instances_request_set_count (request, context->count > 0 ? (guint) context->count : 1);
+  yun_run_instances_request_set_name (request, context->name);
+  if (context->bandwidth > 0)
+    yun_run_instances_request_set_bandwidth (request, NULL, (guint) context->bandwidth, TRUE);
+  if (context->password_file != NULL || context->password_stdin)
+    {
+      char *password = read_password (context, error);
+
+      if (password == NULL)
+        return FALSE;
+      yun_run_instances_request_set_password (request, password);
+      explicit_bzero (password, strlen (password));
+      g_free (password);
+    }
+
+  if (context->price)
+    {
+      g_autoptr (YunPrice) price = yun_client_inquiry_price_run_instances (
+        context->client, context->region, request, NULL, error);
+
+      if (price == NULL)
+        return FALSE;
+      print_item_price ("Instances", price->instance_price);
+      print_item_price ("Bandwidth", price->bandwidth_price);
+      return TRUE;
+    }
+
+  yun_job_spec_set_create (spec, context->region, request);
+  yun_job_spec_set_dry_run (spec, context->dry_run);
+  if (context->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
+  engine = create_engine (context);
+  job = yun_job_engine_submit (engine, spec, error);
+  if (job == NULL)
+    return FALSE;
+  if (!context->json && !context->dry_run)
+    fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": create %u instances in %s\n",
+             yun_job_get_id (job), yun_job_get_n_items (job), context->region);
+  wait_for_job (context, job);
+  context->exit_status = report_job (context, job);
+  return TRUE;
+}
+
 static gboolean
 show_job (YunctlContext *context, YunJobEngine *engine, const char *id_text, GError **error)
 {

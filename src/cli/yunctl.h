@@ -37,6 +37,15 @@ typedef struct
   gboolean password_stdin;
   char *user;
   int wait_timeout;
+  /* create */
+  char *zone;
+  char *image_id;
+  char *instance_type;
+  int count;
+  char *name;
+  char *charge_type;
+  int bandwidth;
+  gboolean price;
   int exit_status; /* set by commands that report partial failures */
 } YunctlContext;
 
@@ -53,6 +62,7 @@ gboolean yunctl_command_reboot (YunctlContext *context, GError **error);
 gboolean yunctl_command_terminate (YunctlContext *context, GError **error);
 gboolean yunctl_command_reset_password (YunctlContext *context, GError **error);
 gboolean yunctl_command_jobs (YunctlContext *context, GError **error);
+gboolean yunctl_command_create (YunctlContext *context, GError **error);
 
 /* The live instances of --region (or every region), filtered by --state and --search. */
 GPtrArray *yunctl_list_instances (YunctlContext *context, GError **error);

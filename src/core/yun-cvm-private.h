@@ -40,4 +40,9 @@ struct _YunRunInstancesRequest
   GPtrArray *tags; /* "key=value", NULL-terminated */
 };
 
+/* A create job's request, journaled without its secret, and read back. */
+json_object *_yun_run_instances_request_to_json (YunRunInstancesRequest *request);
+YunRunInstancesRequest *_yun_run_instances_request_new_from_json (json_object *json,
+                                                                  GError **error);
+
 G_END_DECLS

@@ -586,3 +586,118 @@ yun_run_instances_request_add_tag (YunRunInstancesRequest *self, const char *key
   g_return_if_fail (key != NULL && *key != '\0' && strchr (key, '=') == NULL);
   g_ptr_array_add (self->tags, g_strdup_printf ("%s=%s", key, value != NULL ? value : ""));
 }
+
+/* Every field of a request but the secret (the password) and the per-call ones (the
+ * ClientToken, DryRun): what a create job journals so that a restarted YunDesk sends the
+ * same request again. */
+#define RUN_REQUEST_FOREACH_FIELD(STR, STRV, NUM, BOOL)                                            \
+  STR (zone)                                                                                       \
+  STR (image_id)                                                                                   \
+  STR (instance_type)                                                                              \
+  STR (charge_type)                                                                                \
+  NUM (period)                                                                                     \
+  BOOL (auto_renew)                                                                                \
+  NUM (count)                                                                                      \
+  STR (name)                                                                                       \
+  STR (host_name)                                                                                  \
+  STRV (key_ids)                                                                                   \
+  NUM (os_family)                                                                                  \
+  STR (disk_type)                                                                                  \
+  NUM (disk_size)                                                                                  \
+  BOOL (has_bandwidth)                                                                             \
+  STR (internet_charge_type)                                                                       \
+  NUM (bandwidth)                                                                                  \
+  BOOL (public_ip)                                                                                 \
+  STR (vpc_id)                                                                                     \
+  STR (subnet_id)                                                                                  \
+  STRV (security_group_ids)                                                                        \
+  BOOL (disable_api_termination)
+
+/**
+ * _yun_run_instances_request_to_json:
+ * @request: a request
+ *
+ * Returns: (transfer full): @request as journal JSON, without its password, ClientToken
+ *   or DryRun
+ */
+json_object *
+_yun_run_instances_request_to_json (YunRunInstancesRequest *request)
+{
+  json_object *json = json_object_new_object ();
+  json_object *tags = json_object_new_array ();
+
+#define STR(f)                                                                                     \
+  if (request->f != NULL)                                                                          \
+    json_object_object_add (json, #f, json_object_new_string (request->f));
+#define STRV(f)                                                                                    \
+  if (request->f != NULL)                                                                          \
+    json_object_object_add (json, #f, _yun_json_new_strv ((const char *const *) request->f));
+#define NUM(f) json_object_object_add (json, #f, json_object_new_int64 ((gint64) request->f));
+#define BOOL(f) json_object_object_add (json, #f, json_object_new_boolean (request->f));
+  RUN_REQUEST_FOREACH_FIELD (STR, STRV, NUM, BOOL)
+#undef STR
+#undef STRV
+#undef NUM
+#undef BOOL
+  for (guint i = 0; i < request->tags->len && request->tags->pdata[i] != NULL; i++)
+    json_object_array_add (tags, json_object_new_string (request->tags->pdata[i]));
+  json_object_object_add (json, "tags", tags);
+  return json;
+}
+
+/**
+ * _yun_run_instances_request_new_from_json:
+ * @json: what _yun_run_instances_request_to_json() wrote
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the request, without a password, or %NULL if @json is not one
+ */
+YunRunInstancesRequest *
+_yun_run_instances_request_new_from_json (json_object *json, GError **error)
+{
+  g_autoptr (YunRunInstancesRequest) request = NULL;
+  json_object *tags = NULL;
+  const char *W = "CreateRequest";
+
+  if (!_yun_json_check_object (json, W, error))
+    return NULL;
+
+  request = g_new0 (YunRunInstancesRequest, 1);
+  g_atomic_ref_count_init (&request->ref_count);
+  request->tags = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+#define STR(f)                                                                                     \
+  if (!_yun_json_get_string (json, W, #f, FALSE, &request->f, error))                              \
+    return NULL;
+#define STRV(f)                                                                                    \
+  if (!_yun_json_get_strv (json, W, #f, FALSE, &request->f, error))                                \
+    return NULL;
+#define NUM(f)                                                                                     \
+  {                                                                                                \
+    gint64 value = 0;                                                                              \
+    if (!_yun_json_get_int64 (json, W, #f, FALSE, &value, error))                                  \
+      return NULL;                                                                                 \
+    request->f = value;                                                                            \
+  }
+#define BOOL(f)                                                                                    \
+  if (!_yun_json_get_boolean (json, W, #f, FALSE, &request->f, error))                             \
+    return NULL;
+  RUN_REQUEST_FOREACH_FIELD (STR, STRV, NUM, BOOL)
+#undef STR
+#undef STRV
+#undef NUM
+#undef BOOL
+
+  if (request->zone == NULL || request->image_id == NULL)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
+                           "A journaled create request has no zone or image");
+      return NULL;
+    }
+  if (!_yun_json_get_array (json, W, "tags", FALSE, &tags, error))
+    return NULL;
+  for (gsize i = 0; tags != NULL && i < json_object_array_length (tags); i++)
+    g_ptr_array_add (request->tags,
+                     g_strdup (json_object_get_string (json_object_array_get_idx (tags, i))));
+  return g_steal_pointer (&request);
+}

@@ -43,6 +43,10 @@
 
 typedef struct _JobRun JobRun;
 
+static gboolean cancelled (JobRun *run);
+static gboolean error_proves_not_applied (const GError *error);
+static gboolean dry_run_create (JobRun *run, GPtrArray *items, GError **error);
+
 struct _YunJobEngine
 {
   GObject parent_instance;
@@ -85,6 +89,8 @@ struct _JobRun
   char *username;
   char *stop_type;
   char *stopped_mode;
+  char *create_region;
+  YunRunInstancesRequest *create_request; /* without its password: that is run->password */
   guint timeout;
   gint cancel_requested; /* atomic */
   GHashTable *latest;    /* instance ID → YunInstance, as last read */
@@ -127,6 +133,8 @@ job_run_free (JobRun *run)
   g_free (run->username);
   g_free (run->stop_type);
   g_free (run->stopped_mode);
+  g_free (run->create_region);
+  g_clear_pointer (&run->create_request, yun_run_instances_request_unref);
   g_hash_table_unref (run->latest);
   g_ptr_array_unref (run->changed);
   g_free (run);
@@ -616,12 +624,185 @@ items_at (JobRun *run, YunJobStep step)
   return items;
 }
 
+/* ---- Create ---- */
+
+/* The name of the instances of a chunk starting at @offset of @total: a pattern {R:x}
+ * continues across chunks, and a plain name gets the suffixes 1…n the service would give
+ * the whole job. */
+static char *
+chunk_name (const char *name, guint offset, guint total)
+{
+  const char *pattern;
+  g_autofree char *prefix = NULL;
+  const char *rest;
+  guint64 start;
+  char *end = NULL;
+
+  if (name == NULL || total == 1)
+    return g_strdup (name);
+  pattern = strstr (name, "{R:");
+  if (pattern == NULL)
+    return g_strdup_printf ("%s{R:%u}", name, offset + 1);
+
+  start = g_ascii_strtoull (pattern + 3, &end, 10);
+  prefix = g_strndup (name, (gsize) (pattern - name));
+  rest = end;
+  return g_strdup_printf ("%s{R:%" G_GUINT64_FORMAT "%s", prefix, start + offset, rest);
+}
+
+/* The request of one chunk of a create job: its share of the count, its name, its
+ * ClientToken (the same every time this chunk is sent), and the password. */
+static YunRunInstancesRequest *
+chunk_request (JobRun *run, GPtrArray *chunk, gboolean dry_run)
+{
+  YunRunInstancesRequest *request = run->create_request;
+  YunJobRecordItem *first = g_ptr_array_index (chunk, 0);
+  g_autoptr (json_object) json = _yun_run_instances_request_to_json (request);
+  YunRunInstancesRequest *copy = _yun_run_instances_request_new_from_json (json, NULL);
+  g_autofree char *name = chunk_name (request->name, first->index, run->record->items->len);
+
+  yun_run_instances_request_set_count (copy, chunk->len);
+  yun_run_instances_request_set_name (copy, name);
+  yun_run_instances_request_set_client_token (copy, first->client_token);
+  yun_run_instances_request_set_dry_run (copy, dry_run);
+  if (run->password != NULL)
+    yun_run_instances_request_set_password (copy, run->password);
+  return copy;
+}
+
+static GPtrArray *
+create_chunks (JobRun *run, GPtrArray *items)
+{
+  GPtrArray *chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *chunk = NULL;
+
+  /* Items of one chunk share a ClientToken and are in order. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+
+      if (chunk == NULL
+          || g_strcmp0 (((YunJobRecordItem *) chunk->pdata[0])->client_token, item->client_token)
+               != 0)
+        {
+          chunk = g_ptr_array_new ();
+          g_ptr_array_add (chunks, chunk);
+        }
+      g_ptr_array_add (chunk, item);
+    }
+  return chunks;
+}
+
+static gboolean
+dry_run_create (JobRun *run, GPtrArray *items, GError **error)
+{
+  g_autoptr (GPtrArray) chunks = create_chunks (run, items);
+
+  for (guint c = 0; c < chunks->len; c++)
+    {
+      GPtrArray *chunk = g_ptr_array_index (chunks, c);
+      g_autoptr (YunRunInstancesRequest) request = chunk_request (run, chunk, TRUE);
+      g_autoptr (YunRunInstancesResult) result = NULL;
+      g_autoptr (GError) check_error = NULL;
+
+      result = yun_client_run_instances (run->engine->client, run->create_region, request, NULL,
+                                         &check_error);
+      for (guint i = 0; i < chunk->len; i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (chunk, i);
+
+          if (result == NULL)
+            fail_item_with_error (run, item, check_error);
+          else
+            {
+              item->outcome = YUN_JOB_OUTCOME_WOULD_SEND;
+              item->step = YUN_JOB_STEP_DONE;
+              set_text (&item->reason, "the checks of price, quota and stock passed");
+              set_text (&item->request_id, result->request_id);
+              mark_changed (run, item);
+            }
+        }
+    }
+  return commit_changes (run, error);
+}
+
+static gboolean
+send_create_chunk (JobRun *run, GPtrArray *chunk, GError **error)
+{
+  g_autoptr (YunRunInstancesRequest) request = chunk_request (run, chunk, FALSE);
+  g_autoptr (YunRunInstancesResult) result = NULL;
+  g_autoptr (GError) call_error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (chunk, i);
+
+      item->step = YUN_JOB_STEP_SENDING;
+      item->attempts++;
+      if (item->started_at == 0)
+        item->started_at = now;
+      mark_changed (run, item);
+    }
+  if (!commit_changes (run, error))
+    return FALSE;
+
+  /* The ClientToken makes this safe to send again, however often. */
+  result = yun_client_run_instances (run->engine->client, run->create_region, request, NULL,
+                                     &call_error);
+  if (result != NULL && g_strv_length (result->instance_ids) != chunk->len)
+    g_set_error (&call_error, YUN_ERROR, YUN_ERROR_PROTOCOL,
+                 "RunInstances answered %u instance IDs for %u instances",
+                 g_strv_length (result->instance_ids), chunk->len);
+
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (chunk, i);
+
+      if (call_error == NULL)
+        {
+          item->step = YUN_JOB_STEP_WAITING;
+          set_text (&item->instance_id, result->instance_ids[i]);
+          set_text (&item->request_id, result->request_id);
+          mark_changed (run, item);
+        }
+      else if (error_proves_not_applied (call_error) && call_error->code != YUN_ERROR_THROTTLED)
+        fail_item_with_error (run, item, call_error);
+      else if (item->attempts >= MAX_SEND_ATTEMPTS)
+        fail_item_with_error (run, item, call_error);
+      else
+        {
+          item->step = YUN_JOB_STEP_QUEUED;
+          mark_changed (run, item);
+        }
+    }
+  return commit_changes (run, error);
+}
+
+static gboolean
+send_create (JobRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) items = items_at (run, YUN_JOB_STEP_QUEUED);
+  g_autoptr (GPtrArray) chunks = create_chunks (run, items);
+
+  for (guint c = 0; c < chunks->len; c++)
+    {
+      if (cancelled (run))
+        return TRUE;
+      if (!send_create_chunk (run, g_ptr_array_index (chunks, c), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Judges every queued item against the instance as it is now. */
 static gboolean
 prefilter (JobRun *run, GError **error)
 {
   g_autoptr (GPtrArray) queued = items_at (run, YUN_JOB_STEP_QUEUED);
 
+  if (run->record->kind == YUN_JOB_KIND_CREATE)
+    return run->record->dry_run ? dry_run_create (run, queued, error) : TRUE;
   if (queued->len == 0)
     return TRUE;
   if (!read_instances (run, queued, error))
@@ -738,7 +919,9 @@ reconcile (JobRun *run, GPtrArray *items, YunJobStep sending, GError **error)
       YunJobRecordItem *item = g_ptr_array_index (items, i);
       YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
 
-      if (instance == NULL && run->record->kind == YUN_JOB_KIND_TERMINATE)
+      if (run->record->kind == YUN_JOB_KIND_CREATE)
+        item->step = item->instance_id != NULL ? waiting : queued;
+      else if (instance == NULL && run->record->kind == YUN_JOB_KIND_TERMINATE)
         {
           item->step = waiting;
           g_debug ("%s: gone; the lost TerminateInstances was applied", item->instance_id);
@@ -878,6 +1061,22 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
 
   if (items->len == 0)
     return TRUE;
+  if (run->record->kind == YUN_JOB_KIND_CREATE)
+    return send_create (run, error);
+
+  if (queued == YUN_JOB_STEP_QUEUED && run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
+      && run->password == NULL)
+    {
+      g_autoptr (GError) lost = g_error_new_literal (
+        YUN_ERROR, YUN_ERROR_INVALID_STATE,
+        "The new password was not kept when YunDesk stopped (no secret store): run the job "
+        "again for these instances");
+
+      for (guint i = 0; i < items->len; i++)
+        fail_item_with_error (run, g_ptr_array_index (items, i), lost);
+      return commit_changes (run, error);
+    }
+
   chunks = make_chunks (run, items);
 
   for (guint c = 0; c < chunks->len; c++)
@@ -976,6 +1175,19 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
   YunJobKind kind = restart ? YUN_JOB_KIND_START : run->record->kind;
   gboolean settled = instance != NULL && !yun_instance_is_transitional (instance);
   gboolean reached = FALSE;
+
+  if (instance == NULL && kind == YUN_JOB_KIND_CREATE
+      && now - item->started_at <= (gint64) run->timeout)
+    return; /* a new instance is listed a moment after RunInstances answers */
+  if (instance != NULL && kind == YUN_JOB_KIND_CREATE && g_str_equal (state, "LAUNCH_FAILED"))
+    {
+      set_text (&item->name, yun_instance_get_name (instance));
+      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "launch failed", "LAUNCH_FAILED",
+                   yun_instance_get_latest_operation_error (instance));
+      return;
+    }
+  if (instance != NULL && kind == YUN_JOB_KIND_CREATE)
+    set_text (&item->name, yun_instance_get_name (instance));
 
   if (instance == NULL)
     {
@@ -1240,6 +1452,10 @@ job_run_new (YunJobEngine *self, YunJobRecord *record)
     run->username = g_strdup (json_object_get_string (value));
   if (json_object_object_get_ex (record->params, "Timeout", &value))
     run->timeout = (guint) json_object_get_int64 (value);
+  if (json_object_object_get_ex (record->params, "Region", &value))
+    run->create_region = g_strdup (json_object_get_string (value));
+  if (json_object_object_get_ex (record->params, "Request", &value))
+    run->create_request = _yun_run_instances_request_new_from_json (value, NULL);
   return run;
 }
 
@@ -1258,9 +1474,25 @@ check_spec (YunJobSpec *spec, GError **error)
 {
   if (spec->kind == YUN_JOB_KIND_CREATE)
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "Create jobs are not run by this engine yet");
-      return FALSE;
+      YunRunInstancesRequest *request = spec->create_request;
+
+      if (request == NULL || spec->create_region == NULL)
+        {
+          g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                               "A create job needs a region and a request");
+          return FALSE;
+        }
+      if (request->count < 1 || request->count > YUN_JOB_MAX_CREATE_COUNT)
+        {
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                       "A create job makes 1 to %u instances, not %u", YUN_JOB_MAX_CREATE_COUNT,
+                       request->count);
+          return FALSE;
+        }
+      return _yun_check_region (spec->create_region, error)
+             && (request->password == NULL
+                 || yun_password_check (request->password, request->os_family,
+                                        YUN_PASSWORD_CONTEXT_CREATE, NULL, error));
     }
   if (spec->instance_ids->len == 0)
     {
@@ -1287,6 +1519,33 @@ check_spec (YunJobSpec *spec, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+/* One item per instance to create; each chunk of 100 gets its ClientToken now, before
+ * anything is sent, so that no retry and no restart can create a chunk twice. */
+static void
+add_create_items (YunJobRecord *record, YunJobSpec *spec)
+{
+  g_autofree char *token = NULL;
+  json_object *params = record->params;
+
+  json_object_object_add (params, "Region", json_object_new_string (spec->create_region));
+  json_object_object_add (params, "Request",
+                          _yun_run_instances_request_to_json (spec->create_request));
+  for (guint i = 0; i < spec->create_request->count; i++)
+    {
+      YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
+
+      if (i % CHUNK_SIZE == 0)
+        {
+          g_free (token);
+          token = g_uuid_string_random ();
+        }
+      item->index = i;
+      item->region = g_strdup (spec->create_region);
+      item->client_token = g_strdup (token);
+      g_ptr_array_add (record->items, item);
+    }
 }
 
 /**
@@ -1318,6 +1577,8 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
   record->params = _yun_job_spec_params_to_json (spec);
   record->dry_run = spec->dry_run;
   record->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (spec->kind == YUN_JOB_KIND_CREATE)
+    add_create_items (record, spec);
   for (guint i = 0; i < spec->instance_ids->len; i++)
     {
       YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
@@ -1331,7 +1592,8 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
     return NULL;
 
   run = job_run_new (self, g_steal_pointer (&record));
-  run->password = g_strdup (spec->password);
+  run->password = g_strdup (spec->kind == YUN_JOB_KIND_CREATE ? spec->create_request->password
+                                                              : spec->password);
   start_run (self, run);
   return run->job;
 }

@@ -12,6 +12,7 @@
 #include <yun/yun-cache.h>
 #include <yun/yun-client.h>
 #include <yun/yun-job.h>
+#include <yun/yun-secret-store.h>
 #include <yun/yun-types.h>
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ guint yun_job_engine_get_max_workers (YunJobEngine *self);
 void yun_job_engine_set_max_workers (YunJobEngine *self, guint max_workers);
 guint yun_job_engine_get_poll_interval (YunJobEngine *self);
 void yun_job_engine_set_poll_interval (YunJobEngine *self, guint milliseconds);
+void yun_job_engine_set_secret_store (YunJobEngine *self, YunSecretStore *secrets);
 
 GListModel *yun_job_engine_get_jobs (YunJobEngine *self);
 YunJob *yun_job_engine_lookup (YunJobEngine *self, gint64 job_id);

@@ -205,11 +205,23 @@ report_job (YunctlContext *context, YunJob *job)
   return failed > 0 ? 1 : 0;
 }
 
+/* @with_secrets for the jobs that carry a password: it waits in the keyring for a resume
+ * after a crash (without a keyring, in memory only). */
 static YunJobEngine *
-create_engine (YunctlContext *context)
+create_engine (YunctlContext *context, gboolean with_secrets)
 {
   YunJobEngine *engine = yun_job_engine_new (context->cache, context->account, context->client);
   const char *poll = g_getenv ("YUNDESK_JOB_POLL_MS");
+
+  if (with_secrets)
+    {
+      g_autoptr (YunSecretStore) secrets = yun_secret_store_new ();
+      g_autofree char *unavailable = yun_secret_store_dup_unavailable_reason (secrets);
+
+      if (unavailable != NULL && !context->json)
+        fprintf (stderr, "yunctl: %s\n", unavailable);
+      yun_job_engine_set_secret_store (engine, secrets);
+    }
 
   /* Tests and benchmarks follow fast simulated transitions more closely. */
   if (poll != NULL && g_ascii_strtoull (poll, NULL, 10) > 0)
@@ -264,7 +276,7 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
       g_free (password);
     }
 
-  engine = create_engine (context);
+  engine = create_engine (context, kind == YUN_JOB_KIND_RESET_PASSWORD);
   job = yun_job_engine_submit (engine, spec, error);
   if (job == NULL)
     return FALSE;
@@ -374,7 +386,7 @@ yunctl_command_create (YunctlContext *context, GError **error)
   yun_job_spec_set_dry_run (spec, context->dry_run);
   if (context->wait_timeout > 0)
     yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
-  engine = create_engine (context);
+  engine = create_engine (context, context->password_file != NULL || context->password_stdin);
   job = yun_job_engine_submit (engine, spec, error);
   if (job == NULL)
     return FALSE;
@@ -451,8 +463,9 @@ yunctl_command_jobs (YunctlContext *context, GError **error)
     { "finished", "FINISHED" },
     { "summary", "SUMMARY" },
   };
-  g_autoptr (YunJobEngine) engine = create_engine (context);
   const char *verb = context->args != NULL ? context->args[0] : NULL;
+  g_autoptr (YunJobEngine) engine
+    = create_engine (context, verb != NULL && g_str_equal (verb, "resume"));
 
   if (verb != NULL && g_str_equal (verb, "resume"))
     {

@@ -54,6 +54,7 @@ struct _YunJobEngine
   YunCache *cache;
   char *account;
   YunClient *client;
+  YunSecretStore *secrets;
   GMainContext *context;
   GThreadPool *pool;
   guint max_workers;
@@ -115,21 +116,12 @@ job_event_free (JobEvent *event)
 }
 
 static void
-wipe_string (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 job_run_free (JobRun *run)
 {
   g_object_unref (run->engine);
   g_object_unref (run->job);
   _yun_job_record_free (run->record);
-  wipe_string (run->password);
+  yun_secret_free (run->password);
   g_free (run->username);
   g_free (run->stop_type);
   g_free (run->stopped_mode);
@@ -165,6 +157,7 @@ yun_job_engine_finalize (GObject *object)
   g_clear_object (&self->cache);
   g_free (self->account);
   g_clear_object (&self->client);
+  g_clear_object (&self->secrets);
   g_main_context_unref (self->context);
   g_clear_object (&self->jobs);
   g_hash_table_unref (self->job_runs);
@@ -289,6 +282,25 @@ yun_job_engine_set_max_workers (YunJobEngine *self, guint max_workers)
   self->max_workers = max_workers;
   g_thread_pool_set_max_threads (self->pool, (int) max_workers, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WORKERS]);
+}
+
+/**
+ * yun_job_engine_set_secret_store:
+ * @self: a #YunJobEngine
+ * @secrets: (nullable): where a job keeps its new password until it ends
+ *
+ * With a persistent store (the system keyring), a reset-password or create job that was
+ * interrupted can send what it had not sent yet when it resumes. Without one, the password
+ * lives in memory only, and a resumed job reports those instances failed (after starting
+ * again every instance it had stopped).
+ */
+void
+yun_job_engine_set_secret_store (YunJobEngine *self, YunSecretStore *secrets)
+{
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+  g_return_if_fail (secrets == NULL || YUN_IS_SECRET_STORE (secrets));
+
+  g_set_object (&self->secrets, secrets);
 }
 
 guint
@@ -1386,12 +1398,58 @@ drive (JobRun *run, GError **error)
   return TRUE;
 }
 
+static gboolean
+needs_password (JobRun *run)
+{
+  return run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
+         || (run->record->kind == YUN_JOB_KIND_CREATE && run->record->params != NULL
+             && json_object_object_get_ex (run->record->params, "HasPassword", NULL));
+}
+
+/* A job's password is in the secret store from before its first call to its end, so a
+ * restarted YunDesk can finish the job. Worker thread. */
+static void
+keep_password (JobRun *run)
+{
+  YunSecretStore *secrets = run->engine->secrets;
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, run->record->id);
+  g_autoptr (GError) error = NULL;
+
+  if (secrets == NULL || run->record->dry_run || !needs_password (run))
+    return;
+  if (run->password != NULL)
+    {
+      if (!yun_secret_store_store (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account, key,
+                                   run->password, NULL, &error))
+        g_warning ("Job %s: the password could not be kept for a restart: %s", key, error->message);
+      return;
+    }
+  run->password = yun_secret_store_lookup (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account,
+                                           key, NULL, &error);
+  if (error != NULL)
+    g_warning ("Job %s: %s", key, error->message);
+}
+
+static void
+forget_password (JobRun *run)
+{
+  YunSecretStore *secrets = run->engine->secrets;
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, run->record->id);
+  g_autoptr (GError) error = NULL;
+
+  if (secrets != NULL && !run->record->dry_run && needs_password (run)
+      && !yun_secret_store_clear (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account, key, NULL,
+                                  &error))
+    g_warning ("Job %s: %s", key, error->message);
+}
+
 static void
 run_job (gpointer data, gpointer user_data)
 {
   JobRun *run = data;
   g_autoptr (GError) error = NULL;
 
+  keep_password (run);
   if (!drive (run, &error))
     {
       g_warning ("Job %" G_GINT64_FORMAT " (%s) stopped: %s", run->record->id,
@@ -1413,6 +1471,8 @@ run_job (gpointer data, gpointer user_data)
   g_clear_error (&error);
   if (!run->record->dry_run && !_yun_journal_finish (run->engine->cache, run->record, &error))
     g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
+  else
+    forget_password (run);
   post (run, TRUE);
   job_run_free (run);
 }
@@ -1532,6 +1592,8 @@ add_create_items (YunJobRecord *record, YunJobSpec *spec)
   json_object_object_add (params, "Region", json_object_new_string (spec->create_region));
   json_object_object_add (params, "Request",
                           _yun_run_instances_request_to_json (spec->create_request));
+  if (spec->create_request->password != NULL)
+    json_object_object_add (params, "HasPassword", json_object_new_boolean (TRUE));
   for (guint i = 0; i < spec->create_request->count; i++)
     {
       YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);

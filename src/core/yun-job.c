@@ -100,15 +100,6 @@ yun_job_spec_ref (YunJobSpec *self)
   return self;
 }
 
-static void
-wipe_string (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
 void
 yun_job_spec_unref (YunJobSpec *self)
 {
@@ -120,7 +111,7 @@ yun_job_spec_unref (YunJobSpec *self)
   g_ptr_array_unref (self->regions);
   g_free (self->stop_type);
   g_free (self->stopped_mode);
-  wipe_string (self->password);
+  yun_secret_free (self->password);
   g_free (self->username);
   g_free (self->create_region);
   g_clear_pointer (&self->create_request, yun_run_instances_request_unref);
@@ -199,7 +190,7 @@ void
 yun_job_spec_set_password (YunJobSpec *self, const char *password, const char *username)
 {
   g_return_if_fail (self != NULL);
-  wipe_string (self->password);
+  yun_secret_free (self->password);
   self->password = g_strdup (password);
   g_free (self->username);
   self->username = g_strdup (username);

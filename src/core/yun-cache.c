@@ -205,7 +205,9 @@ static const char *const migrations[] = {
   "  attempts INTEGER NOT NULL DEFAULT 0,"
   "  started_at INTEGER,"
   "  finished_at INTEGER,"
-  "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;",
+  "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;"
+  "CREATE INDEX job_items_by_request ON job_items (request_id);"
+  "CREATE INDEX job_items_by_instance ON job_items (instance_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == YUN_CACHE_SCHEMA_VERSION);
@@ -1022,6 +1024,42 @@ record_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **
   return step_done (self, prune, error);
 }
 
+/* Whether a change was made by one of YunDesk's own jobs (in this process or another):
+ * the instance's latest operation is a call the journal recorded, or the instance was
+ * created or terminated by a job. Those are in the job history; they are not changes made
+ * outside YunDesk. */
+static gboolean
+is_own_change (YunCache *self,
+               YunInstanceChangeKind kind,
+               const char *instance_id,
+               const char *latest_request_id)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+
+  if (kind == YUN_INSTANCE_CHANGE_CHANGED)
+    {
+      if (latest_request_id == NULL)
+        return FALSE;
+      select = prepare (self, "SELECT 1 FROM job_items WHERE request_id = ? LIMIT 1", NULL);
+      if (select == NULL)
+        return FALSE;
+      bind_text (select, 1, latest_request_id);
+    }
+  else
+    {
+      select = prepare (self,
+                        "SELECT 1 FROM job_items i JOIN jobs j ON j.id = i.job_id "
+                        "WHERE i.instance_id = ? AND i.request_id IS NOT NULL AND j.kind = ? "
+                        "LIMIT 1",
+                        NULL);
+      if (select == NULL)
+        return FALSE;
+      bind_text (select, 1, instance_id);
+      bind_text (select, 2, kind == YUN_INSTANCE_CHANGE_ADDED ? "create" : "terminate");
+    }
+  return sqlite3_step (select) == SQLITE_ROW;
+}
+
 /* Writes @instances over the rows in @known (which it empties of every instance it sees),
  * filling @diff. What remains in @known afterwards has vanished. */
 static gboolean
@@ -1059,14 +1097,17 @@ merge_instances (YunCache *self,
       if (old == NULL)
         {
           g_ptr_array_add (diff->added, g_object_ref (instance));
-          add_change (diff, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, instance->region,
-                      instance->name, NULL, instance->state, now);
+          if (!is_own_change (self, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, NULL))
+            add_change (diff, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, instance->region,
+                        instance->name, NULL, instance->state, now);
         }
       else
         {
           g_ptr_array_add (diff->changed, g_object_ref (instance));
-          add_change (diff, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id, instance->region,
-                      instance->name, old->state, instance->state, now);
+          if (!is_own_change (self, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id,
+                              instance->latest_operation_request_id))
+            add_change (diff, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id, instance->region,
+                        instance->name, old->state, instance->state, now);
         }
       g_hash_table_remove (known, instance->instance_id);
     }
@@ -1104,8 +1145,9 @@ delete_vanished (YunCache *self,
       if (diff != NULL)
         {
           g_ptr_array_add (diff->vanished, g_strdup (key));
-          add_change (diff, YUN_INSTANCE_CHANGE_VANISHED, key, region, old->name, old->state, NULL,
-                      now);
+          if (!is_own_change (self, YUN_INSTANCE_CHANGE_VANISHED, key, NULL))
+            add_change (diff, YUN_INSTANCE_CHANGE_VANISHED, key, region, old->name, old->state,
+                        NULL, now);
         }
     }
   return TRUE;

@@ -12,6 +12,7 @@
 #include "yun-api-private.h"
 #include "yun-cache-private.h"
 #include "yun-instance-list-private.h"
+#include "yun-job-private.h"
 
 #define ACCOUNT "test"
 #define REGION "ap-guangzhou"
@@ -60,7 +61,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 
 /* An instance as DescribeInstances would send it, with the fields a diff looks at. */
 static YunInstance *
-make_instance (const char *id, const char *name, const char *state, const char *region)
+make_instance_after (
+  const char *id, const char *name, const char *state, const char *region, const char *request_id)
 {
   g_autofree char *text = g_strdup_printf (
     "{\"InstanceId\": \"%s\", \"InstanceName\": \"%s\", \"InstanceState\": \"%s\","
@@ -72,12 +74,12 @@ make_instance (const char *id, const char *name, const char *state, const char *
     " \"InstanceChargeType\": \"POSTPAID_BY_HOUR\", \"CreatedTime\": \"2024-03-10T02:43:51Z\","
     " \"ExpiredTime\": null, \"Tags\": [{\"Key\": \"env\", \"Value\": \"prod\"},"
     " {\"Key\": \"team\", \"Value\": \"游戏\"}], \"LatestOperation\": \"StartInstances\","
-    " \"LatestOperationState\": \"SUCCESS\", \"LatestOperationRequestId\": \"req-1\","
+    " \"LatestOperationState\": \"SUCCESS\", \"LatestOperationRequestId\": \"%s\","
     " \"DefaultLoginUser\": \"root\", \"DefaultLoginPort\": 22,"
     " \"VirtualPrivateCloud\": {\"VpcId\": \"vpc-1\", \"SubnetId\": \"subnet-1\"},"
     " \"SecurityGroupIds\": [\"sg-1\"], \"SystemDisk\": {\"DiskType\": \"CLOUD_PREMIUM\","
     " \"DiskSize\": 50}, \"InternetAccessible\": {\"InternetMaxBandwidthOut\": 5}}",
-    id, name, state, region);
+    id, name, state, region, request_id);
   g_autoptr (json_object) json = json_tokener_parse (text);
   g_autoptr (GError) error = NULL;
   YunInstance *instance;
@@ -86,6 +88,12 @@ make_instance (const char *id, const char *name, const char *state, const char *
   instance = _yun_instance_new_from_json (json, region, &error);
   g_assert_no_error (error);
   return instance;
+}
+
+static YunInstance *
+make_instance (const char *id, const char *name, const char *state, const char *region)
+{
+  return make_instance_after (id, name, state, region, "req-1");
 }
 
 static YunRegionSnapshot *
@@ -446,6 +454,69 @@ test_diff (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (((YunCacheRegionRow *) rows->pdata[0])->synced_at, ==, 300);
 }
 
+/* What YunDesk's own jobs did is in the job history, not reported as made outside it. */
+static void
+test_own_changes (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (YunCache) cache = open_cache (fixture);
+  g_autoptr (YunCacheDiff) diff = _yun_cache_diff_new ();
+  g_autoptr (YunJobRecord) stop = _yun_job_record_new (YUN_JOB_KIND_STOP);
+  g_autoptr (YunJobRecord) terminate = _yun_job_record_new (YUN_JOB_KIND_TERMINATE);
+  g_autoptr (YunJobRecord) create = _yun_job_record_new (YUN_JOB_KIND_CREATE);
+  g_autoptr (GError) error = NULL;
+  const struct
+  {
+    YunJobRecord *record;
+    const char *instance_id;
+    const char *request_id;
+  } jobs[] = {
+    { stop, "ins-aaaaaaa1", "req-own-stop" },
+    { terminate, "ins-ccccccc3", "req-own-terminate" },
+    { create, "ins-eeeeeee5", "req-own-create" },
+  };
+
+  store (cache,
+         snapshot_of (REGION, make_instance ("ins-aaaaaaa1", "a", "RUNNING", REGION),
+                      make_instance ("ins-bbbbbbb2", "b", "RUNNING", REGION),
+                      make_instance ("ins-ccccccc3", "c", "RUNNING", REGION),
+                      make_instance ("ins-ddddddd4", "d", "RUNNING", REGION), NULL),
+         100, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
+
+      item->instance_id = g_strdup (jobs[i].instance_id);
+      item->region = g_strdup (REGION);
+      item->request_id = g_strdup (jobs[i].request_id);
+      item->step = YUN_JOB_STEP_DONE;
+      item->outcome = YUN_JOB_OUTCOME_SUCCEEDED;
+      jobs[i].record->params = json_object_new_object ();
+      g_ptr_array_add (jobs[i].record->items, item);
+      g_assert_true (_yun_journal_create (cache, ACCOUNT, jobs[i].record, &error));
+      g_assert_no_error (error);
+    }
+
+  /* a stopped by a job, b stopped in the console, c terminated by a job, d deleted in the
+   * console, e created by a job, f created in the console. */
+  store (cache,
+         snapshot_of (
+           REGION, make_instance_after ("ins-aaaaaaa1", "a", "STOPPED", REGION, "req-own-stop"),
+           make_instance_after ("ins-bbbbbbb2", "b", "STOPPED", REGION, "req-console"),
+           make_instance_after ("ins-eeeeeee5", "e", "RUNNING", REGION, "req-own-create"),
+           make_instance ("ins-fffffff6", "f", "RUNNING", REGION), NULL),
+         200, diff);
+
+  /* The models learn everything… */
+  g_assert_cmpuint (diff->changed->len, ==, 2);
+  g_assert_cmpuint (diff->added->len, ==, 2);
+  g_assert_cmpuint (diff->vanished->len, ==, 2);
+  /* …but only what happened outside YunDesk is reported. */
+  g_assert_cmpuint (diff->changes->len, ==, 3);
+  g_assert_nonnull (find_change (diff->changes, "ins-bbbbbbb2"));
+  g_assert_nonnull (find_change (diff->changes, "ins-ddddddd4"));
+  g_assert_nonnull (find_change (diff->changes, "ins-fffffff6"));
+}
+
 static void
 test_region_error (Fixture *fixture, gconstpointer data)
 {
@@ -692,6 +763,7 @@ main (int argc, char *argv[])
   ADD ("/yun/cache/migrations", test_migrations);
   ADD ("/yun/cache/round-trip", test_round_trip);
   ADD ("/yun/cache/diff", test_diff);
+  ADD ("/yun/cache/own-changes", test_own_changes);
   ADD ("/yun/cache/region-error", test_region_error);
   ADD ("/yun/cache/poll-store", test_poll_store);
   ADD ("/yun/cache/catalogue", test_catalogue);

@@ -24,6 +24,7 @@
 #include <yun/yun-password.h>
 #include <yun/yun-profile.h>
 #include <yun/yun-region.h>
+#include <yun/yun-secret-store.h>
 #include <yun/yun-signer.h>
 #include <yun/yun-tat.h>
 #include <yun/yun-types.h>

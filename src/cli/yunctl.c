@@ -101,15 +101,55 @@ resolve_credentials (YunProfile *profile, GError **error)
 
   if (profile != NULL && yun_profile_get_secret_id (profile) != NULL)
     {
+      const char *name = yun_profile_get_name (profile);
+      const char *secret_id = yun_profile_get_secret_id (profile);
       const char *secret_key = g_getenv ("TENCENTCLOUD_SECRET_KEY");
+      g_autoptr (YunSecretStore) store = NULL;
+      g_autoptr (YunSecret) stored_key = NULL;
+      g_autoptr (YunSecret) stored_token = NULL;
+      g_autoptr (GError) keyring_error = NULL;
+      g_autofree char *unavailable = NULL;
 
       if (secret_key != NULL && *secret_key != '\0')
-        return yun_credentials_new (yun_profile_get_secret_id (profile), secret_key,
-                                    g_getenv ("TENCENTCLOUD_SESSION_TOKEN"));
+        return yun_credentials_new (secret_id, secret_key, g_getenv ("TENCENTCLOUD_SESSION_TOKEN"));
+
+      /* Where YunDesk saves the SecretKey (and the token of temporary keys) of a profile. */
+      store = yun_secret_store_new ();
+      unavailable = yun_secret_store_dup_unavailable_reason (store);
+      if (unavailable != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "Profile “%s” names SecretId %s, but no SecretKey is available: "
+                       "TENCENTCLOUD_SECRET_KEY is not set, and the system keyring cannot be "
+                       "searched. %s",
+                       name, secret_id, unavailable);
+          return NULL;
+        }
+
+      stored_key = yun_secret_store_lookup (store, YUN_SECRET_SECRET_KEY, name, secret_id, NULL,
+                                            &keyring_error);
+      if (stored_key != NULL)
+        stored_token = yun_secret_store_lookup (store, YUN_SECRET_SESSION_TOKEN, name, secret_id,
+                                                NULL, &keyring_error);
+      if (keyring_error != NULL)
+        {
+          g_set_error (error, keyring_error->domain, keyring_error->code,
+                       "Profile “%s” names SecretId %s, but no SecretKey is available: "
+                       "TENCENTCLOUD_SECRET_KEY is not set. %s",
+                       name, secret_id, keyring_error->message);
+          return NULL;
+        }
+      if (stored_key != NULL)
+        return yun_credentials_new (secret_id, stored_key, stored_token);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Profile “%s” names SecretId %s, but no SecretKey is available: set "
-                   "TENCENTCLOUD_SECRET_KEY",
-                   yun_profile_get_name (profile), yun_profile_get_secret_id (profile));
+                   "Profile “%s” names SecretId %s, but no SecretKey is available: "
+                   "TENCENTCLOUD_SECRET_KEY is not set, and the system keyring holds none for "
+                   "this profile and SecretId. Set TENCENTCLOUD_SECRET_KEY, or save the key "
+                   "in the keyring: secret-tool store --label='YunDesk SecretKey for %s "
+                   "(profile %s)' xdg:schema io.github.yundesk.YunDesk.Secret kind secret-key "
+                   "account '%s' key %s",
+                   name, secret_id, secret_id, name, name, secret_id);
       return NULL;
     }
 

@@ -30,6 +30,15 @@ static const YunctlCommand commands[] = {
   { "images", yunctl_command_images, "List the images of the region" },
   { "instances", yunctl_command_instances, "List instances (--offline: from the cache)" },
   { "sync", yunctl_command_sync, "Read the region (--all-regions: every one) into the cache" },
+  { "start", yunctl_command_start, "Start instances: IDs… or a selection" },
+  { "stop", yunctl_command_stop, "Stop instances (--stop-type, --stopped-mode)" },
+  { "reboot", yunctl_command_reboot, "Reboot instances (--stop-type)" },
+  { "terminate", yunctl_command_terminate, "Terminate instances (needs --yes)" },
+  { "reset-password", yunctl_command_reset_password,
+    "Reset passwords (--password-file F or --password-stdin)" },
+  { "create", yunctl_command_create,
+    "Create instances (--zone, --image, --instance-type, --count, --name; --price)" },
+  { "jobs", yunctl_command_jobs, "List jobs; jobs show ID; jobs resume" },
 };
 
 typedef struct
@@ -46,6 +55,22 @@ typedef struct
   char *state;
   char *search;
   gboolean offline;
+  gboolean dry_run;
+  gboolean yes;
+  char *stop_type;
+  char *stopped_mode;
+  char *password_file;
+  gboolean password_stdin;
+  char *user;
+  int wait_timeout;
+  char *zone;
+  char *image_id;
+  char *instance_type;
+  int count;
+  char *name;
+  char *charge_type;
+  int bandwidth;
+  gboolean price;
 } YunctlOptions;
 
 static void
@@ -58,6 +83,15 @@ yunctl_options_clear (YunctlOptions *options)
   g_free (options->image_type);
   g_free (options->state);
   g_free (options->search);
+  g_free (options->stop_type);
+  g_free (options->stopped_mode);
+  g_free (options->password_file);
+  g_free (options->user);
+  g_free (options->zone);
+  g_free (options->image_id);
+  g_free (options->instance_type);
+  g_free (options->name);
+  g_free (options->charge_type);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (YunctlOptions, yunctl_options_clear)
@@ -265,6 +299,18 @@ resolve_offline_region (YunctlOptions *options)
   return g_strdup (DEFAULT_REGION);
 }
 
+/* A read-only profile refuses every state-changing command. */
+static gboolean
+profile_is_read_only (YunctlOptions *options)
+{
+  g_autoptr (YunProfile) profile = NULL;
+
+  if (options->demo)
+    return FALSE;
+  profile = load_profile (options->profile, NULL);
+  return profile != NULL && yun_profile_get_read_only (profile);
+}
+
 static void
 report_clock_skew (YunClient *client)
 {
@@ -279,6 +325,16 @@ report_clock_skew (YunClient *client)
            " s %s Tencent Cloud's; requests were corrected. Set the clock (timedatectl "
            "set-ntp true).\n",
            magnitude / 60, magnitude % 60, skew > 0 ? "behind" : "ahead of");
+}
+
+/* The commands that act on instances (IDs…) or on jobs (show ID, resume). */
+static gboolean
+command_takes_arguments (const YunctlCommand *command)
+{
+  return command->func == yunctl_command_start || command->func == yunctl_command_stop
+         || command->func == yunctl_command_reboot || command->func == yunctl_command_terminate
+         || command->func == yunctl_command_reset_password || command->func == yunctl_command_jobs
+         || command->func == yunctl_command_create;
 }
 
 static char *
@@ -328,6 +384,34 @@ main (int argc, char *argv[])
       "instances: name, ID, IP or tag containing TEXT", "TEXT" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &options.offline,
       "instances: answer from the cache, without the network", NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run,
+      "jobs: tell what would be sent and what skipped, send nothing", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, "terminate: yes, destroy them", NULL },
+    { "stop-type", 0, 0, G_OPTION_ARG_STRING, &options.stop_type,
+      "stop, reboot: SOFT, HARD or SOFT_FIRST", "T" },
+    { "stopped-mode", 0, 0, G_OPTION_ARG_STRING, &options.stopped_mode,
+      "stop: KEEP_CHARGING or STOP_CHARGING", "M" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &options.password_file,
+      "reset-password: read the new password from F", "F" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &options.password_stdin,
+      "reset-password: read the new password from standard input", NULL },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &options.user,
+      "reset-password: the account, if not the image's default", "U" },
+    { "wait-timeout", 0, 0, G_OPTION_ARG_INT, &options.wait_timeout,
+      "jobs: give an instance S seconds to reach its state (default 600)", "S" },
+    { "zone", 0, 0, G_OPTION_ARG_STRING, &options.zone, "create: the zone", "Z" },
+    { "image", 0, 0, G_OPTION_ARG_STRING, &options.image_id, "create: the image ID", "IMG" },
+    { "instance-type", 0, 0, G_OPTION_ARG_STRING, &options.instance_type,
+      "create: the instance type, such as S5.MEDIUM4", "T" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &options.count, "create: how many (default 1)", "N" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &options.name,
+      "create: the name, or a pattern such as web-{R:1}", "NAME" },
+    { "charge-type", 0, 0, G_OPTION_ARG_STRING, &options.charge_type,
+      "create: POSTPAID_BY_HOUR (default) or PREPAID", "C" },
+    { "bandwidth", 0, 0, G_OPTION_ARG_INT, &options.bandwidth,
+      "create: public bandwidth in Mbps (0: no public IP)", "MBPS" },
+    { "price", 0, 0, G_OPTION_ARG_NONE, &options.price,
+      "create: only ask the price (InquiryPriceRunInstances)", NULL },
     G_OPTION_ENTRY_NULL,
   };
 
@@ -348,10 +432,15 @@ main (int argc, char *argv[])
       return 2;
     }
 
-  if (argc == 2)
+  if (argc >= 2)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
       if (g_str_equal (argv[1], commands[i].name))
         command = &commands[i];
+  if (command != NULL && argc > 2 && !command_takes_arguments (command))
+    {
+      fprintf (stderr, "yunctl: %s takes no argument\n", command->name);
+      return 2;
+    }
   if (command == NULL)
     {
       fprintf (stderr, "yunctl: %s\n%s", argc < 2 ? "name a command" : "unknown command",
@@ -387,7 +476,7 @@ main (int argc, char *argv[])
         }
     }
 
-  if (options.offline || command->func == yunctl_command_sync)
+  if (options.offline || command->func == yunctl_command_sync || command_takes_arguments (command))
     {
       g_autofree char *cache_path = yun_cache_dup_default_path ();
 
@@ -405,6 +494,25 @@ main (int argc, char *argv[])
   context.account = account;
   context.offline = options.offline;
   context.region = region;
+  context.region_given = options.region != NULL;
+  context.args = argv + 2;
+  context.read_only = profile_is_read_only (&options);
+  context.dry_run = options.dry_run;
+  context.yes = options.yes;
+  context.stop_type = options.stop_type;
+  context.stopped_mode = options.stopped_mode;
+  context.password_file = options.password_file;
+  context.password_stdin = options.password_stdin;
+  context.user = options.user;
+  context.wait_timeout = options.wait_timeout;
+  context.zone = options.zone;
+  context.image_id = options.image_id;
+  context.instance_type = options.instance_type;
+  context.count = options.count;
+  context.name = options.name;
+  context.charge_type = options.charge_type;
+  context.bandwidth = options.bandwidth;
+  context.price = options.price;
   context.json = options.json;
   context.image_type = options.image_type;
   context.all_regions = options.all_regions;
@@ -417,7 +525,7 @@ main (int argc, char *argv[])
   if (!ok)
     {
       print_error (error);
-      return 1;
+      return g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE) ? 2 : 1;
     }
-  return 0;
+  return context.exit_status;
 }

@@ -18,9 +18,9 @@
  * jobs, between them and after them, so each job's calls are counted by action: its sends,
  * its prefilter read and its polls (DescribeInstances). The wall time is compared with the
  * lower bound explained in print_bound_model(), and the calls with the number of instances.
- * After each pair, one read of the 2,000 instances region after region (as the engine's
- * read_instances() does it) and one with a thread per region are timed, to show what a read
- * costs at that latency.
+ * After each pair, one read of the 2,000 instances region after region and one with a thread
+ * per region (as the engine's read_instances() sends its calls at once) are timed, to show
+ * what a read costs at that latency.
  *
  * Prints figures and whether each meets the target of the issue; never fails on a time.
  * Takes about a minute and a half.
@@ -409,8 +409,8 @@ read_region (gpointer data)
   return NULL;
 }
 
-/* One read of every instance of @by_region, region after region when !@parallel (as the
- * engine's read_instances() does), or with a thread per region. */
+/* One read of every instance of @by_region, region after region when !@parallel, or with a
+ * thread per region (as the engine's read_instances() does). */
 static double
 time_read (YunClient *client, GHashTable *by_region, gboolean parallel)
 {
@@ -634,7 +634,7 @@ run_pair (guint run, guint latency_ms, guint poll_ms, RunFigures *figures)
           figures->succeeded[PHASE_START], figures->not_succeeded[PHASE_START], figures->settled,
           N_INSTANCES);
   printf ("  one read of the %u instances (%u DescribeInstances calls), after the jobs: region "
-          "after region as the engine reads %.3f s, a thread per region %.3f s\n",
+          "after region %.3f s, a thread per region (as the engine reads) %.3f s\n",
           N_INSTANCES, needed, figures->read_serial_s, figures->read_parallel_s);
 
   for (guint i = 0; i <= N_PHASES; i++)

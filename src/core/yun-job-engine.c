@@ -40,6 +40,9 @@
 /* Attempts at sending one item's call before it is reported failed. */
 #define MAX_SEND_ATTEMPTS 5
 #define CHUNK_SIZE YUN_CVM_MAX_INSTANCE_IDS
+/* Reads in flight at once for one job: enough to keep DescribeInstances at its rate limit
+ * through round trips of a few hundred milliseconds. */
+#define MAX_PARALLEL_READS 8
 
 typedef struct _JobRun JobRun;
 
@@ -571,48 +574,118 @@ judge (JobRun *run, YunInstance *instance, char **reason)
 
 /* ---- Reading the instances ---- */
 
-/* Reads the instances of @items (by region, 100 per call) into run->latest; an instance
- * not listed is removed from it. */
+/* One DescribeInstances call of a read: at most 100 IDs of one region. */
+typedef struct
+{
+  YunClient *client;
+  const char *region;
+  GPtrArray *ids; /* borrowed, NULL-terminated */
+  GPtrArray *instances;
+  GError *error;
+} ReadCall;
+
+typedef struct
+{
+  GMutex lock;
+  GCond done;
+  guint pending;
+} ReadBatch;
+
+static void
+read_call_run (gpointer data, gpointer user_data)
+{
+  ReadCall *call = data;
+  ReadBatch *batch = user_data;
+
+  call->instances = yun_client_describe_instances_by_ids (
+    call->client, call->region, (const char *const *) call->ids->pdata, NULL, &call->error);
+  g_mutex_lock (&batch->lock);
+  if (--batch->pending == 0)
+    g_cond_signal (&batch->done);
+  g_mutex_unlock (&batch->lock);
+}
+
+static void
+read_call_free (ReadCall *call)
+{
+  g_ptr_array_unref (call->ids);
+  g_clear_pointer (&call->instances, g_ptr_array_unref);
+  g_clear_error (&call->error);
+  g_free (call);
+}
+
+/* Reads the instances of @items into run->latest; an instance not listed is removed from
+ * it. The calls (100 IDs each) go out at once: the shared rate limiter paces them, and a
+ * read of thousands of instances takes a few round trips, not one per region and page. */
 static gboolean
 read_instances (JobRun *run, GPtrArray *items, GError **error)
 {
-  g_autoptr (GHashTable) by_region
-    = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  GHashTableIter iter;
-  gpointer key, value;
+  g_autoptr (GHashTable) open_calls = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) read_call_free);
+  ReadBatch batch = { 0 };
+  GThreadPool *pool;
 
   for (guint i = 0; i < items->len; i++)
     {
       YunJobRecordItem *item = g_ptr_array_index (items, i);
-      GPtrArray *ids;
+      ReadCall *call;
 
       if (item->instance_id == NULL)
         continue;
-      ids = g_hash_table_lookup (by_region, item->region);
-      if (ids == NULL)
+      call = g_hash_table_lookup (open_calls, item->region);
+      if (call == NULL || call->ids->len == CHUNK_SIZE)
         {
-          ids = g_ptr_array_new ();
-          g_hash_table_insert (by_region, item->region, ids);
+          call = g_new0 (ReadCall, 1);
+          call->client = run->engine->client;
+          call->region = item->region;
+          call->ids = g_ptr_array_new ();
+          g_ptr_array_add (calls, call);
+          g_hash_table_replace (open_calls, item->region, call);
         }
-      g_ptr_array_add (ids, item->instance_id);
+      g_ptr_array_add (call->ids, item->instance_id);
     }
+  if (calls->len == 0)
+    return TRUE;
 
-  g_hash_table_iter_init (&iter, by_region);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  g_mutex_init (&batch.lock);
+  g_cond_init (&batch.done);
+  batch.pending = calls->len;
+  pool
+    = g_thread_pool_new (read_call_run, &batch, MIN (calls->len, MAX_PARALLEL_READS), FALSE, NULL);
+  for (guint i = 0; i < calls->len; i++)
     {
-      GPtrArray *ids = value;
-      g_autoptr (GPtrArray) instances = NULL;
+      ReadCall *call = g_ptr_array_index (calls, i);
 
-      g_ptr_array_add (ids, NULL);
-      instances = yun_client_describe_instances_by_ids (
-        run->engine->client, key, (const char *const *) ids->pdata, NULL, error);
-      if (instances == NULL)
-        return FALSE;
-      for (guint i = 0; ids->pdata[i] != NULL; i++)
-        g_hash_table_remove (run->latest, ids->pdata[i]);
-      for (guint i = 0; i < instances->len; i++)
+      g_ptr_array_add (call->ids, NULL);
+      g_thread_pool_push (pool, call, NULL);
+    }
+  g_mutex_lock (&batch.lock);
+  while (batch.pending > 0)
+    g_cond_wait (&batch.done, &batch.lock);
+  g_mutex_unlock (&batch.lock);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_cond_clear (&batch.done);
+  g_mutex_clear (&batch.lock);
+
+  for (guint c = 0; c < calls->len; c++)
+    {
+      ReadCall *call = g_ptr_array_index (calls, c);
+
+      if (call->instances == NULL)
         {
-          YunInstance *instance = g_ptr_array_index (instances, i);
+          g_propagate_error (error, g_steal_pointer (&call->error));
+          return FALSE;
+        }
+    }
+  for (guint c = 0; c < calls->len; c++)
+    {
+      ReadCall *call = g_ptr_array_index (calls, c);
+
+      for (guint i = 0; call->ids->pdata[i] != NULL; i++)
+        g_hash_table_remove (run->latest, call->ids->pdata[i]);
+      for (guint i = 0; i < call->instances->len; i++)
+        {
+          YunInstance *instance = g_ptr_array_index (call->instances, i);
 
           g_hash_table_replace (run->latest, g_strdup (yun_instance_get_instance_id (instance)),
                                 g_object_ref (instance));

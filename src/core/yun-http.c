@@ -222,7 +222,7 @@ transfer_failed (const YunHttpRequest *request,
                  GError **error)
 {
   const char *detail = *error_buffer != '\0' ? error_buffer : curl_easy_strerror (code);
-  curl_off_t connect_time = 0;
+  long request_size = 0;
   g_autofree char *limit = NULL;
 
   switch ((int) code)
@@ -265,8 +265,10 @@ transfer_failed (const YunHttpRequest *request,
       return YUN_HTTP_NOT_SENT;
 
     case CURLE_OPERATION_TIMEDOUT:
-      curl_easy_getinfo (easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-      if (connect_time == 0)
+      /* Not the connect time: it is 0 on a reused connection too, where the request may
+       * well have gone out. Only a request of which not one byte was sent is unsent. */
+      curl_easy_getinfo (easy, CURLINFO_REQUEST_SIZE, &request_size);
+      if (request_size == 0)
         {
           limit = _yun_http_format_duration (
             MIN (request->connect_timeout_ms, request->total_timeout_ms));

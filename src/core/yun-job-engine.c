@@ -155,8 +155,9 @@ yun_job_engine_finalize (GObject *object)
 {
   YunJobEngine *self = (YunJobEngine *) object;
 
-  /* Jobs hold the engine while they run: none is left by now. */
-  g_thread_pool_free (self->pool, FALSE, TRUE);
+  /* Jobs hold the engine while they run: none is left by now, but the worker that ran the
+   * last one may be the thread dropping this last reference, so it is not waited for. */
+  g_thread_pool_free (self->pool, FALSE, FALSE);
   g_clear_object (&self->cache);
   g_free (self->account);
   g_clear_object (&self->client);

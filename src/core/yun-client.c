@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "yun-call-private.h"
@@ -95,6 +96,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CallSettings, call_settings_clear)
 void
 yun_init (void)
 {
+  /* OpenSSL's exit handler would free its state while a worker thread that signed a request
+   * may still be freeing its own: the process ends without it, as it ends anyway. */
+  OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
   _yun_http_global_init ();
 }
 

@@ -632,11 +632,10 @@ deliver_events_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Worker thread. */
+/* Worker thread, holding the events lock. */
 static void
-queue_event (YunInventory *self, QueuedEvent *event)
+queue_event_locked (YunInventory *self, QueuedEvent *event)
 {
-  g_mutex_lock (&self->events_lock);
   g_ptr_array_add (self->events, event);
   if (self->events_source == NULL)
     {
@@ -648,7 +647,6 @@ queue_event (YunInventory *self, QueuedEvent *event)
       g_source_set_static_name (self->events_source, "[yun-inventory] events");
       g_source_attach (self->events_source, self->context);
     }
-  g_mutex_unlock (&self->events_lock);
 }
 
 /* Worker thread. */
@@ -664,11 +662,14 @@ queue_sync_event (YunInventory *self, const YunSyncEvent *sync_event, gboolean f
   event->region = g_strdup (sync_event->region);
   event->diff = sync_event->diff;
   event->error = sync_event->error != NULL ? g_error_copy (sync_event->error) : NULL;
-  /* Read here, off the main thread: names, counts, freshness and errors. */
+  /* Read here, off the main thread: names, counts, freshness and errors. Read and queued
+   * under the events lock, so the last event queued carries the newest rows. */
+  g_mutex_lock (&self->events_lock);
   event->region_rows = _yun_cache_load_region_rows (self->cache, self->account, &error);
   if (event->region_rows == NULL)
     g_warning ("%s", error->message);
-  queue_event (self, event);
+  queue_event_locked (self, event);
+  g_mutex_unlock (&self->events_lock);
 }
 
 /* Worker thread: the YunSyncEventFunc of full syncs. */

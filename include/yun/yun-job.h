@@ -63,6 +63,7 @@ void
 yun_job_spec_set_create (YunJobSpec *self, const char *region, YunRunInstancesRequest *request);
 void yun_job_spec_set_timeout (YunJobSpec *self, guint seconds);
 void yun_job_spec_set_dry_run (YunJobSpec *self, gboolean dry_run);
+void yun_job_spec_set_remember_password (YunJobSpec *self, gboolean remember);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunJobSpec, yun_job_spec_unref)
 

@@ -272,6 +272,7 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
       if (password == NULL)
         return FALSE;
       yun_job_spec_set_password (spec, password, context->user);
+      yun_job_spec_set_remember_password (spec, context->remember_password);
       explicit_bzero (password, strlen (password));
       g_free (password);
     }
@@ -384,6 +385,7 @@ yunctl_command_create (YunctlContext *context, GError **error)
 
   yun_job_spec_set_create (spec, context->region, request);
   yun_job_spec_set_dry_run (spec, context->dry_run);
+  yun_job_spec_set_remember_password (spec, context->remember_password);
   if (context->wait_timeout > 0)
     yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
   engine = create_engine (context, context->password_file != NULL || context->password_stdin);

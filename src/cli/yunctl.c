@@ -62,6 +62,7 @@ typedef struct
   char *password_file;
   gboolean password_stdin;
   char *user;
+  gboolean remember_password;
   int wait_timeout;
   char *zone;
   char *image_id;
@@ -397,6 +398,8 @@ main (int argc, char *argv[])
       "reset-password: read the new password from standard input", NULL },
     { "user", 0, 0, G_OPTION_ARG_STRING, &options.user,
       "reset-password: the account, if not the image's default", "U" },
+    { "remember-password", 0, 0, G_OPTION_ARG_NONE, &options.remember_password,
+      "reset-password, create: keep each instance's new password in the keyring", NULL },
     { "wait-timeout", 0, 0, G_OPTION_ARG_INT, &options.wait_timeout,
       "jobs: give an instance S seconds to reach its state (default 600)", "S" },
     { "zone", 0, 0, G_OPTION_ARG_STRING, &options.zone, "create: the zone", "Z" },
@@ -504,6 +507,7 @@ main (int argc, char *argv[])
   context.password_file = options.password_file;
   context.password_stdin = options.password_stdin;
   context.user = options.user;
+  context.remember_password = options.remember_password;
   context.wait_timeout = options.wait_timeout;
   context.zone = options.zone;
   context.image_id = options.image_id;

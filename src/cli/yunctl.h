@@ -36,6 +36,7 @@ typedef struct
   char *password_file;
   gboolean password_stdin;
   char *user;
+  gboolean remember_password;
   int wait_timeout;
   /* create */
   char *zone;

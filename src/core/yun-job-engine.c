@@ -1504,6 +1504,28 @@ keep_password (JobRun *run)
     g_warning ("Job %s: %s", key, error->message);
 }
 
+/* The user asked to keep the password of each instance that got it. */
+static void
+remember_passwords (JobRun *run)
+{
+  YunSecretStore *secrets = run->engine->secrets;
+
+  if (secrets == NULL || run->password == NULL || run->record->dry_run
+      || !json_object_object_get_ex (run->record->params, "RememberPassword", NULL))
+    return;
+  for (guint i = 0; i < run->record->items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (run->record->items, i);
+      g_autoptr (GError) error = NULL;
+
+      if (item->outcome == YUN_JOB_OUTCOME_SUCCEEDED
+          && !yun_secret_store_store (secrets, YUN_SECRET_INSTANCE_PASSWORD, run->engine->account,
+                                      item->instance_id, run->password, NULL, &error))
+        g_warning ("%s: the password could not be remembered: %s", item->instance_id,
+                   error->message);
+    }
+}
+
 static void
 forget_password (JobRun *run)
 {
@@ -1546,7 +1568,10 @@ run_job (gpointer data, gpointer user_data)
   if (!run->record->dry_run && !_yun_journal_finish (run->engine->cache, run->record, &error))
     g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
   else
-    forget_password (run);
+    {
+      remember_passwords (run);
+      forget_password (run);
+    }
   post (run, TRUE);
   job_run_free (run);
 }

@@ -28,6 +28,7 @@ struct _YunJobSpec
   YunRunInstancesRequest *create_request;
   guint timeout;
   gboolean dry_run;
+  gboolean remember_password;
 };
 
 typedef struct

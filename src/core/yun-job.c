@@ -197,6 +197,19 @@ yun_job_spec_set_password (YunJobSpec *self, const char *password, const char *u
 }
 
 /**
+ * yun_job_spec_set_remember_password:
+ * @self: a #YunJobSpec
+ * @remember: keep the new password of each instance that got it in the secret store, for
+ *   the user to see and copy later (reset-password and create jobs)
+ */
+void
+yun_job_spec_set_remember_password (YunJobSpec *self, gboolean remember)
+{
+  g_return_if_fail (self != NULL);
+  self->remember_password = remember;
+}
+
+/**
  * yun_job_spec_set_create:
  * @self: a #YunJobSpec
  * @region: the region to create in
@@ -253,6 +266,8 @@ _yun_job_spec_params_to_json (YunJobSpec *spec)
   add_optional_string (params, "UserName", spec->username);
   if (spec->timeout > 0)
     json_object_object_add (params, "Timeout", json_object_new_int64 (spec->timeout));
+  if (spec->remember_password)
+    json_object_object_add (params, "RememberPassword", json_object_new_boolean (TRUE));
   return params;
 }
 

@@ -748,6 +748,89 @@ test_keyring_not_on_disk (void)
   g_assert_true (scanned_keyring);
 }
 
+static void
+job_finished (YunJob *job, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A reset-password job asked to remember the password leaves it in the keyring for each
+ * instance that got it, and nothing for the job itself once it has ended. */
+static void
+test_keyring_remember_password (void)
+{
+  g_autoptr (YunSecretStore) store = new_keyring_store ();
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--regions", "1", "--instances", "12", "--transition-ms", "300", NULL);
+  g_autoptr (YunCredentials) credentials = yun_credentials_new (
+    yun_test_sim_get_secret_id (sim), yun_test_sim_get_secret_key (sim), NULL);
+  g_autoptr (YunEndpoint) endpoint = NULL;
+  g_autoptr (YunClient) client = NULL;
+  g_autoptr (YunCache) cache = NULL;
+  g_autoptr (YunJobEngine) engine = NULL;
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (YUN_JOB_KIND_RESET_PASSWORD);
+  g_autoptr (GPtrArray) instances = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *job_key = NULL;
+  g_autoptr (YunSecret) job_password = NULL;
+  const char *password = "Remember-Me_2026x";
+  GListModel *items;
+  gboolean finished = FALSE;
+  YunJob *job;
+
+  g_ptr_array_add (all_secrets, g_strdup (password));
+  endpoint = yun_endpoint_new_for_base_url (yun_test_sim_get_url (sim), &error);
+  g_assert_no_error (error);
+  client = yun_client_new (credentials, endpoint);
+  instances = yun_client_describe_instances_all (client, "ap-guangzhou", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  directory = g_dir_make_tmp ("yun-remember-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (directory, "yundesk.db", NULL);
+  cache = yun_cache_open (path, &error);
+  g_assert_no_error (error);
+  engine = yun_job_engine_new (cache, "remember", client);
+  yun_job_engine_set_poll_interval (engine, 100);
+  yun_job_engine_set_secret_store (engine, store);
+
+  for (guint i = 0; i < instances->len; i++)
+    yun_job_spec_add_instance (spec, yun_instance_get_instance_id (instances->pdata[i]),
+                               "ap-guangzhou");
+  yun_job_spec_set_password (spec, password, NULL);
+  yun_job_spec_set_remember_password (spec, TRUE);
+  job = yun_job_engine_submit (engine, spec, &error);
+  g_assert_no_error (error);
+  g_signal_connect (job, "finished", G_CALLBACK (job_finished), &finished);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), >, 0);
+  items = yun_job_get_items (job);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+      g_autoptr (YunSecret) remembered
+        = yun_secret_store_lookup (store, YUN_SECRET_INSTANCE_PASSWORD, "remember",
+                                   yun_job_item_get_instance_id (item), NULL, &error);
+
+      g_assert_no_error (error);
+      if (yun_job_item_get_outcome (item) == YUN_JOB_OUTCOME_SUCCEEDED)
+        g_assert_cmpstr (remembered, ==, password);
+      else
+        g_assert_null (remembered);
+    }
+
+  /* The job's own copy, kept for a resume, is gone with the job. */
+  job_key = g_strdup_printf ("%" G_GINT64_FORMAT, yun_job_get_id (job));
+  job_password
+    = yun_secret_store_lookup (store, YUN_SECRET_JOB_PASSWORD, "remember", job_key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (job_password);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -768,6 +851,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/secret-store/keyring/yunctl-key", test_yunctl_key_from_keyring);
   g_test_add_func ("/yun/secret-store/keyring/yunctl-session-token",
                    test_yunctl_session_token_from_keyring);
+  g_test_add_func ("/yun/secret-store/keyring/remember-password", test_keyring_remember_password);
   g_test_add_func ("/yun/secret-store/keyring/not-on-disk", test_keyring_not_on_disk);
 
   status = g_test_run ();

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-common.h"
 #include "yun-cache-private.h"
 #include "yun-rate-limiter-private.h"
 #include "yun-sim.h"
@@ -121,118 +122,7 @@ verdict (gboolean met)
   return met ? "met" : "not met";
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static YunClient *
-demo_client (const char *url)
-{
-  g_autoptr (YunCredentials) credentials
-    = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY, NULL);
-  g_autoptr (YunEndpoint) endpoint = NULL;
-  g_autoptr (GError) error = NULL;
-
-  endpoint = yun_endpoint_new_parse (url, &error);
-  if (endpoint == NULL)
-    g_error ("%s", error->message);
-  return yun_client_new (credentials, endpoint);
-}
-
-static YunSim *
-start_sim (YunSimOptions *options)
-{
-  g_autoptr (GError) error = NULL;
-  YunSim *sim = yun_sim_start (options, &error);
-
-  if (sim == NULL)
-    g_error ("%s", error->message);
-  return sim;
-}
-
-static YunCache *
-open_cache (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  YunCache *cache = yun_cache_open (path, &error);
-
-  if (cache == NULL)
-    g_error ("%s", error->message);
-  return cache;
-}
-
 /* ---- The simulator's admin API ---- */
-
-static size_t
-append_bytes (char *data, size_t size, size_t count, void *user_data)
-{
-  g_string_append_len (user_data, data, size * count);
-  return size * count;
-}
-
-/* One admin request over @curl, which keeps its connection between calls: a GET when @body
- * is NULL. Returns the HTTP status, 0 when there was no answer. */
-static long
-admin_request (CURL *curl, const char *url, const char *body, GString *answer)
-{
-  long status = 0;
-
-  g_string_truncate (answer, 0);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, append_bytes);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
-  if (body != NULL)
-    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-  else
-    curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
-  if (curl_easy_perform (curl) != CURLE_OK)
-    return 0;
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  return status;
-}
-
-static json_object *
-fetch_state (const char *sim_url)
-{
-  g_autofree char *url = g_strdup_printf ("%s/_yunsim/state", sim_url);
-  g_autoptr (GString) answer = g_string_new (NULL);
-  CURL *curl = curl_easy_init ();
-  long status = admin_request (curl, url, NULL, answer);
-  json_object *state;
-
-  curl_easy_cleanup (curl);
-  state = status == 200 ? json_tokener_parse (answer->str) : NULL;
-  if (state == NULL)
-    g_error ("GET %s failed (HTTP %ld)", url, status);
-  return state;
-}
-
-/* The "requests" count of @action, 0 when it was never called. */
-static guint
-state_requests (json_object *state, const char *action)
-{
-  json_object *requests, *count;
-
-  if (json_object_object_get_ex (state, "requests", &requests)
-      && json_object_object_get_ex (requests, action, &count))
-    return (guint) json_object_get_int (count);
-  return 0;
-}
 
 /* Region → number of instances the simulator holds there. */
 static GHashTable *
@@ -358,11 +248,11 @@ run_sync (guint run, SyncFigures *figures)
   options.n_images = IMAGES_PER_REGION;
   options.latency_ms = LATENCY_MS;
   options.no_rate_limits = FALSE;
-  sim = start_sim (&options);
+  sim = bench_start_sim (&options);
 
   path = g_build_filename (dir, "yundesk.db", NULL);
-  cache = open_cache (path);
-  client = demo_client (yun_sim_get_url (sim));
+  cache = bench_open_cache (path);
+  client = bench_demo_client (yun_sim_get_url (sim));
   inventory = yun_inventory_new (cache, ACCOUNT);
   yun_inventory_set_refresh_interval (inventory, 0);
   yun_inventory_set_poll_interval (inventory, 0);
@@ -391,7 +281,7 @@ run_sync (guint run, SyncFigures *figures)
   figures->model_instances = g_list_model_get_n_items (yun_inventory_get_instances (inventory));
 
   /* The fewest requests a complete sync needs, from the fleet itself. */
-  state = fetch_state (yun_sim_get_url (sim));
+  state = bench_fetch_state (yun_sim_get_url (sim));
   sizes = state_region_sizes (state);
   g_hash_table_iter_init (&iter, sizes);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -424,7 +314,7 @@ run_sync (guint run, SyncFigures *figures)
       double client_burst = _yun_rate_limiter_get_burst (limiter, sync_actions[a]);
       double bound = action_bound (needed[a], rate, rate, depth[a], rtt);
       double client_bound = action_bound (needed[a], rate, client_burst, depth[a], rtt);
-      guint sent = state_requests (state, sync_actions[a]);
+      guint sent = bench_state_requests (state, sync_actions[a]);
 
       printf ("  %-32s %5u %7u %7.0f %7.0f %7.0f %10.3f s %10.3f s\n", sync_actions[a], sent,
               needed[a], rate, rate, client_burst, bound, client_bound);
@@ -450,7 +340,7 @@ run_sync (guint run, SyncFigures *figures)
   g_clear_error (&waiter.error);
   g_clear_object (&inventory);
   g_clear_object (&cache);
-  remove_tree (dir);
+  bench_remove_tree (dir);
 }
 
 static void
@@ -516,7 +406,7 @@ flip_states (const char *sim_url, GPtrArray *instances)
       const char *body = g_strcmp0 (yun_instance_get_state (instance), "RUNNING") == 0
                            ? "{\"InstanceState\":\"STOPPED\"}"
                            : "{\"InstanceState\":\"RUNNING\"}";
-      long status = admin_request (curl, url, body, answer);
+      long status = bench_admin_request (curl, url, body, answer);
 
       if (status != 200)
         g_error ("POST %s: HTTP %ld %s", url, status, answer->str);
@@ -574,8 +464,8 @@ bench_upsert (const char *dir, char **last_path)
   options.n_regions = 1;
   options.n_instances = N_INSTANCES;
   options.no_rate_limits = TRUE;
-  sim = start_sim (&options);
-  client = demo_client (yun_sim_get_url (sim));
+  sim = bench_start_sim (&options);
+  client = bench_demo_client (yun_sim_get_url (sim));
 
   start = g_get_monotonic_time ();
   before = list_instances (client);
@@ -595,7 +485,7 @@ bench_upsert (const char *dir, char **last_path)
     {
       g_autofree char *name = g_strdup_printf ("upsert-%u.db", i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr (YunCache) cache = open_cache (path);
+      g_autoptr (YunCache) cache = bench_open_cache (path);
 
       added_ms[i] = time_store (cache, added, counts[0]);
       unchanged_ms[i] = time_store (cache, added, counts[1]);
@@ -637,7 +527,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static double
 time_load (const char *path, guint *n_items)
 {
-  g_autoptr (YunCache) cache = open_cache (path);
+  g_autoptr (YunCache) cache = bench_open_cache (path);
   g_autoptr (YunInventory) inventory = yun_inventory_new (cache, ACCOUNT);
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
@@ -654,7 +544,7 @@ time_load (const char *path, guint *n_items)
 static double
 time_load_async (const char *path, guint *n_items)
 {
-  g_autoptr (YunCache) cache = open_cache (path);
+  g_autoptr (YunCache) cache = bench_open_cache (path);
   g_autoptr (YunInventory) inventory = yun_inventory_new (cache, ACCOUNT);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Waiter waiter = { .loop = loop };
@@ -672,7 +562,7 @@ time_load_async (const char *path, guint *n_items)
 static double
 time_load_rows (const char *path, guint *n_rows)
 {
-  g_autoptr (YunCache) cache = open_cache (path);
+  g_autoptr (YunCache) cache = bench_open_cache (path);
   g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
@@ -764,7 +654,7 @@ count_instance_rows (sqlite3 *db, gpointer data)
 static guint
 count_cached_instances (const char *db)
 {
-  g_autoptr (YunCache) cache = open_cache (db);
+  g_autoptr (YunCache) cache = bench_open_cache (db);
   guint count = 0;
 
   _yun_cache_with_db (cache, count_instance_rows, &count);
@@ -880,7 +770,7 @@ main (void)
   bench_sync (&sync);
   upsert_ms = bench_upsert (dir, &upsert_path);
   load_ms = bench_load (upsert_path);
-  remove_tree (dir);
+  bench_remove_tree (dir);
 
   ratio = sync.wall_s / sync.bound_s;
   printf ("\n== Summary ==\n");

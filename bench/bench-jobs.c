@@ -37,6 +37,7 @@
 #include <string.h>
 #include <yun/yun-job-engine.h>
 
+#include "bench-common.h"
 #include "yun-rate-limiter-private.h"
 #include "yun-sim.h"
 
@@ -104,118 +105,7 @@ seconds_since (gint64 start_us)
   return (double) (g_get_monotonic_time () - start_us) / G_USEC_PER_SEC;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static YunClient *
-demo_client (const char *url)
-{
-  g_autoptr (YunCredentials) credentials
-    = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY, NULL);
-  g_autoptr (YunEndpoint) endpoint = NULL;
-  g_autoptr (GError) error = NULL;
-
-  endpoint = yun_endpoint_new_parse (url, &error);
-  if (endpoint == NULL)
-    g_error ("%s", error->message);
-  return yun_client_new (credentials, endpoint);
-}
-
-static YunSim *
-start_sim (YunSimOptions *options)
-{
-  g_autoptr (GError) error = NULL;
-  YunSim *sim = yun_sim_start (options, &error);
-
-  if (sim == NULL)
-    g_error ("%s", error->message);
-  return sim;
-}
-
-static YunCache *
-open_cache (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  YunCache *cache = yun_cache_open (path, &error);
-
-  if (cache == NULL)
-    g_error ("%s", error->message);
-  return cache;
-}
-
 /* ---- The simulator's admin API ---- */
-
-static size_t
-append_bytes (char *data, size_t size, size_t count, void *user_data)
-{
-  g_string_append_len (user_data, data, size * count);
-  return size * count;
-}
-
-/* One admin request over @curl, which keeps its connection between calls: a GET when @body
- * is NULL. Returns the HTTP status, 0 when there was no answer. */
-static long
-admin_request (CURL *curl, const char *url, const char *body, GString *answer)
-{
-  long status = 0;
-
-  g_string_truncate (answer, 0);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, append_bytes);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
-  if (body != NULL)
-    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-  else
-    curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
-  if (curl_easy_perform (curl) != CURLE_OK)
-    return 0;
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  return status;
-}
-
-static json_object *
-fetch_state (const char *sim_url)
-{
-  g_autofree char *url = g_strdup_printf ("%s/_yunsim/state", sim_url);
-  g_autoptr (GString) answer = g_string_new (NULL);
-  CURL *curl = curl_easy_init ();
-  long status = admin_request (curl, url, NULL, answer);
-  json_object *state;
-
-  curl_easy_cleanup (curl);
-  state = status == 200 ? json_tokener_parse (answer->str) : NULL;
-  if (state == NULL)
-    g_error ("GET %s failed (HTTP %ld)", url, status);
-  return state;
-}
-
-/* The "requests" count of @action, 0 when it was never called. */
-static guint
-state_requests (json_object *state, const char *action)
-{
-  json_object *requests, *count;
-
-  if (json_object_object_get_ex (state, "requests", &requests)
-      && json_object_object_get_ex (requests, action, &count))
-    return (guint) json_object_get_int (count);
-  return 0;
-}
 
 /* Every request that named an action. */
 static guint
@@ -277,7 +167,7 @@ make_all_running (const char *sim_url, json_object *state)
           continue;
         url = g_strdup_printf ("%s/_yunsim/instances/%s", sim_url,
                                instance_field (instance, "InstanceId"));
-        status = admin_request (curl, url, "{\"InstanceState\":\"RUNNING\"}", answer);
+        status = bench_admin_request (curl, url, "{\"InstanceState\":\"RUNNING\"}", answer);
         if (status != 200)
           g_error ("POST %s: HTTP %ld %s", url, status, answer->str);
         changed++;
@@ -490,12 +380,12 @@ run_pair (guint run, guint latency_ms, guint poll_ms, RunFigures *figures)
   options.transition_ms = TRANSITION_MS;
   options.latency_ms = latency_ms;
   options.no_rate_limits = FALSE;
-  sim = start_sim (&options);
+  sim = bench_start_sim (&options);
 
   /* The whole fleet RUNNING, and its IDs, without an API call. */
-  initial = fetch_state (yun_sim_get_url (sim));
+  initial = bench_fetch_state (yun_sim_get_url (sim));
   changed = make_all_running (yun_sim_get_url (sim), initial);
-  state[0] = fetch_state (yun_sim_get_url (sim));
+  state[0] = bench_fetch_state (yun_sim_get_url (sim));
   if (json_object_object_get_ex (state[0], "instances", &instances))
     for (gsize i = 0; i < json_object_array_length (instances); i++)
       {
@@ -531,8 +421,8 @@ run_pair (guint run, guint latency_ms, guint poll_ms, RunFigures *figures)
     g_ptr_array_add (value, NULL); /* for time_read() */
 
   path = g_build_filename (dir, "yundesk.db", NULL);
-  cache = open_cache (path);
-  client = demo_client (yun_sim_get_url (sim));
+  cache = bench_open_cache (path);
+  client = bench_demo_client (yun_sim_get_url (sim));
   engine = yun_job_engine_new (cache, ACCOUNT, client);
   yun_job_engine_set_poll_interval (engine, poll_ms);
 
@@ -545,15 +435,15 @@ run_pair (guint run, guint latency_ms, guint poll_ms, RunFigures *figures)
       figures->wall_s[p] = run_job (engine, phase_kinds[p], ids, regions, &figures->succeeded[p],
                                     &figures->not_succeeded[p]);
       /* Read between the jobs, outside the timed part. */
-      state[p + 1] = fetch_state (yun_sim_get_url (sim));
+      state[p + 1] = bench_fetch_state (yun_sim_get_url (sim));
       figures->needed[p] = needed;
       figures->bound_s[p] = phase_bound (needed, rate, burst, describe_rate, describe_burst, rtt);
       figures->service_bound_s[p]
         = phase_bound (needed, rate, rate, describe_rate, describe_rate, rtt);
-      figures->sends[p] = state_requests (state[p + 1], phase_actions[p])
-                          - state_requests (state[p], phase_actions[p]);
-      figures->describes[p] = state_requests (state[p + 1], "DescribeInstances")
-                              - state_requests (state[p], "DescribeInstances");
+      figures->sends[p] = bench_state_requests (state[p + 1], phase_actions[p])
+                          - bench_state_requests (state[p], phase_actions[p]);
+      figures->describes[p] = bench_state_requests (state[p + 1], "DescribeInstances")
+                              - bench_state_requests (state[p], "DescribeInstances");
       total = state_requests_total (state[p + 1]) - state_requests_total (state[p]);
       figures->others[p] = total - figures->sends[p] - figures->describes[p];
     }
@@ -641,7 +531,7 @@ run_pair (guint run, guint latency_ms, guint poll_ms, RunFigures *figures)
     json_object_put (state[i]);
   g_clear_object (&engine);
   g_clear_object (&cache);
-  remove_tree (dir);
+  bench_remove_tree (dir);
 }
 
 int

@@ -45,6 +45,7 @@ typedef enum
 GType yun_job_kind_get_type (void) G_GNUC_CONST;
 const char *yun_job_kind_to_string (YunJobKind kind);
 gboolean yun_job_kind_from_string (const char *text, YunJobKind *kind);
+const char *yun_job_kind_get_action (YunJobKind kind);
 
 /* What to do: a reference-counted builder, handed to yun_job_engine_submit(). */
 typedef struct _YunJobSpec YunJobSpec;

@@ -495,23 +495,7 @@ action_of (JobRun *run, YunJobStep step)
   if (step == YUN_JOB_STEP_RESTART_QUEUED || step == YUN_JOB_STEP_RESTART_SENDING
       || step == YUN_JOB_STEP_RESTART_WAITING)
     return "StartInstances";
-
-  switch (run->record->kind)
-    {
-    case YUN_JOB_KIND_START:
-      return "StartInstances";
-    case YUN_JOB_KIND_STOP:
-      return "StopInstances";
-    case YUN_JOB_KIND_REBOOT:
-      return "RebootInstances";
-    case YUN_JOB_KIND_TERMINATE:
-      return "TerminateInstances";
-    case YUN_JOB_KIND_RESET_PASSWORD:
-      return "ResetInstancesPassword";
-    case YUN_JOB_KIND_CREATE:
-    default:
-      return "RunInstances";
-    }
+  return yun_job_kind_get_action (run->record->kind);
 }
 
 typedef enum

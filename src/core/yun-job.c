@@ -51,6 +51,28 @@ yun_job_kind_to_string (YunJobKind kind)
 }
 
 /**
+ * yun_job_kind_get_action:
+ * @kind: a #YunJobKind
+ *
+ * Returns: the CVM action a job of @kind sends, such as `StopInstances`
+ */
+const char *
+yun_job_kind_get_action (YunJobKind kind)
+{
+  static const char *const actions[] = {
+    [YUN_JOB_KIND_START] = "StartInstances",
+    [YUN_JOB_KIND_STOP] = "StopInstances",
+    [YUN_JOB_KIND_REBOOT] = "RebootInstances",
+    [YUN_JOB_KIND_TERMINATE] = "TerminateInstances",
+    [YUN_JOB_KIND_RESET_PASSWORD] = "ResetInstancesPassword",
+    [YUN_JOB_KIND_CREATE] = "RunInstances",
+  };
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (actions), NULL);
+  return actions[kind];
+}
+
+/**
  * yun_job_kind_from_string:
  * @text: a kind's name, as yun_job_kind_to_string() gives it
  * @kind: (out): the kind

@@ -315,27 +315,6 @@ spec_over (YunJobKind kind, GPtrArray *instances)
   return spec;
 }
 
-static const char *
-action_of (YunJobKind kind)
-{
-  switch (kind)
-    {
-    case YUN_JOB_KIND_START:
-      return "StartInstances";
-    case YUN_JOB_KIND_STOP:
-      return "StopInstances";
-    case YUN_JOB_KIND_REBOOT:
-      return "RebootInstances";
-    case YUN_JOB_KIND_TERMINATE:
-      return "TerminateInstances";
-    case YUN_JOB_KIND_RESET_PASSWORD:
-      return "ResetInstancesPassword";
-    case YUN_JOB_KIND_CREATE:
-    default:
-      return "RunInstances";
-    }
-}
-
 /* Why the job must leave @instance alone, as its pre-filter words it; NULL when the job must
  * send its call. */
 static char *
@@ -389,7 +368,7 @@ check_succeeded (Fixture *fixture,
                  const char *password)
 {
   const char *id = yun_job_item_get_instance_id (item);
-  const char *action = action_of (kind);
+  const char *action = yun_job_kind_get_action (kind);
 
   if (kind == YUN_JOB_KIND_TERMINATE)
     {
@@ -475,7 +454,7 @@ check_job (Fixture *fixture,
            gboolean failures_expected)
 {
   YunJobKind kind = yun_job_get_kind (job);
-  const char *action = action_of (kind);
+  const char *action = yun_job_kind_get_action (kind);
   GListModel *items = yun_job_get_items (job);
   Tally tally = { 0 };
 
@@ -637,7 +616,7 @@ run_job_under_faults (Fixture *fixture, YunJobSpec *spec)
   gint before = g_atomic_int_get (&lost_answers_found_applied);
   YunJob *job;
 
-  set_fault_mix (fixture, action_of (yun_job_spec_get_kind (spec)));
+  set_fault_mix (fixture, yun_job_kind_get_action (yun_job_spec_get_kind (spec)));
   job = run_job (fixture, spec);
   g_test_message ("%d lost answers found applied",
                   g_atomic_int_get (&lost_answers_found_applied) - before);

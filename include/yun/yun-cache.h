@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (YunCache, yun_cache, YUN, CACHE, GObject)
 
 /* The schema version this build writes (`PRAGMA user_version`). */
-#define YUN_CACHE_SCHEMA_VERSION 3
+#define YUN_CACHE_SCHEMA_VERSION 4
 
 char *yun_cache_dup_default_path (void);
 YunCache *yun_cache_open (const char *path, GError **error);

@@ -80,6 +80,9 @@ const char *yun_job_item_get_code (YunJobItem *self);
 const char *yun_job_item_get_message (YunJobItem *self);
 const char *yun_job_item_get_request_id (YunJobItem *self);
 guint yun_job_item_get_attempts (YunJobItem *self);
+gboolean yun_job_item_get_has_exit_code (YunJobItem *self);
+int yun_job_item_get_exit_code (YunJobItem *self);
+const char *yun_job_item_get_output (YunJobItem *self);
 GDateTime *yun_job_item_get_started_at (YunJobItem *self);
 GDateTime *yun_job_item_get_finished_at (YunJobItem *self);
 

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @YUN_JOB_KIND_RESET_PASSWORD: ResetInstancesPassword; running instances are stopped for it
  *   and started again
  * @YUN_JOB_KIND_CREATE: RunInstances
+ * @YUN_JOB_KIND_RUN_COMMAND: a command through TAT's RunCommand, one invocation per region
+ *   and OS
  */
 typedef enum
 {
@@ -40,6 +42,7 @@ typedef enum
   YUN_JOB_KIND_TERMINATE,
   YUN_JOB_KIND_RESET_PASSWORD,
   YUN_JOB_KIND_CREATE,
+  YUN_JOB_KIND_RUN_COMMAND,
 } YunJobKind;
 
 GType yun_job_kind_get_type (void) G_GNUC_CONST;
@@ -65,6 +68,16 @@ yun_job_spec_set_create (YunJobSpec *self, const char *region, YunRunInstancesRe
 void yun_job_spec_set_timeout (YunJobSpec *self, guint seconds);
 void yun_job_spec_set_dry_run (YunJobSpec *self, gboolean dry_run);
 void yun_job_spec_set_remember_password (YunJobSpec *self, gboolean remember);
+gboolean
+yun_job_spec_set_command (YunJobSpec *self, GBytes *content, guint timeout_seconds, GError **error);
+GBytes *yun_job_spec_get_command (YunJobSpec *self);
+const char *yun_job_spec_get_command_name (YunJobSpec *self);
+void yun_job_spec_set_command_name (YunJobSpec *self, const char *name);
+void yun_job_spec_set_command_secret (YunJobSpec *self, gboolean secret);
+void yun_job_spec_set_command_os_options (YunJobSpec *self,
+                                          YunOsFamily os_family,
+                                          const char *username,
+                                          const char *working_directory);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunJobSpec, yun_job_spec_unref)
 

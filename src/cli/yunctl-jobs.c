@@ -504,3 +504,159 @@ yunctl_command_jobs (YunctlContext *context, GError **error)
   }
   return TRUE;
 }
+
+/* The script, from exactly one of --command, --file and --stdin. */
+static GBytes *
+read_command (YunctlContext *context, GError **error)
+{
+  guint sources = (context->command_text != NULL) + (context->command_file != NULL)
+                  + (context->command_stdin ? 1 : 0);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (sources != 1)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "run-command takes the script from one of --command TEXT, --file F "
+                           "or --stdin");
+      return NULL;
+    }
+  if (context->command_text != NULL)
+    return g_bytes_new (context->command_text, strlen (context->command_text));
+  if (context->command_file != NULL)
+    {
+      if (!g_file_get_contents (context->command_file, &contents, &length, error))
+        return NULL;
+      return g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+  {
+    g_autoptr (GByteArray) input = g_byte_array_new ();
+    guint8 buffer[4096];
+    size_t n;
+
+    while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+      g_byte_array_append (input, buffer, (guint) n);
+    if (ferror (stdin))
+      {
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             "The script could not be read from standard input");
+        return NULL;
+      }
+    return g_byte_array_free_to_bytes (g_steal_pointer (&input));
+  }
+}
+
+static void
+print_command_results (YunJob *job)
+{
+  GListModel *items = yun_job_get_items (job);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+      const char *output = yun_job_item_get_output (item);
+      g_autofree char *exit_code
+        = yun_job_item_get_has_exit_code (item)
+            ? g_strdup_printf ("exit %d", yun_job_item_get_exit_code (item))
+            : g_strdup ("");
+
+      printf ("== %s  %s  %s  %s %s\n", yun_job_item_get_instance_id (item),
+              yun_job_item_get_name (item) != NULL ? yun_job_item_get_name (item) : "",
+              yun_job_outcome_to_string (yun_job_item_get_outcome (item)), exit_code,
+              yun_job_item_get_code (item) != NULL     ? yun_job_item_get_code (item)
+              : yun_job_item_get_reason (item) != NULL ? yun_job_item_get_reason (item)
+                                                       : "");
+      if (output != NULL && *output != '\0')
+        printf ("%s%s", output, g_str_has_suffix (output, "\n") ? "" : "\n");
+    }
+  printf ("%s\n", yun_job_get_summary (job));
+}
+
+gboolean
+yunctl_command_run_command (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (YUN_JOB_KIND_RUN_COMMAND);
+  g_autoptr (YunJobEngine) engine = NULL;
+  g_autoptr (GBytes) script = NULL;
+  YunJob *job;
+
+  if (context->read_only)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                   "Profile “%s” is read-only: run-command is refused", context->account);
+      return FALSE;
+    }
+  script = read_command (context, error);
+  if (script == NULL
+      || !yun_job_spec_set_command (
+        spec, script, context->command_timeout > 0 ? (guint) context->command_timeout : 0, error)
+      || !add_selection (context, spec, error))
+    return FALSE;
+  if (yun_job_spec_get_n_instances (spec) == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "the selection holds no instance");
+      return FALSE;
+    }
+
+  yun_job_spec_set_command_name (spec, context->command_name);
+  yun_job_spec_set_command_secret (spec, context->command_secret);
+  yun_job_spec_set_command_os_options (spec, YUN_OS_FAMILY_LINUX, context->user, context->workdir);
+  yun_job_spec_set_command_os_options (
+    spec, YUN_OS_FAMILY_WINDOWS,
+    context->windows_user != NULL ? context->windows_user : context->user,
+    context->windows_workdir != NULL ? context->windows_workdir : context->workdir);
+  yun_job_spec_set_dry_run (spec, context->dry_run);
+  if (context->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
+
+  engine = create_engine (context, context->command_secret);
+  job = yun_job_engine_submit (engine, spec, error);
+  if (job == NULL)
+    return FALSE;
+  if (!context->json && !context->dry_run)
+    fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": run-command on %u instances\n",
+             yun_job_get_id (job), yun_job_get_n_items (job));
+  wait_for_job (context, job);
+
+  /* Exit status 0 only when every task succeeded: a skipped instance did not run it. */
+  context->exit_status
+    = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED) == yun_job_get_n_items (job) ? 0 : 1;
+  if (context->json || context->dry_run)
+    report_job (context, job);
+  else
+    print_command_results (job);
+  return TRUE;
+}
+
+gboolean
+yunctl_command_commands (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunJobEngine) engine = create_engine (context, FALSE);
+  g_autoptr (GPtrArray) commands = yun_job_engine_dup_recent_commands (engine, 50, error);
+  json_object *list;
+
+  if (commands == NULL)
+    return FALSE;
+  list = json_object_new_array ();
+  for (guint i = 0; i < commands->len; i++)
+    {
+      GBytes *script = yun_job_spec_get_command (commands->pdata[i]);
+      const char *name = yun_job_spec_get_command_name (commands->pdata[i]);
+      gsize length = 0;
+      const char *text = g_bytes_get_data (script, &length);
+      g_autofree char *content = g_strndup (text, length);
+      json_object *command = json_object_new_object ();
+
+      if (!context->json)
+        printf ("%2u  %s%s%.*s\n", i + 1, name != NULL ? name : "", name != NULL ? ": " : "",
+                (int) strcspn (content, "\n"), content);
+      json_object_object_add (command, "name", name != NULL ? json_object_new_string (name) : NULL);
+      json_object_object_add (command, "command", json_object_new_string (content));
+      json_object_array_add (list, command);
+    }
+  if (context->json)
+    yunctl_print_json_object (list);
+  json_object_put (list);
+  return TRUE;
+}

@@ -38,6 +38,9 @@ static const YunctlCommand commands[] = {
     "Reset passwords (--password-file F or --password-stdin)" },
   { "create", yunctl_command_create,
     "Create instances (--zone, --image, --instance-type, --count, --name; --price)" },
+  { "run-command", yunctl_command_run_command,
+    "Run a command through TAT (--command T, --file F or --stdin; --timeout S)" },
+  { "commands", yunctl_command_commands, "List the commands run lately" },
   { "jobs", yunctl_command_jobs, "List jobs; jobs show ID; jobs resume" },
 };
 
@@ -72,6 +75,14 @@ typedef struct
   char *charge_type;
   int bandwidth;
   gboolean price;
+  char *command_text;
+  char *command_file;
+  gboolean command_stdin;
+  char *workdir;
+  char *windows_user;
+  char *windows_workdir;
+  char *command_name;
+  gboolean command_secret;
 } YunctlOptions;
 
 static void
@@ -93,6 +104,12 @@ yunctl_options_clear (YunctlOptions *options)
   g_free (options->instance_type);
   g_free (options->name);
   g_free (options->charge_type);
+  g_free (options->command_text);
+  g_free (options->command_file);
+  g_free (options->workdir);
+  g_free (options->windows_user);
+  g_free (options->windows_workdir);
+  g_free (options->command_name);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (YunctlOptions, yunctl_options_clear)
@@ -335,7 +352,8 @@ command_takes_arguments (const YunctlCommand *command)
   return command->func == yunctl_command_start || command->func == yunctl_command_stop
          || command->func == yunctl_command_reboot || command->func == yunctl_command_terminate
          || command->func == yunctl_command_reset_password || command->func == yunctl_command_jobs
-         || command->func == yunctl_command_create;
+         || command->func == yunctl_command_create || command->func == yunctl_command_run_command
+         || command->func == yunctl_command_commands;
 }
 
 static char *
@@ -363,6 +381,7 @@ main (int argc, char *argv[])
   const YunctlCommand *command = NULL;
   YunctlContext context = { 0 };
   gboolean ok;
+  int command_timeout = 0;
   const GOptionEntry entries[] = {
     { "profile", 'p', 0, G_OPTION_ARG_STRING, &options.profile, "Use profile P", "P" },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &options.endpoint,
@@ -415,6 +434,22 @@ main (int argc, char *argv[])
       "create: public bandwidth in Mbps (0: no public IP)", "MBPS" },
     { "price", 0, 0, G_OPTION_ARG_NONE, &options.price,
       "create: only ask the price (InquiryPriceRunInstances)", NULL },
+    { "command", 'c', 0, G_OPTION_ARG_STRING, &options.command_text, "run-command: the script",
+      "TEXT" },
+    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &options.command_file,
+      "run-command: the script, from a UTF-8 file", "F" },
+    { "stdin", 0, 0, G_OPTION_ARG_NONE, &options.command_stdin,
+      "run-command: the script, from standard input", NULL },
+    { "workdir", 0, 0, G_OPTION_ARG_STRING, &options.workdir,
+      "run-command: the working directory (default /root; on Windows the agent's)", "D" },
+    { "windows-user", 0, 0, G_OPTION_ARG_STRING, &options.windows_user,
+      "run-command: the Windows user, if not --user (default System)", "U" },
+    { "windows-workdir", 0, 0, G_OPTION_ARG_STRING, &options.windows_workdir,
+      "run-command: the Windows working directory, if not --workdir", "D" },
+    { "command-name", 0, 0, G_OPTION_ARG_STRING, &options.command_name,
+      "run-command: a description", "NAME" },
+    { "secret", 0, 0, G_OPTION_ARG_NONE, &options.command_secret,
+      "run-command: the script holds a secret: not journaled, not kept for reuse", NULL },
     G_OPTION_ENTRY_NULL,
   };
 
@@ -467,6 +502,13 @@ main (int argc, char *argv[])
         }
     }
 
+  /* For run-command, --timeout is the command's, as TAT names it; calls keep their own. */
+  if (command->func == yunctl_command_run_command)
+    {
+      command_timeout = options.timeout;
+      options.timeout = 0;
+    }
+
   if (options.offline)
     region = resolve_offline_region (&options);
   else
@@ -517,6 +559,15 @@ main (int argc, char *argv[])
   context.charge_type = options.charge_type;
   context.bandwidth = options.bandwidth;
   context.price = options.price;
+  context.command_text = options.command_text;
+  context.command_file = options.command_file;
+  context.command_stdin = options.command_stdin;
+  context.workdir = options.workdir;
+  context.windows_user = options.windows_user;
+  context.windows_workdir = options.windows_workdir;
+  context.command_name = options.command_name;
+  context.command_secret = options.command_secret;
+  context.command_timeout = command_timeout;
   context.json = options.json;
   context.image_type = options.image_type;
   context.all_regions = options.all_regions;

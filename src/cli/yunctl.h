@@ -47,6 +47,16 @@ typedef struct
   char *charge_type;
   int bandwidth;
   gboolean price;
+  /* run-command */
+  char *command_text;
+  char *command_file;
+  gboolean command_stdin;
+  char *workdir;
+  char *windows_user;
+  char *windows_workdir;
+  char *command_name;
+  gboolean command_secret;
+  int command_timeout;
   int exit_status; /* set by commands that report partial failures */
 } YunctlContext;
 
@@ -64,6 +74,8 @@ gboolean yunctl_command_terminate (YunctlContext *context, GError **error);
 gboolean yunctl_command_reset_password (YunctlContext *context, GError **error);
 gboolean yunctl_command_jobs (YunctlContext *context, GError **error);
 gboolean yunctl_command_create (YunctlContext *context, GError **error);
+gboolean yunctl_command_run_command (YunctlContext *context, GError **error);
+gboolean yunctl_command_commands (YunctlContext *context, GError **error);
 
 /* The live instances of --region (or every region), filtered by --state and --search. */
 GPtrArray *yunctl_list_instances (YunctlContext *context, GError **error);

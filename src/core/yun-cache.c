@@ -208,6 +208,24 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;"
   "CREATE INDEX job_items_by_request ON job_items (request_id);"
   "CREATE INDEX job_items_by_instance ON job_items (instance_id);",
+
+  /* 4: commands through TAT: each item's task, exit code and output, and the commands
+   * recently run, for reuse. */
+  "ALTER TABLE job_items ADD COLUMN invocation_id TEXT;"
+  "ALTER TABLE job_items ADD COLUMN exit_code INTEGER;"
+  "ALTER TABLE job_items ADD COLUMN output TEXT;"
+  "CREATE TABLE recent_commands ("
+  "  id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  used_at INTEGER NOT NULL,"
+  "  content TEXT NOT NULL,"
+  "  name TEXT,"
+  "  timeout INTEGER,"
+  "  linux_user TEXT,"
+  "  linux_directory TEXT,"
+  "  windows_user TEXT,"
+  "  windows_directory TEXT,"
+  "  UNIQUE (account_id, content));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == YUN_CACHE_SCHEMA_VERSION);

@@ -562,7 +562,8 @@ yun_invocation_task_get_terminal (YunInvocationTask *self)
  * yun_invocation_task_dup_output_text:
  * @self: a #YunInvocationTask
  *
- * The output as text to show: invalid UTF-8 sequences are replaced, and when bytes were
+ * The output as text to show: output that is not UTF-8 is read as GBK (Windows in Chinese),
+ * what still cannot be read is replaced, CRLF line ends become LF, and when bytes were
  * dropped a last line says how many.
  *
  * Returns: (transfer full): the output as valid UTF-8, "" when there is none
@@ -577,7 +578,26 @@ yun_invocation_task_dup_output_text (YunInvocationTask *self)
   g_return_val_if_fail (YUN_IS_INVOCATION_TASK (self), NULL);
 
   data = self->output != NULL ? g_bytes_get_data (self->output, &len) : NULL;
-  text = g_utf8_make_valid (data != NULL ? data : "", data != NULL ? (gssize) len : 0);
+  if (data != NULL && !g_utf8_validate_len (data, len, NULL))
+    {
+      /* Windows answers in its ANSI code page: in China, CP936 (GBK), of which GB18030 is
+       * the superset iconv knows. */
+      gsize whole = len;
+
+      /* Output cut at its size limit may end inside a character: the last bytes go. */
+      while (text == NULL && whole > 0 && len - whole < 4)
+        text = g_convert (data, (gssize) whole--, "UTF-8", "GB18030", NULL, NULL, NULL);
+    }
+  if (text == NULL)
+    text = g_utf8_make_valid (data != NULL ? data : "", data != NULL ? (gssize) len : 0);
+  /* Windows ends its lines with CRLF. */
+  if (strstr (text, "\r\n") != NULL)
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+
+      g_free (text);
+      text = g_strjoinv ("\n", lines);
+    }
   if (self->dropped > 0)
     {
       char *with_note = g_strdup_printf (

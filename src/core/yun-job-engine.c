@@ -48,6 +48,8 @@ typedef struct _JobRun JobRun;
 
 static gboolean cancelled (JobRun *run);
 static gboolean error_proves_not_applied (const GError *error);
+static gboolean
+command_not_sent (JobRun *run, GPtrArray *items, const GError *call_error, GError **error);
 static gboolean dry_run_create (JobRun *run, GPtrArray *items, GError **error);
 
 struct _YunJobEngine
@@ -95,6 +97,9 @@ struct _JobRun
   char *stopped_mode;
   char *create_region;
   YunRunInstancesRequest *create_request; /* without its password: that is run->password */
+  GBytes *command;                        /* run-command: the script */
+  GHashTable *command_os;                 /* instance ID → YunOsFamily, from the prefilter */
+  GHashTable *cancelled_invocations;      /* invocation IDs CancelInvocation was sent for */
   guint timeout;
   gint cancel_requested; /* atomic */
   GHashTable *latest;    /* instance ID → YunInstance, as last read */
@@ -130,6 +135,9 @@ job_run_free (JobRun *run)
   g_free (run->stopped_mode);
   g_free (run->create_region);
   g_clear_pointer (&run->create_request, yun_run_instances_request_unref);
+  g_clear_pointer (&run->command, g_bytes_unref);
+  g_hash_table_unref (run->command_os);
+  g_hash_table_unref (run->cancelled_invocations);
   g_hash_table_unref (run->latest);
   g_ptr_array_unref (run->changed);
   g_free (run);
@@ -551,6 +559,11 @@ judge (JobRun *run, YunInstance *instance, char **reason)
         return VERDICT_SEND;
       *reason = g_strdup_printf ("the password cannot be reset while %s", state);
       return VERDICT_SKIP;
+    case YUN_JOB_KIND_RUN_COMMAND:
+      if (g_str_equal (state, "RUNNING"))
+        return VERDICT_SEND;
+      *reason = g_strdup_printf ("not RUNNING (%s)", state);
+      return VERDICT_SKIP;
     case YUN_JOB_KIND_CREATE:
     default:
       return VERDICT_SEND;
@@ -865,6 +878,268 @@ send_create (JobRun *run, GError **error)
   return TRUE;
 }
 
+/* ---- Run command ---- */
+
+#define LINUX_DEFAULT_USER "root"
+#define LINUX_DEFAULT_DIRECTORY "/root"
+#define WINDOWS_DEFAULT_USER "System"
+#define WINDOWS_DEFAULT_DIRECTORY "C:\\Program Files\\qcloud\\tat_agent\\workdir"
+/* A task is given its command's timeout, and this much more to be delivered and reported. */
+#define COMMAND_MARGIN_S 120
+
+static const char *
+command_param (JobRun *run, const char *key, const char *fallback)
+{
+  json_object *value = NULL;
+
+  if (json_object_object_get_ex (run->record->params, key, &value))
+    return json_object_get_string (value);
+  return fallback;
+}
+
+static const char *
+command_user (JobRun *run, YunOsFamily os_family)
+{
+  return os_family == YUN_OS_FAMILY_WINDOWS
+           ? command_param (run, "WindowsUser", WINDOWS_DEFAULT_USER)
+           : command_param (run, "LinuxUser", LINUX_DEFAULT_USER);
+}
+
+static const char *
+command_directory (JobRun *run, YunOsFamily os_family)
+{
+  return os_family == YUN_OS_FAMILY_WINDOWS
+           ? command_param (run, "WindowsDirectory", WINDOWS_DEFAULT_DIRECTORY)
+           : command_param (run, "LinuxDirectory", LINUX_DEFAULT_DIRECTORY);
+}
+
+/* The TAT agents of @items' instances, by region and 100 IDs per call; the OS each
+ * reports goes to run->command_os, a missing or offline agent to a skip reason. */
+static gboolean
+read_agents (JobRun *run, GPtrArray *items, GError **error)
+{
+  g_autoptr (GHashTable) by_region
+    = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (items, i);
+      GPtrArray *ids = g_hash_table_lookup (by_region, item->region);
+
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new ();
+          g_hash_table_insert (by_region, item->region, ids);
+        }
+      g_ptr_array_add (ids, item->instance_id);
+    }
+
+  g_hash_table_iter_init (&iter, by_region);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *ids = value;
+
+      for (guint start = 0; start < ids->len; start += YUN_TAT_MAX_IDS)
+        {
+          g_autoptr (GPtrArray) chunk = g_ptr_array_new ();
+          g_autoptr (GPtrArray) agents = NULL;
+
+          for (guint i = start; i < MIN (ids->len, start + YUN_TAT_MAX_IDS); i++)
+            {
+              g_ptr_array_add (chunk, ids->pdata[i]);
+              g_hash_table_replace (run->command_os, g_strdup (ids->pdata[i]),
+                                    GINT_TO_POINTER (-1));
+            }
+          g_ptr_array_add (chunk, NULL);
+          agents = yun_client_describe_automation_agent_status (
+            run->engine->client, key, (const char *const *) chunk->pdata, NULL, error);
+          if (agents == NULL)
+            return FALSE;
+          for (guint i = 0; i < agents->len; i++)
+            {
+              YunAgentStatus *agent = g_ptr_array_index (agents, i);
+              int os_family = yun_agent_status_is_online (agent)
+                                ? (int) yun_agent_status_get_os_family (agent)
+                                : -2;
+
+              g_hash_table_replace (run->command_os, g_strdup (agent->instance_id),
+                                    GINT_TO_POINTER (os_family));
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* -1: no agent; -2: offline; otherwise the YunOsFamily the agent reports. */
+static gboolean
+command_eligible (JobRun *run, YunJobRecordItem *item, YunInstance *instance, char **reason)
+{
+  int os_family = GPOINTER_TO_INT (g_hash_table_lookup (run->command_os, item->instance_id));
+
+  if (os_family == -1)
+    *reason = g_strdup ("the TAT agent is not installed");
+  else if (os_family == -2)
+    *reason = g_strdup ("the TAT agent is offline");
+  else
+    {
+      /* An agent that does not say which OS it runs on: the instance's OS name does. */
+      if (os_family == YUN_OS_FAMILY_UNKNOWN)
+        g_hash_table_replace (run->command_os, g_strdup (item->instance_id),
+                              GINT_TO_POINTER (yun_instance_get_os_family (instance)));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static YunOsFamily
+command_os_of (JobRun *run, YunJobRecordItem *item)
+{
+  int os_family = GPOINTER_TO_INT (g_hash_table_lookup (run->command_os, item->instance_id));
+
+  return os_family == YUN_OS_FAMILY_WINDOWS ? YUN_OS_FAMILY_WINDOWS : YUN_OS_FAMILY_LINUX;
+}
+
+static char *
+describe_plan (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
+{
+  YunOsFamily os_family;
+
+  switch (run->record->kind)
+    {
+    case YUN_JOB_KIND_RESET_PASSWORD:
+      return g_strdup (g_str_equal (yun_instance_get_state (instance), "RUNNING")
+                         ? "would be stopped, reset and started again"
+                         : "would be sent");
+    case YUN_JOB_KIND_RUN_COMMAND:
+      os_family = command_os_of (run, item);
+      return g_strdup_printf ("would run as %s, as %s in %s",
+                              os_family == YUN_OS_FAMILY_WINDOWS ? "POWERSHELL" : "SHELL",
+                              command_user (run, os_family), command_directory (run, os_family));
+    case YUN_JOB_KIND_START:
+    case YUN_JOB_KIND_STOP:
+    case YUN_JOB_KIND_REBOOT:
+    case YUN_JOB_KIND_TERMINATE:
+    case YUN_JOB_KIND_CREATE:
+    default:
+      return g_strdup ("would be sent");
+    }
+}
+
+static char *
+send_command (
+  JobRun *run, const char *region, GPtrArray *chunk, char **invocation_id, GError **error)
+{
+  YunOsFamily os_family = command_os_of (run, g_ptr_array_index (chunk, 0));
+  g_autoptr (YunCommandRequest) request = yun_command_request_new_from_bytes (run->command);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (YunCommandResult) result = NULL;
+  const char *name = command_param (run, "CommandName", NULL);
+  json_object *timeout = NULL;
+
+  for (guint i = 0; i < chunk->len; i++)
+    g_ptr_array_add (ids, ((YunJobRecordItem *) chunk->pdata[i])->instance_id);
+  g_ptr_array_add (ids, NULL);
+
+  yun_command_request_set_command_type (request, os_family == YUN_OS_FAMILY_WINDOWS ? "POWERSHELL"
+                                                                                    : "SHELL");
+  yun_command_request_set_username (request, command_user (run, os_family));
+  yun_command_request_set_working_directory (request, command_directory (run, os_family));
+  if (name != NULL)
+    yun_command_request_set_command_name (request, name);
+  if (json_object_object_get_ex (run->record->params, "CommandTimeout", &timeout))
+    yun_command_request_set_timeout (request, (guint) json_object_get_int64 (timeout));
+
+  result = yun_client_run_command (run->engine->client, region, request,
+                                   (const char *const *) ids->pdata, NULL, error);
+  if (result == NULL)
+    return NULL;
+  *invocation_id = g_strdup (result->invocation_id);
+  return g_strdup (result->request_id);
+}
+
+/* The tasks of the followed items' invocations. */
+static gboolean
+follow_commands (JobRun *run, GPtrArray *waiting, gint64 now, GError **error)
+{
+  g_autoptr (GHashTable) invocations = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (waiting, i);
+
+      g_hash_table_insert (invocations, item->invocation_id, item->region);
+    }
+
+  g_hash_table_iter_init (&iter, invocations);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr (GPtrArray) tasks
+        = yun_client_describe_invocation_tasks (run->engine->client, value, key, NULL, NULL, error);
+      g_autoptr (GHashTable) by_instance = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (tasks == NULL)
+        return FALSE;
+      for (guint i = 0; i < tasks->len; i++)
+        g_hash_table_insert (by_instance,
+                             (gpointer) yun_invocation_task_get_instance_id (tasks->pdata[i]),
+                             tasks->pdata[i]);
+
+      for (guint i = 0; i < waiting->len; i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (waiting, i);
+          YunInvocationTask *task = g_hash_table_lookup (by_instance, item->instance_id);
+          const char *status = task != NULL ? yun_invocation_task_get_status (task) : NULL;
+
+          if (g_strcmp0 (item->invocation_id, key) != 0)
+            continue;
+          if (task == NULL || !yun_invocation_task_get_terminal (task))
+            {
+              if (now - item->started_at > (gint64) run->timeout)
+                finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "timed out", "Timeout",
+                             status != NULL ? status : "the task was never listed");
+              continue;
+            }
+
+          item->has_exit_code = TRUE;
+          item->exit_code = yun_invocation_task_get_exit_code (task);
+          g_free (item->output);
+          item->output = yun_invocation_task_dup_output_text (task);
+          if (g_str_equal (status, "SUCCESS"))
+            finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, NULL, NULL, NULL);
+          else
+            finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, status,
+                         yun_invocation_task_get_error_info (task) != NULL
+                           ? yun_invocation_task_get_error_info (task)
+                           : status);
+        }
+    }
+  return commit_changes (run, error);
+}
+
+/* Cancelling a run-command job also stops the tasks already sent (CancelInvocation). */
+static void
+cancel_commands (JobRun *run, GPtrArray *waiting)
+{
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (waiting, i);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *request_id = NULL;
+
+      if (g_hash_table_contains (run->cancelled_invocations, item->invocation_id))
+        continue;
+      g_hash_table_add (run->cancelled_invocations, g_strdup (item->invocation_id));
+      request_id = yun_client_cancel_invocation (run->engine->client, item->region,
+                                                 item->invocation_id, NULL, NULL, &error);
+      if (request_id == NULL)
+        g_debug ("CancelInvocation %s: %s", item->invocation_id, error->message);
+    }
+}
+
 /* Judges every queued item against the instance as it is now. */
 static gboolean
 prefilter (JobRun *run, GError **error)
@@ -876,6 +1151,9 @@ prefilter (JobRun *run, GError **error)
   if (queued->len == 0)
     return TRUE;
   if (!read_instances (run, queued, error))
+    return FALSE;
+
+  if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND && !read_agents (run, queued, error))
     return FALSE;
 
   for (guint i = 0; i < queued->len; i++)
@@ -893,15 +1171,16 @@ prefilter (JobRun *run, GError **error)
         }
       set_text (&item->name, yun_instance_get_name (instance));
       set_text (&item->source_state, yun_instance_get_state (instance));
-      if (judge (run, instance, &reason) == VERDICT_SKIP)
+      if (judge (run, instance, &reason) == VERDICT_SKIP
+          || (run->record->kind == YUN_JOB_KIND_RUN_COMMAND
+              && !command_eligible (run, item, instance, &reason)))
         finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, reason, NULL, NULL);
       else if (run->record->dry_run)
         {
           item->outcome = YUN_JOB_OUTCOME_WOULD_SEND;
-          set_text (&item->reason, g_str_equal (yun_instance_get_state (instance), "RUNNING")
-                                       && run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
-                                     ? "would be stopped, reset and started again"
-                                     : "would be sent");
+          g_autofree char *plan = describe_plan (run, item, instance);
+
+          set_text (&item->reason, plan);
           item->step = YUN_JOB_STEP_DONE;
         }
       mark_changed (run, item);
@@ -954,6 +1233,7 @@ send_chunk (JobRun *run, YunJobStep step, const char *region, GPtrArray *chunk, 
                                                     error);
       }
     case YUN_JOB_KIND_CREATE:
+    case YUN_JOB_KIND_RUN_COMMAND:
     default:
       g_assert_not_reached ();
     }
@@ -981,6 +1261,13 @@ reconcile (JobRun *run, GPtrArray *items, YunJobStep sending, GError **error)
 
   if (items->len == 0)
     return TRUE;
+  if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+    {
+      g_autoptr (GError) interrupted = g_error_new_literal (
+        YUN_ERROR, YUN_ERROR_NETWORK, "YunDesk stopped while the command was being sent");
+
+      return command_not_sent (run, items, interrupted, error);
+    }
   if (!read_instances (run, items, error))
     return FALSE;
 
@@ -1048,7 +1335,10 @@ rejudge (JobRun *run, GPtrArray *chunk, YunJobStep queued, const GError *refusal
         finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, "no longer exists", NULL, NULL);
       else if (item->attempts >= MAX_SEND_ATTEMPTS)
         fail_item_with_error (run, item, refusal);
-      else if (queued == YUN_JOB_STEP_QUEUED && judge (run, instance, &reason) == VERDICT_SKIP)
+      else if (queued == YUN_JOB_STEP_QUEUED
+               && (judge (run, instance, &reason) == VERDICT_SKIP
+                   || (run->record->kind == YUN_JOB_KIND_RUN_COMMAND
+                       && !command_eligible (run, item, instance, &reason))))
         finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, reason, NULL, NULL);
       else
         {
@@ -1076,10 +1366,14 @@ chunk_free (Chunk *chunk)
 }
 
 /* Chunks of at most 100 items that one call can take: same region, and for terminate
- * the same charge type, for reset password the same need of ForceStop. */
+ * the same charge type, for reset password the same need of ForceStop, for a command the
+ * same OS. */
 static GPtrArray *
 make_chunks (JobRun *run, GPtrArray *items)
 {
+  /* One invocation per region and OS, of at most the instances RunCommand takes. */
+  guint chunk_size
+    = run->record->kind == YUN_JOB_KIND_RUN_COMMAND ? YUN_TAT_MAX_COMMAND_INSTANCE_IDS : CHUNK_SIZE;
   g_autoptr (GHashTable) open_chunks = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
 
@@ -1094,11 +1388,13 @@ make_chunks (JobRun *run, GPtrArray *items)
         key = g_strdup_printf ("%s/%s", item->region, yun_instance_get_charge_type (instance));
       else if (run->record->kind == YUN_JOB_KIND_RESET_PASSWORD)
         key = g_strdup_printf ("%s/%s", item->region, item->source_state);
+      else if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+        key = g_strdup_printf ("%s/%d", item->region, command_os_of (run, item));
       else
         key = g_strdup (item->region);
 
       chunk = g_hash_table_lookup (open_chunks, key);
-      if (chunk == NULL || chunk->items->len == CHUNK_SIZE)
+      if (chunk == NULL || chunk->items->len == chunk_size)
         {
           chunk = g_new0 (Chunk, 1);
           chunk->key = g_strdup (key);
@@ -1118,6 +1414,38 @@ cancelled (JobRun *run)
   return g_atomic_int_get (&run->cancel_requested);
 }
 
+/* RunCommand has no ClientToken, and a script run twice may do harm: after a lost answer
+ * the items fail with a clear message and nothing is sent again. A refusal from the
+ * service (an agent gone offline, an instance stopped meanwhile) judges the items again. */
+static gboolean
+command_not_sent (JobRun *run, GPtrArray *items, const GError *call_error, GError **error)
+{
+  const char *code = call_error->domain == YUN_ERROR ? yun_error_get_code (call_error) : NULL;
+  gboolean refused = code != NULL && !g_str_has_prefix (code, "InternalError");
+
+  if (!refused)
+    {
+      g_autofree char *message = g_strdup_printf (
+        "The command may have run: the answer to RunCommand was lost (%s). It was not sent "
+        "again; look at the instance before running it again",
+        call_error->message);
+
+      for (guint i = 0; i < items->len; i++)
+        finish_item (run, g_ptr_array_index (items, i), YUN_JOB_OUTCOME_FAILED, NULL,
+                     code != NULL ? code : "AnswerLost", message);
+      return commit_changes (run, error);
+    }
+  if (call_error->code == YUN_ERROR_INVALID_PARAMETER
+      || call_error->code == YUN_ERROR_AUTHENTICATION || call_error->code == YUN_ERROR_QUOTA)
+    {
+      for (guint i = 0; i < items->len; i++)
+        fail_item_with_error (run, g_ptr_array_index (items, i), call_error);
+      return commit_changes (run, error);
+    }
+  return read_agents (run, items, error)
+         && rejudge (run, items, YUN_JOB_STEP_QUEUED, call_error, error);
+}
+
 /* Sends every item queued at @queued (the job's call, or the restart of a reset). */
 static gboolean
 send_queued (JobRun *run, YunJobStep queued, GError **error)
@@ -1134,13 +1462,17 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
   if (run->record->kind == YUN_JOB_KIND_CREATE)
     return send_create (run, error);
 
-  if (queued == YUN_JOB_STEP_QUEUED && run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
-      && run->password == NULL)
+  if (queued == YUN_JOB_STEP_QUEUED
+      && ((run->record->kind == YUN_JOB_KIND_RESET_PASSWORD && run->password == NULL)
+          || (run->record->kind == YUN_JOB_KIND_RUN_COMMAND && run->command == NULL)))
     {
       g_autoptr (GError) lost = g_error_new_literal (
         YUN_ERROR, YUN_ERROR_INVALID_STATE,
-        "The new password was not kept when YunDesk stopped (no secret store): run the job "
-        "again for these instances");
+        run->record->kind == YUN_JOB_KIND_RUN_COMMAND
+          ? "The secret command was not kept when YunDesk stopped (no secret store): run the "
+            "job again for these instances"
+          : "The new password was not kept when YunDesk stopped (no secret store): run the job "
+            "again for these instances");
 
       for (guint i = 0; i < items->len; i++)
         fail_item_with_error (run, g_ptr_array_index (items, i), lost);
@@ -1154,6 +1486,7 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
       Chunk *chunk = g_ptr_array_index (chunks, c);
       g_autoptr (GError) call_error = NULL;
       g_autofree char *request_id = NULL;
+      g_autofree char *invocation_id = NULL;
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
       /* A restart is never cancelled: it undoes a stop this job made. */
@@ -1178,7 +1511,10 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
       if (!commit_changes (run, error))
         return FALSE;
 
-      request_id = send_chunk (run, queued, chunk->region, chunk->items, &call_error);
+      if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+        request_id = send_command (run, chunk->region, chunk->items, &invocation_id, &call_error);
+      else
+        request_id = send_chunk (run, queued, chunk->region, chunk->items, &call_error);
       if (request_id != NULL)
         {
           for (guint i = 0; i < chunk->items->len; i++)
@@ -1187,6 +1523,7 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
 
               item->step = waiting;
               set_text (&item->request_id, request_id);
+              set_text (&item->invocation_id, invocation_id);
               mark_changed (run, item);
             }
           if (!commit_changes (run, error))
@@ -1196,7 +1533,12 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
 
       g_debug ("%s in %s (%u instances): %s", action_of (run, queued), chunk->region,
                chunk->items->len, call_error->message);
-      if (!error_proves_not_applied (call_error))
+      if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+        {
+          if (!command_not_sent (run, chunk->items, call_error, error))
+            return FALSE;
+        }
+      else if (!error_proves_not_applied (call_error))
         {
           if (!reconcile (run, chunk->items, sending, error))
             return FALSE;
@@ -1309,6 +1651,7 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
                 && g_strcmp0 (operation_state, "SUCCESS") == 0;
       break;
     case YUN_JOB_KIND_CREATE:
+    case YUN_JOB_KIND_RUN_COMMAND:
     default:
       reached = settled && g_str_equal (state, "RUNNING");
       break;
@@ -1344,6 +1687,12 @@ follow_waiting (JobRun *run, GError **error)
   g_ptr_array_extend (waiting, restarting, NULL, NULL);
   if (waiting->len == 0)
     return TRUE;
+  if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+    {
+      if (cancelled (run))
+        cancel_commands (run, waiting);
+      return follow_commands (run, waiting, now, error);
+    }
   if (!read_instances (run, waiting, error))
     return FALSE;
   for (guint i = 0; i < waiting->len; i++)
@@ -1460,8 +1809,10 @@ static gboolean
 needs_password (JobRun *run)
 {
   return run->record->kind == YUN_JOB_KIND_RESET_PASSWORD
-         || (run->record->kind == YUN_JOB_KIND_CREATE && run->record->params != NULL
-             && json_object_object_get_ex (run->record->params, "HasPassword", NULL));
+         || (run->record->kind == YUN_JOB_KIND_CREATE
+             && json_object_object_get_ex (run->record->params, "HasPassword", NULL))
+         || (run->record->kind == YUN_JOB_KIND_RUN_COMMAND
+             && json_object_object_get_ex (run->record->params, "CommandSecret", NULL));
 }
 
 /* A job's password is in the secret store from before its first call to its end, so a
@@ -1486,6 +1837,14 @@ keep_password (JobRun *run)
                                            key, NULL, &error);
   if (error != NULL)
     g_warning ("Job %s: %s", key, error->message);
+  /* A secret command is kept as its base64 text. */
+  if (run->password != NULL && run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
+    {
+      gsize length = 0;
+      guchar *script = g_base64_decode (run->password, &length);
+
+      run->command = g_bytes_new_take (script, length);
+    }
 }
 
 /* The user asked to keep the password of each instance that got it. */
@@ -1585,6 +1944,8 @@ job_run_new (YunJobEngine *self, YunJobRecord *record)
   run->latest
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
   run->changed = g_ptr_array_new ();
+  run->command_os = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->cancelled_invocations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->timeout = DEFAULT_TIMEOUT_S;
   run->cancel_requested = record->cancel_requested;
   if (json_object_object_get_ex (record->params, "StopType", &value))
@@ -1599,6 +1960,15 @@ job_run_new (YunJobEngine *self, YunJobRecord *record)
     run->create_region = g_strdup (json_object_get_string (value));
   if (json_object_object_get_ex (record->params, "Request", &value))
     run->create_request = _yun_run_instances_request_new_from_json (value, NULL);
+  if (json_object_object_get_ex (record->params, "Command", &value))
+    {
+      gsize length = 0;
+      guchar *script = g_base64_decode (json_object_get_string (value), &length);
+
+      run->command = g_bytes_new_take (script, length);
+    }
+  if (json_object_object_get_ex (record->params, "CommandTimeout", &value))
+    run->timeout = MAX (run->timeout, (guint) json_object_get_int64 (value) + COMMAND_MARGIN_S);
   return run;
 }
 
@@ -1641,6 +2011,12 @@ check_spec (YunJobSpec *spec, GError **error)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
                            "The job names no instance");
+      return FALSE;
+    }
+  if (spec->kind == YUN_JOB_KIND_RUN_COMMAND && spec->command == NULL)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "A run-command job needs the command");
       return FALSE;
     }
   for (guint i = 0; i < spec->instance_ids->len; i++)
@@ -1739,8 +2115,80 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
   run = job_run_new (self, g_steal_pointer (&record));
   run->password = g_strdup (spec->kind == YUN_JOB_KIND_CREATE ? spec->create_request->password
                                                               : spec->password);
+  if (spec->command != NULL)
+    {
+      gsize length = 0;
+      const guchar *script = g_bytes_get_data (spec->command, &length);
+
+      run->command = g_bytes_ref (spec->command);
+      if (spec->command_secret)
+        run->password = g_base64_encode (script, length);
+      else if (!spec->dry_run)
+        _yun_journal_remember_command (self->cache, self->account, run->record->params);
+    }
   start_run (self, run);
   return run->job;
+}
+
+/**
+ * yun_job_engine_dup_recent_commands:
+ * @self: a #YunJobEngine
+ * @limit: at most this many
+ * @error: return location for a #GError
+ *
+ * The commands run lately (never one marked secret), the most recent first, as
+ * run-command specifications with their settings: add instances and submit one to run it
+ * again.
+ *
+ * Returns: (transfer full) (element-type YunJobSpec): the commands, or %NULL on error
+ */
+GPtrArray *
+yun_job_engine_dup_recent_commands (YunJobEngine *self, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) params = NULL;
+  g_autoptr (GPtrArray) specs
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) yun_job_spec_unref);
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
+
+  params = _yun_journal_load_recent_commands (self->cache, self->account, limit, error);
+  if (params == NULL)
+    return NULL;
+  for (guint i = 0; i < params->len; i++)
+    {
+      json_object *command = g_ptr_array_index (params, i);
+      YunJobSpec *spec = yun_job_spec_new (YUN_JOB_KIND_RUN_COMMAND);
+      json_object *value = NULL;
+      g_autoptr (GBytes) content = NULL;
+      guint timeout = 0;
+      gsize length = 0;
+      guchar *script;
+
+      json_object_object_get_ex (command, "Command", &value);
+      script = g_base64_decode (json_object_get_string (value), &length);
+      content = g_bytes_new_take (script, length);
+      if (json_object_object_get_ex (command, "CommandTimeout", &value))
+        timeout = (guint) json_object_get_int64 (value);
+      /* It was checked when it was first run. */
+      yun_job_spec_set_command (spec, content, timeout, NULL);
+      if (json_object_object_get_ex (command, "CommandName", &value))
+        yun_job_spec_set_command_name (spec, json_object_get_string (value));
+      for (YunOsFamily os = YUN_OS_FAMILY_LINUX; os <= YUN_OS_FAMILY_WINDOWS; os++)
+        {
+          const char *prefix = os == YUN_OS_FAMILY_LINUX ? "Linux" : "Windows";
+          g_autofree char *user_key = g_strconcat (prefix, "User", NULL);
+          g_autofree char *directory_key = g_strconcat (prefix, "Directory", NULL);
+          json_object *user = NULL;
+          json_object *directory = NULL;
+
+          json_object_object_get_ex (command, user_key, &user);
+          json_object_object_get_ex (command, directory_key, &directory);
+          yun_job_spec_set_command_os_options (spec, os, json_object_get_string (user),
+                                               json_object_get_string (directory));
+        }
+      g_ptr_array_add (specs, spec);
+    }
+  return g_steal_pointer (&specs);
 }
 
 /**

@@ -37,6 +37,9 @@ enum
   PROP_ATTEMPTS,
   PROP_STARTED_AT,
   PROP_FINISHED_AT,
+  PROP_HAS_EXIT_CODE,
+  PROP_EXIT_CODE,
+  PROP_OUTPUT,
   N_PROPS
 };
 
@@ -172,6 +175,15 @@ yun_job_item_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_FINISHED_AT:
       g_value_take_boxed (value, dup_time (record->finished_at));
       break;
+    case PROP_HAS_EXIT_CODE:
+      g_value_set_boolean (value, record->has_exit_code);
+      break;
+    case PROP_EXIT_CODE:
+      g_value_set_int (value, record->exit_code);
+      break;
+    case PROP_OUTPUT:
+      g_value_set_string (value, record->output);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -203,6 +215,10 @@ yun_job_item_class_init (YunJobItemClass *klass)
     = g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_FINISHED_AT]
     = g_param_spec_boxed ("finished-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_HAS_EXIT_CODE] = g_param_spec_boolean ("has-exit-code", NULL, NULL, FALSE, flags);
+  properties[PROP_EXIT_CODE]
+    = g_param_spec_int ("exit-code", NULL, NULL, G_MININT, G_MAXINT, 0, flags);
+  properties[PROP_OUTPUT] = g_param_spec_string ("output", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -245,6 +261,9 @@ _yun_job_item_update (YunJobItem *self, const YunJobRecordItem *item)
   NOTIFY_NUM (attempts, PROP_ATTEMPTS)
   NOTIFY_NUM (started_at, PROP_STARTED_AT)
   NOTIFY_NUM (finished_at, PROP_FINISHED_AT)
+  NOTIFY_NUM (has_exit_code, PROP_HAS_EXIT_CODE)
+  NOTIFY_NUM (exit_code, PROP_EXIT_CODE)
+  NOTIFY_STR (output, PROP_OUTPUT)
 #undef NOTIFY_STR
 #undef NOTIFY_NUM
   g_object_thaw_notify (G_OBJECT (self));
@@ -272,6 +291,9 @@ GETTER (const char *, code, code, NULL)
 GETTER (const char *, message, message, NULL)
 GETTER (const char *, request_id, request_id, NULL)
 GETTER (guint, attempts, attempts, 0)
+GETTER (gboolean, has_exit_code, has_exit_code, FALSE)
+GETTER (int, exit_code, exit_code, 0)
+GETTER (const char *, output, output, NULL)
 #undef GETTER
 
 /**

@@ -29,6 +29,13 @@ struct _YunJobSpec
   guint timeout;
   gboolean dry_run;
   gboolean remember_password;
+  /* run-command */
+  GBytes *command;
+  gboolean command_secret;
+  char *command_name;
+  guint command_timeout;
+  char *os_user[YUN_OS_FAMILY_WINDOWS + 1];
+  char *os_directory[YUN_OS_FAMILY_WINDOWS + 1];
 };
 
 typedef struct
@@ -51,6 +58,11 @@ typedef struct
   guint attempts;
   gint64 started_at;
   gint64 finished_at;
+  /* run-command: the invocation that carries the task, and what the task answered */
+  char *invocation_id;
+  gboolean has_exit_code;
+  int exit_code;
+  char *output;
 } YunJobRecordItem;
 
 typedef struct
@@ -79,6 +91,12 @@ _yun_journal_update_items (YunCache *cache, YunJobRecord *record, GPtrArray *ite
 gboolean _yun_journal_finish (YunCache *cache, YunJobRecord *record, GError **error);
 gboolean _yun_journal_request_cancel (YunCache *cache, gint64 job_id, GError **error);
 gboolean _yun_journal_cancel_requested (YunCache *cache, gint64 job_id);
+/* The run-command parameters (never a secret one) of the commands run lately. */
+void _yun_journal_remember_command (YunCache *cache, const char *account, json_object *params);
+GPtrArray *_yun_journal_load_recent_commands (YunCache *cache,
+                                              const char *account,
+                                              guint limit,
+                                              GError **error);
 GPtrArray *_yun_journal_load (
   YunCache *cache, const char *account, gboolean unfinished_only, guint limit, GError **error);
 

@@ -24,6 +24,7 @@ static const GEnumValue kind_values[] = {
   { YUN_JOB_KIND_TERMINATE, "YUN_JOB_KIND_TERMINATE", "terminate" },
   { YUN_JOB_KIND_RESET_PASSWORD, "YUN_JOB_KIND_RESET_PASSWORD", "reset-password" },
   { YUN_JOB_KIND_CREATE, "YUN_JOB_KIND_CREATE", "create" },
+  { YUN_JOB_KIND_RUN_COMMAND, "YUN_JOB_KIND_RUN_COMMAND", "run-command" },
   { 0, NULL, NULL },
 };
 
@@ -46,7 +47,7 @@ yun_job_kind_get_type (void)
 const char *
 yun_job_kind_to_string (YunJobKind kind)
 {
-  g_return_val_if_fail (kind <= YUN_JOB_KIND_CREATE, "start");
+  g_return_val_if_fail (kind <= YUN_JOB_KIND_RUN_COMMAND, "start");
   return kind_values[kind].value_nick;
 }
 
@@ -66,6 +67,7 @@ yun_job_kind_get_action (YunJobKind kind)
     [YUN_JOB_KIND_TERMINATE] = "TerminateInstances",
     [YUN_JOB_KIND_RESET_PASSWORD] = "ResetInstancesPassword",
     [YUN_JOB_KIND_CREATE] = "RunInstances",
+    [YUN_JOB_KIND_RUN_COMMAND] = "RunCommand",
   };
 
   g_return_val_if_fail (kind < G_N_ELEMENTS (actions), NULL);
@@ -137,6 +139,13 @@ yun_job_spec_unref (YunJobSpec *self)
   g_free (self->username);
   g_free (self->create_region);
   g_clear_pointer (&self->create_request, yun_run_instances_request_unref);
+  g_clear_pointer (&self->command, g_bytes_unref);
+  g_free (self->command_name);
+  for (guint i = 0; i < G_N_ELEMENTS (self->os_user); i++)
+    {
+      g_free (self->os_user[i]);
+      g_free (self->os_directory[i]);
+    }
   g_free (self);
 }
 
@@ -232,6 +241,139 @@ yun_job_spec_set_remember_password (YunJobSpec *self, gboolean remember)
 }
 
 /**
+ * yun_job_spec_set_command:
+ * @self: a #YunJobSpec
+ * @content: the script, UTF-8 text
+ * @timeout_seconds: how long it may run, 0 for TAT's default of 60 s
+ * @error: return location for a #GError
+ *
+ * What a run-command job runs: SHELL on Linux, POWERSHELL on Windows, each instance's OS
+ * deciding. The script must be UTF-8 and fit TAT's limit of 64 KB once in base64.
+ *
+ * Returns: %FALSE with a %YUN_ERROR_INVALID_PARAMETER error when @content is refused
+ */
+gboolean
+yun_job_spec_set_command (YunJobSpec *self, GBytes *content, guint timeout_seconds, GError **error)
+{
+  gsize length = 0;
+  const char *data;
+  gsize encoded;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (content != NULL, FALSE);
+
+  data = g_bytes_get_data (content, &length);
+  encoded = (length + 2) / 3 * 4;
+  if (length == 0)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "The command is empty");
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (data, length, NULL) || memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "The command is not UTF-8 text: save the script as UTF-8 and try "
+                           "again");
+      return FALSE;
+    }
+  if (encoded > YUN_TAT_MAX_CONTENT_BASE64)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   "The command is too long: %zu bytes take %zu in base64, and TAT takes at most "
+                   "%u (a script of up to %u bytes)",
+                   length, encoded, YUN_TAT_MAX_CONTENT_BASE64, YUN_TAT_MAX_CONTENT_BASE64 / 4 * 3);
+      return FALSE;
+    }
+  if (timeout_seconds > YUN_TAT_MAX_TIMEOUT)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   "A command's timeout is at most %u s", YUN_TAT_MAX_TIMEOUT);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->command, g_bytes_unref);
+  self->command = g_bytes_ref (content);
+  self->command_timeout = timeout_seconds;
+  return TRUE;
+}
+
+/**
+ * yun_job_spec_get_command:
+ * @self: a #YunJobSpec
+ *
+ * Returns: (transfer none) (nullable): the script of a run-command job
+ */
+GBytes *
+yun_job_spec_get_command (YunJobSpec *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->command;
+}
+
+/**
+ * yun_job_spec_get_command_name:
+ * @self: a #YunJobSpec
+ *
+ * Returns: (nullable): the description of a run-command job
+ */
+const char *
+yun_job_spec_get_command_name (YunJobSpec *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->command_name;
+}
+
+/**
+ * yun_job_spec_set_command_name:
+ * @self: a #YunJobSpec
+ * @name: (nullable): a description, shown in the TAT console
+ */
+void
+yun_job_spec_set_command_name (YunJobSpec *self, const char *name)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->command_name);
+  self->command_name = g_strdup (name);
+}
+
+/**
+ * yun_job_spec_set_command_secret:
+ * @self: a #YunJobSpec
+ * @secret: the script holds a secret: it is not journaled nor kept among the recent commands
+ *   (while the job runs it waits in the secret store, like a password)
+ */
+void
+yun_job_spec_set_command_secret (YunJobSpec *self, gboolean secret)
+{
+  g_return_if_fail (self != NULL);
+  self->command_secret = secret;
+}
+
+/**
+ * yun_job_spec_set_command_os_options:
+ * @self: a #YunJobSpec
+ * @os_family: %YUN_OS_FAMILY_LINUX or %YUN_OS_FAMILY_WINDOWS
+ * @username: (nullable): the user that runs the script, %NULL for the default (`root`,
+ *   `System`)
+ * @working_directory: (nullable): where it runs, %NULL for the default (`/root`, the agent's
+ *   work folder)
+ */
+void
+yun_job_spec_set_command_os_options (YunJobSpec *self,
+                                     YunOsFamily os_family,
+                                     const char *username,
+                                     const char *working_directory)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (os_family == YUN_OS_FAMILY_LINUX || os_family == YUN_OS_FAMILY_WINDOWS);
+
+  g_free (self->os_user[os_family]);
+  self->os_user[os_family] = g_strdup (username);
+  g_free (self->os_directory[os_family]);
+  self->os_directory[os_family] = g_strdup (working_directory);
+}
+
+/**
  * yun_job_spec_set_create:
  * @self: a #YunJobSpec
  * @region: the region to create in
@@ -290,6 +432,28 @@ _yun_job_spec_params_to_json (YunJobSpec *spec)
     json_object_object_add (params, "Timeout", json_object_new_int64 (spec->timeout));
   if (spec->remember_password)
     json_object_object_add (params, "RememberPassword", json_object_new_boolean (TRUE));
+  if (spec->command != NULL)
+    {
+      gsize length = 0;
+      const guchar *data = g_bytes_get_data (spec->command, &length);
+
+      /* A secret script is not journaled: it waits in the secret store while the job runs. */
+      if (spec->command_secret)
+        json_object_object_add (params, "CommandSecret", json_object_new_boolean (TRUE));
+      else
+        {
+          g_autofree char *encoded = g_base64_encode (data, length);
+          json_object_object_add (params, "Command", json_object_new_string (encoded));
+        }
+      add_optional_string (params, "CommandName", spec->command_name);
+      if (spec->command_timeout > 0)
+        json_object_object_add (params, "CommandTimeout",
+                                json_object_new_int64 (spec->command_timeout));
+      add_optional_string (params, "LinuxUser", spec->os_user[YUN_OS_FAMILY_LINUX]);
+      add_optional_string (params, "LinuxDirectory", spec->os_directory[YUN_OS_FAMILY_LINUX]);
+      add_optional_string (params, "WindowsUser", spec->os_user[YUN_OS_FAMILY_WINDOWS]);
+      add_optional_string (params, "WindowsDirectory", spec->os_directory[YUN_OS_FAMILY_WINDOWS]);
+    }
   return params;
 }
 
@@ -311,6 +475,8 @@ _yun_job_record_item_copy (const YunJobRecordItem *item)
   copy->before_request_id = g_strdup (item->before_request_id);
   copy->client_token = g_strdup (item->client_token);
   copy->source_state = g_strdup (item->source_state);
+  copy->invocation_id = g_strdup (item->invocation_id);
+  copy->output = g_strdup (item->output);
   return copy;
 }
 
@@ -329,6 +495,8 @@ _yun_job_record_item_free (YunJobRecordItem *item)
   g_free (item->before_request_id);
   g_free (item->client_token);
   g_free (item->source_state);
+  g_free (item->invocation_id);
+  g_free (item->output);
   g_free (item);
 }
 
@@ -776,7 +944,7 @@ char *
 yun_job_to_csv (YunJob *self)
 {
   GString *csv = g_string_new ("job,kind,instance_id,region,name,outcome,reason,code,message,"
-                               "request_id,attempts\n");
+                               "request_id,attempts,exit_code,output\n");
   GListModel *items = G_LIST_MODEL (self->items);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
 
@@ -784,6 +952,9 @@ yun_job_to_csv (YunJob *self)
     {
       g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
       g_autofree char *attempts = g_strdup_printf ("%u", yun_job_item_get_attempts (item));
+      g_autofree char *exit_code = yun_job_item_get_has_exit_code (item)
+                                     ? g_strdup_printf ("%d", yun_job_item_get_exit_code (item))
+                                     : NULL;
 
       csv_field (csv, id);
       csv_field (csv, yun_job_kind_to_string (self->kind));
@@ -796,6 +967,8 @@ yun_job_to_csv (YunJob *self)
       csv_field (csv, yun_job_item_get_message (item));
       csv_field (csv, yun_job_item_get_request_id (item));
       csv_field (csv, attempts);
+      csv_field (csv, exit_code);
+      csv_field (csv, yun_job_item_get_output (item));
       g_string_append_c (csv, '\n');
     }
   return g_string_free (csv, FALSE);
@@ -850,6 +1023,15 @@ yun_job_to_json (YunJob *self)
                               optional_string (yun_job_item_get_request_id (item)));
       json_object_object_add (object, "attempts",
                               json_object_new_int64 (yun_job_item_get_attempts (item)));
+      if (self->kind == YUN_JOB_KIND_RUN_COMMAND)
+        {
+          json_object_object_add (object, "exit_code",
+                                  yun_job_item_get_has_exit_code (item)
+                                    ? json_object_new_int (yun_job_item_get_exit_code (item))
+                                    : NULL);
+          json_object_object_add (object, "output",
+                                  optional_string (yun_job_item_get_output (item)));
+        }
       json_object_array_add (array, object);
     }
   json_object_object_add (root, "items", array);

@@ -97,8 +97,8 @@ write_items (YunCache *cache, sqlite3 *db, gint64 job_id, GPtrArray *items, GErr
     = prepare (cache, db,
                "INSERT OR REPLACE INTO job_items (job_id, seq, instance_id, region, name, step, "
                "outcome, reason, code, message, request_id, before_request_id, client_token, "
-               "source_state, attempts, started_at, finished_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               "source_state, attempts, started_at, finished_at, invocation_id, exit_code, output) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                error);
 
   if (upsert == NULL)
@@ -124,6 +124,12 @@ write_items (YunCache *cache, sqlite3 *db, gint64 job_id, GPtrArray *items, GErr
       sqlite3_bind_int64 (upsert, 15, item->attempts);
       bind_time (upsert, 16, item->started_at);
       bind_time (upsert, 17, item->finished_at);
+      bind_text (upsert, 18, item->invocation_id);
+      if (item->has_exit_code)
+        sqlite3_bind_int (upsert, 19, item->exit_code);
+      else
+        sqlite3_bind_null (upsert, 19);
+      bind_text (upsert, 20, item->output);
       if (!step_done (cache, upsert, error))
         return FALSE;
     }
@@ -273,7 +279,8 @@ load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
     = prepare (cache, db,
                "SELECT seq, instance_id, region, name, step, outcome, reason, code, message, "
                "request_id, before_request_id, client_token, source_state, attempts, started_at, "
-               "finished_at FROM job_items WHERE job_id = ? ORDER BY seq",
+               "finished_at, invocation_id, exit_code, output FROM job_items WHERE job_id = ? "
+               "ORDER BY seq",
                error);
   int rc;
 
@@ -302,6 +309,10 @@ load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
       item->attempts = (guint) sqlite3_column_int64 (select, 13);
       item->started_at = sqlite3_column_int64 (select, 14);
       item->finished_at = sqlite3_column_int64 (select, 15);
+      item->invocation_id = column_dup (select, 16);
+      item->has_exit_code = sqlite3_column_type (select, 17) != SQLITE_NULL;
+      item->exit_code = sqlite3_column_int (select, 17);
+      item->output = column_dup (select, 18);
       g_ptr_array_add (record->items, item);
     }
   if (rc != SQLITE_DONE)
@@ -397,4 +408,160 @@ _yun_journal_cancel_requested (YunCache *cache, gint64 job_id)
     }
   _yun_cache_unlock (cache);
   return requested;
+}
+
+#define MAX_RECENT_COMMANDS 50
+
+static const char *
+param_text (json_object *params, const char *key)
+{
+  json_object *value = NULL;
+
+  return json_object_object_get_ex (params, key, &value) ? json_object_get_string (value) : NULL;
+}
+
+static gboolean
+write_recent_command (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
+{
+  WriteData *data = user_data;
+  json_object *params = data->record->params;
+  json_object *timeout = NULL;
+  g_autoptr (sqlite3_stmt) account = NULL;
+  g_autoptr (sqlite3_stmt) upsert = NULL;
+  g_autoptr (sqlite3_stmt) prune = NULL;
+
+  account = prepare (cache, db, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
+  upsert
+    = prepare (cache, db,
+               "INSERT INTO recent_commands (account_id, used_at, content, name, timeout, "
+               "linux_user, linux_directory, windows_user, windows_directory) VALUES ((SELECT "
+               "id FROM accounts WHERE name = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT "
+               "(account_id, content) DO UPDATE SET used_at = excluded.used_at, name = "
+               "excluded.name, timeout = excluded.timeout, linux_user = excluded.linux_user, "
+               "linux_directory = excluded.linux_directory, windows_user = "
+               "excluded.windows_user, windows_directory = excluded.windows_directory",
+               error);
+  prune = prepare (cache, db,
+                   "DELETE FROM recent_commands WHERE account_id = (SELECT id FROM accounts WHERE "
+                   "name = ?1) AND id NOT IN (SELECT id FROM recent_commands WHERE account_id = "
+                   "(SELECT id FROM accounts WHERE name = ?1) ORDER BY used_at DESC, id DESC "
+                   "LIMIT ?2)",
+                   error);
+  if (account == NULL || upsert == NULL || prune == NULL)
+    return FALSE;
+
+  bind_text (account, 1, data->account);
+  if (!step_done (cache, account, error))
+    return FALSE;
+  bind_text (upsert, 1, data->account);
+  sqlite3_bind_int64 (upsert, 2, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (upsert, 3, param_text (params, "Command"));
+  bind_text (upsert, 4, param_text (params, "CommandName"));
+  if (json_object_object_get_ex (params, "CommandTimeout", &timeout))
+    sqlite3_bind_int64 (upsert, 5, json_object_get_int64 (timeout));
+  else
+    sqlite3_bind_null (upsert, 5);
+  bind_text (upsert, 6, param_text (params, "LinuxUser"));
+  bind_text (upsert, 7, param_text (params, "LinuxDirectory"));
+  bind_text (upsert, 8, param_text (params, "WindowsUser"));
+  bind_text (upsert, 9, param_text (params, "WindowsDirectory"));
+  if (!step_done (cache, upsert, error))
+    return FALSE;
+  bind_text (prune, 1, data->account);
+  sqlite3_bind_int (prune, 2, MAX_RECENT_COMMANDS);
+  return step_done (cache, prune, error);
+}
+
+/**
+ * _yun_journal_remember_command:
+ * @cache: the database
+ * @account: the account
+ * @params: a run-command job's parameters, with its `Command` (a secret one has none)
+ *
+ * Keeps the command among the recent ones; a failure only costs the list an entry.
+ */
+void
+_yun_journal_remember_command (YunCache *cache, const char *account, json_object *params)
+{
+  YunJobRecord record = { .params = params };
+  WriteData data = { .account = account, .record = &record };
+  g_autoptr (GError) error = NULL;
+
+  if (param_text (params, "Command") == NULL)
+    return;
+  if (!in_transaction (cache, write_recent_command, &data, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+add_column (json_object *object, const char *key, sqlite3_stmt *statement, int column)
+{
+  if (sqlite3_column_type (statement, column) == SQLITE_NULL)
+    return;
+  if (sqlite3_column_type (statement, column) == SQLITE_INTEGER)
+    json_object_object_add (object, key,
+                            json_object_new_int64 (sqlite3_column_int64 (statement, column)));
+  else
+    json_object_object_add (
+      object, key, json_object_new_string ((const char *) sqlite3_column_text (statement, column)));
+}
+
+static void
+put_json (gpointer json)
+{
+  json_object_put (json);
+}
+
+/**
+ * _yun_journal_load_recent_commands:
+ * @cache: the database
+ * @account: the account
+ * @limit: at most this many
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type json_object): run-command parameters, the most
+ *   recently used first
+ */
+GPtrArray *
+_yun_journal_load_recent_commands (YunCache *cache,
+                                   const char *account,
+                                   guint limit,
+                                   GError **error)
+{
+  g_autoptr (GPtrArray) commands
+    = g_ptr_array_new_with_free_func (put_json);
+  g_autoptr (sqlite3_stmt) select = NULL;
+  sqlite3 *db = _yun_cache_lock (cache);
+  int rc;
+
+  select = prepare (cache, db,
+                    "SELECT r.content, r.name, r.timeout, r.linux_user, r.linux_directory, "
+                    "r.windows_user, r.windows_directory FROM recent_commands r JOIN accounts a "
+                    "ON a.id = r.account_id WHERE a.name = ? ORDER BY r.used_at DESC, r.id DESC "
+                    "LIMIT ?",
+                    error);
+  if (select == NULL)
+    {
+      _yun_cache_unlock (cache);
+      return NULL;
+    }
+  bind_text (select, 1, account);
+  sqlite3_bind_int64 (select, 2, limit);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      json_object *command = json_object_new_object ();
+
+      add_column (command, "Command", select, 0);
+      add_column (command, "CommandName", select, 1);
+      add_column (command, "CommandTimeout", select, 2);
+      add_column (command, "LinuxUser", select, 3);
+      add_column (command, "LinuxDirectory", select, 4);
+      add_column (command, "WindowsUser", select, 5);
+      add_column (command, "WindowsDirectory", select, 6);
+      g_ptr_array_add (commands, command);
+    }
+  if (rc != SQLITE_DONE)
+    _yun_cache_set_error (cache, error, "could not be read:");
+  _yun_cache_unlock (cache);
+  return rc == SQLITE_DONE ? g_steal_pointer (&commands) : NULL;
 }

@@ -345,6 +345,7 @@ expected_skip_reason (YunJobKind kind, json_object *instance)
         return NULL;
       return g_strdup_printf ("the password cannot be reset while %s", state);
     case YUN_JOB_KIND_CREATE:
+    case YUN_JOB_KIND_RUN_COMMAND:
     default:
       return NULL;
     }
@@ -426,6 +427,7 @@ check_succeeded (Fixture *fixture,
         g_assert_true (password_matches (fixture, id, password));
       break;
     case YUN_JOB_KIND_TERMINATE:
+    case YUN_JOB_KIND_RUN_COMMAND:
     default:
       g_assert_not_reached ();
     }

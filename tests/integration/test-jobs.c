@@ -1026,7 +1026,7 @@ check_csv (YunJob *job)
   guint records = 0;
 
   g_assert_true (g_str_has_prefix (csv, "job,kind,instance_id,region,name,outcome,reason,code,"
-                                        "message,request_id,attempts\n"));
+                                        "message,request_id,attempts,exit_code,output\n"));
   g_ptr_array_unref (csv_next_record (&cursor));
   while (*cursor != '\0')
     {
@@ -1034,7 +1034,7 @@ check_csv (YunJob *job)
       g_autoptr (YunJobItem) item = g_list_model_get_item (items, records);
       g_autofree char *attempts = g_strdup_printf ("%u", yun_job_item_get_attempts (item));
 
-      g_assert_cmpuint (fields->len, ==, 11);
+      g_assert_cmpuint (fields->len, ==, 13);
       g_assert_cmpstr (fields->pdata[0], ==, id);
       g_assert_cmpstr (fields->pdata[1], ==, "stop");
       g_assert_cmpstr (fields->pdata[2], ==, yun_job_item_get_instance_id (item));
@@ -1047,6 +1047,9 @@ check_csv (YunJob *job)
                        yun_job_item_get_message (item) != NULL ? yun_job_item_get_message (item)
                                                                : "");
       g_assert_cmpstr (fields->pdata[10], ==, attempts);
+      /* A stop job runs no command: no exit code, no output. */
+      g_assert_cmpstr (fields->pdata[11], ==, "");
+      g_assert_cmpstr (fields->pdata[12], ==, "");
       records++;
     }
   /* One line per instance after the header. */

@@ -1042,40 +1042,66 @@ record_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **
   return step_done (self, prune, error);
 }
 
-/* Whether a change was made by one of YunDesk's own jobs (in this process or another):
+/* Drops from @diff's changes those made by YunDesk's own jobs (in this process or another):
  * the instance's latest operation is a call the journal recorded, or the instance was
  * created or terminated by a job. Those are in the job history; they are not changes made
  * outside YunDesk. */
 static gboolean
-is_own_change (YunCache *self,
-               YunInstanceChangeKind kind,
-               const char *instance_id,
-               const char *latest_request_id)
+drop_own_changes (YunCache *self, YunCacheDiff *diff, GError **error)
 {
-  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (sqlite3_stmt) any_job = NULL;
+  g_autoptr (sqlite3_stmt) by_request = NULL;
+  g_autoptr (sqlite3_stmt) by_instance = NULL;
+  g_autoptr (GHashTable) changed = NULL;
 
-  if (kind == YUN_INSTANCE_CHANGE_CHANGED)
+  if (diff->changes->len == 0)
+    return TRUE;
+  any_job = prepare (self, "SELECT 1 FROM job_items WHERE request_id IS NOT NULL LIMIT 1", error);
+  if (any_job == NULL)
+    return FALSE;
+  if (sqlite3_step (any_job) != SQLITE_ROW)
+    return TRUE;
+
+  by_request = prepare (self, "SELECT 1 FROM job_items WHERE request_id = ? LIMIT 1", error);
+  by_instance = prepare (self,
+                         "SELECT 1 FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE "
+                         "i.instance_id = ? AND i.request_id IS NOT NULL AND j.kind = ? LIMIT 1",
+                         error);
+  if (by_request == NULL || by_instance == NULL)
+    return FALSE;
+  changed = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < diff->changed->len; i++)
     {
-      if (latest_request_id == NULL)
-        return FALSE;
-      select = prepare (self, "SELECT 1 FROM job_items WHERE request_id = ? LIMIT 1", NULL);
-      if (select == NULL)
-        return FALSE;
-      bind_text (select, 1, latest_request_id);
+      YunInstance *instance = g_ptr_array_index (diff->changed, i);
+      g_hash_table_insert (changed, instance->instance_id, instance);
     }
-  else
+
+  for (guint i = diff->changes->len; i > 0; i--)
     {
-      select = prepare (self,
-                        "SELECT 1 FROM job_items i JOIN jobs j ON j.id = i.job_id "
-                        "WHERE i.instance_id = ? AND i.request_id IS NOT NULL AND j.kind = ? "
-                        "LIMIT 1",
-                        NULL);
-      if (select == NULL)
-        return FALSE;
-      bind_text (select, 1, instance_id);
-      bind_text (select, 2, kind == YUN_INSTANCE_CHANGE_ADDED ? "create" : "terminate");
+      YunInstanceChange *change = g_ptr_array_index (diff->changes, i - 1);
+      sqlite3_stmt *query = by_instance;
+      gboolean own;
+
+      if (change->kind == YUN_INSTANCE_CHANGE_CHANGED)
+        {
+          YunInstance *instance = g_hash_table_lookup (changed, change->instance_id);
+
+          if (instance == NULL || instance->latest_operation_request_id == NULL)
+            continue;
+          query = by_request;
+          bind_text (query, 1, instance->latest_operation_request_id);
+        }
+      else
+        {
+          bind_text (query, 1, change->instance_id);
+          bind_text (query, 2, change->kind == YUN_INSTANCE_CHANGE_ADDED ? "create" : "terminate");
+        }
+      own = sqlite3_step (query) == SQLITE_ROW;
+      sqlite3_reset (query);
+      if (own)
+        g_ptr_array_remove_index (diff->changes, i - 1);
     }
-  return sqlite3_step (select) == SQLITE_ROW;
+  return TRUE;
 }
 
 /* Writes @instances over the rows in @known (which it empties of every instance it sees),
@@ -1115,17 +1141,14 @@ merge_instances (YunCache *self,
       if (old == NULL)
         {
           g_ptr_array_add (diff->added, g_object_ref (instance));
-          if (!is_own_change (self, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, NULL))
-            add_change (diff, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, instance->region,
-                        instance->name, NULL, instance->state, now);
+          add_change (diff, YUN_INSTANCE_CHANGE_ADDED, instance->instance_id, instance->region,
+                      instance->name, NULL, instance->state, now);
         }
       else
         {
           g_ptr_array_add (diff->changed, g_object_ref (instance));
-          if (!is_own_change (self, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id,
-                              instance->latest_operation_request_id))
-            add_change (diff, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id, instance->region,
-                        instance->name, old->state, instance->state, now);
+          add_change (diff, YUN_INSTANCE_CHANGE_CHANGED, instance->instance_id, instance->region,
+                      instance->name, old->state, instance->state, now);
         }
       g_hash_table_remove (known, instance->instance_id);
     }
@@ -1163,9 +1186,8 @@ delete_vanished (YunCache *self,
       if (diff != NULL)
         {
           g_ptr_array_add (diff->vanished, g_strdup (key));
-          if (!is_own_change (self, YUN_INSTANCE_CHANGE_VANISHED, key, NULL))
-            add_change (diff, YUN_INSTANCE_CHANGE_VANISHED, key, region, old->name, old->state,
-                        NULL, now);
+          add_change (diff, YUN_INSTANCE_CHANGE_VANISHED, key, region, old->name, old->state, NULL,
+                      now);
         }
     }
   return TRUE;
@@ -1366,7 +1388,10 @@ _yun_cache_store_region (YunCache *self,
   /* The first sync of a region finds what exists: that is not a change to report. */
   if (ok && diff != NULL && synced_at == 0)
     g_ptr_array_set_size (diff->changes, 0);
-  ok = ok && (diff == NULL || record_changes (self, account_id, diff, error))
+  ok = ok
+       && (diff == NULL
+           || (drop_own_changes (self, diff, error)
+               && record_changes (self, account_id, diff, error)))
        && commit (self, error);
 
 out:
@@ -1417,7 +1442,10 @@ _yun_cache_store_instances (YunCache *self,
   known = load_known (self, account_id, region, instance_ids, error);
   ok = known != NULL && merge_instances (self, account_id, instances, known, now, diff, error)
        && delete_vanished (self, account_id, region, known, now, diff, error)
-       && (diff == NULL || record_changes (self, account_id, diff, error)) && commit (self, error);
+       && (diff == NULL
+           || (drop_own_changes (self, diff, error)
+               && record_changes (self, account_id, diff, error)))
+       && commit (self, error);
 
 out:
   if (!ok)

@@ -1104,7 +1104,10 @@ follow_commands (JobRun *run, GPtrArray *waiting, gint64 now, GError **error)
               continue;
             }
 
-          item->has_exit_code = TRUE;
+          /* A task that never started has no exit code, whatever the API puts there. */
+          item->has_exit_code = g_str_equal (status, "SUCCESS") || g_str_equal (status, "FAILED")
+                                || g_str_equal (status, "TIMEOUT")
+                                || g_str_equal (status, "TERMINATED");
           item->exit_code = yun_invocation_task_get_exit_code (task);
           g_free (item->output);
           item->output = yun_invocation_task_dup_output_text (task);

@@ -431,16 +431,13 @@ write_recent_command (YunCache *cache, sqlite3 *db, gpointer user_data, GError *
   g_autoptr (sqlite3_stmt) prune = NULL;
 
   account = prepare (cache, db, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
-  upsert
-    = prepare (cache, db,
-               "INSERT INTO recent_commands (account_id, used_at, content, name, timeout, "
-               "linux_user, linux_directory, windows_user, windows_directory) VALUES ((SELECT "
-               "id FROM accounts WHERE name = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT "
-               "(account_id, content) DO UPDATE SET used_at = excluded.used_at, name = "
-               "excluded.name, timeout = excluded.timeout, linux_user = excluded.linux_user, "
-               "linux_directory = excluded.linux_directory, windows_user = "
-               "excluded.windows_user, windows_directory = excluded.windows_directory",
-               error);
+  /* A command run again moves to the front: its old row goes and a new one (a higher id,
+   * which orders commands run within the same second) takes its place. */
+  upsert = prepare (cache, db,
+                    "INSERT OR REPLACE INTO recent_commands (account_id, used_at, content, name, "
+                    "timeout, linux_user, linux_directory, windows_user, windows_directory) VALUES "
+                    "((SELECT id FROM accounts WHERE name = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    error);
   prune = prepare (cache, db,
                    "DELETE FROM recent_commands WHERE account_id = (SELECT id FROM accounts WHERE "
                    "name = ?1) AND id NOT IN (SELECT id FROM recent_commands WHERE account_id = "
@@ -528,8 +525,7 @@ _yun_journal_load_recent_commands (YunCache *cache,
                                    guint limit,
                                    GError **error)
 {
-  g_autoptr (GPtrArray) commands
-    = g_ptr_array_new_with_free_func (put_json);
+  g_autoptr (GPtrArray) commands = g_ptr_array_new_with_free_func (put_json);
   g_autoptr (sqlite3_stmt) select = NULL;
   sqlite3 *db = _yun_cache_lock (cache);
   int rc;

@@ -1265,14 +1265,9 @@ assert_spec_script (YunJobSpec *spec, const char *script)
  * and folders; running one again makes it the most recent. A secret script runs, and its
  * job is journaled, but its text is nowhere in the cache and never among the recent
  * commands.
- *
- * CORE BUG (src/core/yun-journal.c, write_recent_command() and
- * _yun_journal_load_recent_commands()): used_at is stamped in whole seconds and ties are
- * ordered by id DESC, but the upsert of a command run again keeps its old id. A command run
- * again in the same second as a newer one therefore stays behind it: here "sleep 2" is run,
- * then "echo second", then "sleep 2" again, all within one second, and
- * yun_job_engine_dup_recent_commands() answers "echo second" first instead of "sleep 2".
- * The jobs are submitted right after the start of a second so that this always shows. */
+ * Running one again makes it the most recent even within the same second: "sleep 2" is
+ * run, then "echo second", then "sleep 2" again, all within one second (the jobs are
+ * submitted right after the start of a second), and "sleep 2" must come first. */
 static void
 test_recent_commands (Fixture *fixture, gconstpointer data)
 {

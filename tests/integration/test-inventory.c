@@ -977,18 +977,10 @@ assert_sync_report (json_object *report, Fleet *fleet)
 
 /* ---- 4. The sync report of a first sync, many times ---- */
 
-/* CORE BUG (src/core/yun-inventory.c, on_sync_event() and deliver_events()): a worker
- * reads the region rows for its event before it takes events_lock to queue it, and
- * deliver_events() applies the rows of the event queued last. Two regions written at
- * nearly the same time can queue their events in the other order than they read their
- * rows; the regions model then ends with the older rows, in which the later region is
- * still unsynced: stale, synced-at NULL, instance-count 0 (or its count before this sync),
- * although its instances are in the cache and in the instances model. refresh_done()
- * delivers no newer rows, so it stays so until the next sync or load. Since "yunctl sync
- * reports from the models it already has" (1e2bc36), yunctl sync prints it. This test
- * makes it likely: first syncs of twelve small regions, four yunctl at a time so that
- * workers get preempted between the two steps. Every assert_regions_match_fleet() and
- * assert_sync_report() after a sync in this file may meet it too. */
+/* The report of a first sync must show every region as the cache has it, even when
+ * regions are written at nearly the same time and their events race (the last event
+ * queued must carry the newest region rows): first syncs of twelve small regions, four
+ * yunctl at a time so that workers get preempted. */
 static void
 test_first_sync_reports (void)
 {

@@ -660,3 +660,51 @@ yunctl_command_commands (YunctlContext *context, GError **error)
   json_object_put (list);
   return TRUE;
 }
+
+static gboolean
+mark_protected (YunctlContext *context, gboolean protect, GError **error)
+{
+  if (context->args == NULL || context->args[0] == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "name the instance IDs");
+      return FALSE;
+    }
+  for (guint i = 0; context->args[i] != NULL; i++)
+    if (!yun_cache_set_protected (context->cache, context->account, context->args[i], protect,
+                                  error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+yunctl_command_protect (YunctlContext *context, GError **error)
+{
+  g_autoptr (GPtrArray) protected_ids = NULL;
+
+  if (context->args != NULL && context->args[0] != NULL)
+    return mark_protected (context, TRUE, error);
+
+  protected_ids = yun_cache_dup_protected (context->cache, context->account, error);
+  if (protected_ids == NULL)
+    return FALSE;
+  if (context->json)
+    {
+      json_object *list = json_object_new_array ();
+
+      for (guint i = 0; i < protected_ids->len; i++)
+        json_object_array_add (list, json_object_new_string (protected_ids->pdata[i]));
+      yunctl_print_json_object (list);
+      json_object_put (list);
+    }
+  else
+    for (guint i = 0; i < protected_ids->len; i++)
+      puts (protected_ids->pdata[i]);
+  return TRUE;
+}
+
+gboolean
+yunctl_command_unprotect (YunctlContext *context, GError **error)
+{
+  return mark_protected (context, FALSE, error);
+}

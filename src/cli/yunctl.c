@@ -41,6 +41,9 @@ static const YunctlCommand commands[] = {
   { "run-command", yunctl_command_run_command,
     "Run a command through TAT (--command T, --file F or --stdin; --timeout S)" },
   { "commands", yunctl_command_commands, "List the commands run lately" },
+  { "protect", yunctl_command_protect,
+    "Mark instances protected in YunDesk: no terminate, no password reset (no IDs: list)" },
+  { "unprotect", yunctl_command_unprotect, "Remove the protected mark of instances" },
   { "jobs", yunctl_command_jobs, "List jobs; jobs show ID; jobs resume" },
 };
 
@@ -353,7 +356,8 @@ command_takes_arguments (const YunctlCommand *command)
          || command->func == yunctl_command_reboot || command->func == yunctl_command_terminate
          || command->func == yunctl_command_reset_password || command->func == yunctl_command_jobs
          || command->func == yunctl_command_create || command->func == yunctl_command_run_command
-         || command->func == yunctl_command_commands;
+         || command->func == yunctl_command_commands || command->func == yunctl_command_protect
+         || command->func == yunctl_command_unprotect;
 }
 
 static char *

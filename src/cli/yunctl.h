@@ -76,6 +76,8 @@ gboolean yunctl_command_jobs (YunctlContext *context, GError **error);
 gboolean yunctl_command_create (YunctlContext *context, GError **error);
 gboolean yunctl_command_run_command (YunctlContext *context, GError **error);
 gboolean yunctl_command_commands (YunctlContext *context, GError **error);
+gboolean yunctl_command_protect (YunctlContext *context, GError **error);
+gboolean yunctl_command_unprotect (YunctlContext *context, GError **error);
 
 /* The live instances of --region (or every region), filtered by --state and --search. */
 GPtrArray *yunctl_list_instances (YunctlContext *context, GError **error);

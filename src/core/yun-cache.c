@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "yun-api-private.h"
 #include "yun-cache-private.h"
 #include "yun-models-private.h"
 
@@ -226,6 +227,13 @@ static const char *const migrations[] = {
   "  windows_user TEXT,"
   "  windows_directory TEXT,"
   "  UNIQUE (account_id, content));",
+
+  /* 5: instances the user marked protected in YunDesk: no terminate, no password reset. */
+  "CREATE TABLE protected_instances ("
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  instance_id TEXT NOT NULL,"
+  "  marked_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (account_id, instance_id)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == YUN_CACHE_SCHEMA_VERSION);
@@ -1726,4 +1734,79 @@ _yun_cache_load_changes (YunCache *self, const char *account, guint limit, GErro
 
   return load_rows (self, account, NULL, sql, NULL, build_change,
                     (GDestroyNotify) yun_instance_change_free, error);
+}
+
+/* ---- Protected instances ---- */
+
+/**
+ * yun_cache_set_protected:
+ * @self: a #YunCache
+ * @account: the account
+ * @instance_id: an instance ID
+ * @protect: whether to mark it protected or remove the mark
+ * @error: return location for a #GError
+ *
+ * A protected instance is refused by terminate and reset-password jobs until the mark is
+ * removed: a guard of YunDesk's own, beside Tencent's termination protection.
+ */
+gboolean
+yun_cache_set_protected (
+  YunCache *self, const char *account, const char *instance_id, gboolean protect, GError **error)
+{
+  g_autoptr (sqlite3_stmt) write = NULL;
+  gint64 account_id;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (YUN_IS_CACHE (self), FALSE);
+
+  if (!_yun_check_instance_id (instance_id, FALSE, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (!begin (self, error))
+    goto out;
+  account_id = ensure_account (self, account, error);
+  if (account_id < 0)
+    goto out;
+  write = prepare (self,
+                   protect ? "INSERT OR IGNORE INTO protected_instances (account_id, instance_id, "
+                             "marked_at) VALUES (?, ?, ?)"
+                           : "DELETE FROM protected_instances WHERE account_id = ? AND "
+                             "instance_id = ?",
+                   error);
+  if (write == NULL)
+    goto out;
+  sqlite3_bind_int64 (write, 1, account_id);
+  bind_text (write, 2, instance_id);
+  if (protect)
+    sqlite3_bind_int64 (write, 3, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, write, error) && commit (self, error);
+out:
+  if (!ok)
+    rollback (self);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static gpointer
+build_instance_id (sqlite3_stmt *statement)
+{
+  return column_dup_text (statement, 0);
+}
+
+/**
+ * yun_cache_dup_protected:
+ * @self: a #YunCache
+ * @account: the account
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8): the IDs of the protected instances
+ */
+GPtrArray *
+yun_cache_dup_protected (YunCache *self, const char *account, GError **error)
+{
+  return load_rows (self, account, NULL,
+                    "SELECT instance_id FROM protected_instances WHERE account_id = ? "
+                    "ORDER BY instance_id",
+                    NULL, build_instance_id, g_free, error);
 }

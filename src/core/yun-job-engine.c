@@ -100,6 +100,7 @@ struct _JobRun
   GBytes *command;                        /* run-command: the script */
   GHashTable *command_os;                 /* instance ID → YunOsFamily, from the prefilter */
   GHashTable *cancelled_invocations;      /* invocation IDs CancelInvocation was sent for */
+  GHashTable *protected_ids;              /* instances marked protected in YunDesk */
   guint timeout;
   gint cancel_requested; /* atomic */
   GHashTable *latest;    /* instance ID → YunInstance, as last read */
@@ -138,6 +139,7 @@ job_run_free (JobRun *run)
   g_clear_pointer (&run->command, g_bytes_unref);
   g_hash_table_unref (run->command_os);
   g_hash_table_unref (run->cancelled_invocations);
+  g_hash_table_unref (run->protected_ids);
   g_hash_table_unref (run->latest);
   g_ptr_array_unref (run->changed);
   g_free (run);
@@ -523,6 +525,14 @@ judge (JobRun *run, YunInstance *instance, char **reason)
       *reason = g_strdup_printf (
         "in transition (%s%s)", state,
         yun_instance_state_is_transitional (state) ? "" : ", an operation is still running");
+      return VERDICT_SKIP;
+    }
+
+  if ((run->record->kind == YUN_JOB_KIND_TERMINATE
+       || run->record->kind == YUN_JOB_KIND_RESET_PASSWORD)
+      && g_hash_table_contains (run->protected_ids, yun_instance_get_instance_id (instance)))
+    {
+      *reason = g_strdup ("marked protected in YunDesk: remove the mark first");
       return VERDICT_SKIP;
     }
 
@@ -1148,11 +1158,19 @@ static gboolean
 prefilter (JobRun *run, GError **error)
 {
   g_autoptr (GPtrArray) queued = items_at (run, YUN_JOB_STEP_QUEUED);
+  g_autoptr (GPtrArray) protected_ids = NULL;
 
   if (run->record->kind == YUN_JOB_KIND_CREATE)
     return run->record->dry_run ? dry_run_create (run, queued, error) : TRUE;
   if (queued->len == 0)
     return TRUE;
+  /* Read before each judgement: a mark set while the job waited counts. */
+  protected_ids = yun_cache_dup_protected (run->engine->cache, run->engine->account, error);
+  if (protected_ids == NULL)
+    return FALSE;
+  g_hash_table_remove_all (run->protected_ids);
+  for (guint i = 0; i < protected_ids->len; i++)
+    g_hash_table_add (run->protected_ids, g_strdup (protected_ids->pdata[i]));
   if (!read_instances (run, queued, error))
     return FALSE;
 
@@ -1949,6 +1967,7 @@ job_run_new (YunJobEngine *self, YunJobRecord *record)
   run->changed = g_ptr_array_new ();
   run->command_os = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->cancelled_invocations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->protected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->timeout = DEFAULT_TIMEOUT_S;
   run->cancel_requested = record->cancel_requested;
   if (json_object_object_get_ex (record->params, "StopType", &value))

@@ -257,3 +257,29 @@ yun_test_sim_free (YunTestSim *self)
   g_free (self->url);
   g_free (self);
 }
+
+const char *
+yun_test_json_string (json_object *object, const char *name)
+{
+  json_object *value = NULL;
+
+  if (object == NULL || !json_object_object_get_ex (object, name, &value) || value == NULL)
+    return NULL;
+  return json_object_get_string (value);
+}
+
+void
+yun_test_release (gpointer object_ptr)
+{
+  GObject **object = object_ptr;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (*object, (gpointer *) object);
+  g_object_unref (*object);
+  while (*object != NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}

@@ -28,6 +28,12 @@ json_object *yun_test_sim_admin_get (YunTestSim *self, const char *path);
 json_object *yun_test_sim_admin_post (YunTestSim *self, const char *path, const char *json_body);
 void yun_test_sim_free (YunTestSim *self);
 
+/* The string member @name of @object, or NULL (for the admin API's answers). */
+const char *yun_test_json_string (json_object *object, const char *name);
+/* Drops the reference at *@object_ptr and runs the main context until the object is
+ * finalized (its last events are idle callbacks), at most 10 s. */
+void yun_test_release (gpointer object_ptr);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 
 G_END_DECLS

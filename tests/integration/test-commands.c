@@ -98,22 +98,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   yun_job_engine_set_poll_interval (fixture->engine, POLL_INTERVAL_MS);
 }
 
-/* Drops @engine and waits for it to be finalized (its last events are idle callbacks). */
-static void
-release_engine (YunJobEngine **engine)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (G_OBJECT (*engine), (gpointer *) engine);
-  g_object_unref (*engine);
-  while (*engine != NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static void
 remove_tree (const char *path)
 {
@@ -135,7 +119,7 @@ remove_tree (const char *path)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  release_engine (&fixture->engine);
+  yun_test_release (&fixture->engine);
   g_clear_object (&fixture->cache);
   g_clear_object (&fixture->client);
   remove_tree (fixture->directory);
@@ -164,16 +148,6 @@ snapshot_free (Snapshot *snapshot)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
-static const char *
-field (json_object *object, const char *name)
-{
-  json_object *value = NULL;
-
-  if (object == NULL || !json_object_object_get_ex (object, name, &value) || value == NULL)
-    return NULL;
-  return json_object_get_string (value);
-}
-
 static json_object *
 member (json_object *object, const char *name)
 {
@@ -197,7 +171,8 @@ snapshot_take (Fixture *fixture)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
 
-      g_hash_table_insert (snapshot->by_id, (gpointer) field (instance, "InstanceId"), instance);
+      g_hash_table_insert (snapshot->by_id,
+                           (gpointer) yun_test_json_string (instance, "InstanceId"), instance);
       g_ptr_array_add (snapshot->ordered, instance);
     }
   return snapshot;
@@ -244,10 +219,10 @@ sim_task_status (Snapshot *snapshot, const char *instance_id)
         {
           json_object *task = json_object_array_get_idx (tasks, t);
 
-          if (g_strcmp0 (field (task, "InstanceId"), instance_id) != 0)
+          if (g_strcmp0 (yun_test_json_string (task, "InstanceId"), instance_id) != 0)
             continue;
           g_assert_null (status);
-          status = field (task, "TaskStatus");
+          status = yun_test_json_string (task, "TaskStatus");
         }
     }
   return status;
@@ -256,7 +231,7 @@ sim_task_status (Snapshot *snapshot, const char *instance_id)
 static gboolean
 is_windows (json_object *instance)
 {
-  return g_strcmp0 (field (instance, "OsFamily"), "Windows") == 0;
+  return g_strcmp0 (yun_test_json_string (instance, "OsFamily"), "Windows") == 0;
 }
 
 /* Why a run-command job must leave @instance alone, as its pre-filter words it; NULL when it
@@ -264,8 +239,8 @@ is_windows (json_object *instance)
 static char *
 expected_skip_reason (json_object *instance)
 {
-  const char *state = field (instance, "InstanceState");
-  const char *agent = field (instance, "AgentStatus");
+  const char *state = yun_test_json_string (instance, "InstanceState");
+  const char *agent = yun_test_json_string (instance, "AgentStatus");
 
   if (g_strcmp0 (state, "RUNNING") != 0)
     return g_strdup_printf ("not RUNNING (%s)", state);
@@ -296,7 +271,7 @@ eligible (Snapshot *snapshot, gboolean windows, const char *region)
       json_object *instance = snapshot->ordered->pdata[i];
 
       if (is_eligible (instance) && is_windows (instance) == windows
-          && (region == NULL || g_strcmp0 (field (instance, "Region"), region) == 0))
+          && (region == NULL || g_strcmp0 (yun_test_json_string (instance, "Region"), region) == 0))
         g_ptr_array_add (selected, instance);
     }
   return selected;
@@ -335,7 +310,8 @@ set_agent (Fixture *fixture, const char *instance_id, const char *status)
   g_autoptr (json_object) answer = yun_test_sim_admin_post (fixture->sim, path, body);
   g_autoptr (Snapshot) now = snapshot_take (fixture);
 
-  g_assert_cmpstr (field (snapshot_lookup (now, instance_id), "AgentStatus"), ==, status);
+  g_assert_cmpstr (yun_test_json_string (snapshot_lookup (now, instance_id), "AgentStatus"), ==,
+                   status);
 }
 
 /* ---- Running jobs ---- */
@@ -350,8 +326,8 @@ command_spec (const char *script, guint timeout_seconds, GPtrArray *instances)
   g_assert_true (yun_job_spec_set_command (spec, content, timeout_seconds, &error));
   g_assert_no_error (error);
   for (guint i = 0; instances != NULL && i < instances->len; i++)
-    yun_job_spec_add_instance (spec, field (instances->pdata[i], "InstanceId"),
-                               field (instances->pdata[i], "Region"));
+    yun_job_spec_add_instance (spec, yun_test_json_string (instances->pdata[i], "InstanceId"),
+                               yun_test_json_string (instances->pdata[i], "Region"));
   return spec;
 }
 
@@ -520,7 +496,7 @@ check_journal (Fixture *fixture, YunJob *job)
       g_assert_true (same_time (kept_started, started));
       g_assert_true (same_time (kept_finished, finished));
     }
-  release_engine (&reader);
+  yun_test_release (&reader);
 }
 
 /* yun_job_to_json() has each item's exit code (null when the task did not end) and output. */
@@ -533,8 +509,8 @@ check_json (YunJob *job)
   json_object *array;
 
   g_assert_nonnull (root);
-  g_assert_cmpstr (field (root, "kind"), ==, "run-command");
-  g_assert_cmpstr (field (root, "summary"), ==, yun_job_get_summary (job));
+  g_assert_cmpstr (yun_test_json_string (root, "kind"), ==, "run-command");
+  g_assert_cmpstr (yun_test_json_string (root, "summary"), ==, yun_job_get_summary (job));
   array = member (root, "items");
   g_assert_cmpuint (json_object_array_length (array), ==, yun_job_get_n_items (job));
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
@@ -543,12 +519,13 @@ check_json (YunJob *job)
       json_object *object = json_object_array_get_idx (array, i);
       json_object *exit_code = member (object, "exit_code");
 
-      g_assert_cmpstr (field (object, "instance_id"), ==, yun_job_item_get_instance_id (item));
-      g_assert_cmpstr (field (object, "outcome"), ==,
+      g_assert_cmpstr (yun_test_json_string (object, "instance_id"), ==,
+                       yun_job_item_get_instance_id (item));
+      g_assert_cmpstr (yun_test_json_string (object, "outcome"), ==,
                        yun_job_outcome_to_string (yun_job_item_get_outcome (item)));
-      g_assert_cmpstr (field (object, "reason"), ==, yun_job_item_get_reason (item));
-      g_assert_cmpstr (field (object, "code"), ==, yun_job_item_get_code (item));
-      g_assert_cmpstr (field (object, "output"), ==, yun_job_item_get_output (item));
+      g_assert_cmpstr (yun_test_json_string (object, "reason"), ==, yun_job_item_get_reason (item));
+      g_assert_cmpstr (yun_test_json_string (object, "code"), ==, yun_job_item_get_code (item));
+      g_assert_cmpstr (yun_test_json_string (object, "output"), ==, yun_job_item_get_output (item));
       if (yun_job_item_get_has_exit_code (item))
         {
           g_assert_nonnull (exit_code);
@@ -597,7 +574,7 @@ test_mixed_selection (Fixture *fixture, gconstpointer data)
       if (is_eligible (instance) && !(is_windows (instance) ? windows_taken : linux_taken))
         {
           *(is_windows (instance) ? &windows_taken : &linux_taken) = TRUE;
-          g_ptr_array_add (taken_offline, g_strdup (field (instance, "InstanceId")));
+          g_ptr_array_add (taken_offline, g_strdup (yun_test_json_string (instance, "InstanceId")));
         }
     }
   g_assert_cmpuint (taken_offline->len, ==, 2);
@@ -608,17 +585,20 @@ test_mixed_selection (Fixture *fixture, gconstpointer data)
   spec = yun_job_spec_new (YUN_JOB_KIND_RUN_COMMAND);
   for (guint i = 0; i < selection->len; i++)
     {
-      json_object *instance = snapshot_lookup (before, field (selection->pdata[i], "InstanceId"));
-      const char *state = field (instance, "InstanceState");
-      const char *agent = field (instance, "AgentStatus");
+      json_object *instance
+        = snapshot_lookup (before, yun_test_json_string (selection->pdata[i], "InstanceId"));
+      const char *state = yun_test_json_string (instance, "InstanceState");
+      const char *agent = yun_test_json_string (instance, "AgentStatus");
 
-      yun_job_spec_add_instance (spec, field (instance, "InstanceId"), field (instance, "Region"));
+      yun_job_spec_add_instance (spec, yun_test_json_string (instance, "InstanceId"),
+                                 yun_test_json_string (instance, "Region"));
       if (is_eligible (instance))
         {
           n_eligible++;
           *(is_windows (instance) ? &n_windows : &n_linux) += 1;
-          g_hash_table_add (expected_keys, g_strdup_printf ("%s/%s", field (instance, "Region"),
-                                                            field (instance, "OsFamily")));
+          g_hash_table_add (expected_keys,
+                            g_strdup_printf ("%s/%s", yun_test_json_string (instance, "Region"),
+                                             yun_test_json_string (instance, "OsFamily")));
         }
       n_stopped += g_strcmp0 (state, "STOPPED") == 0;
       n_offline += g_strcmp0 (state, "RUNNING") == 0 && g_strcmp0 (agent, "Offline") == 0;
@@ -656,7 +636,8 @@ test_mixed_selection (Fixture *fixture, gconstpointer data)
       g_autoptr (GDateTime) started = yun_job_item_get_started_at (item);
       g_autoptr (GDateTime) finished = yun_job_item_get_finished_at (item);
 
-      g_assert_cmpstr (yun_job_item_get_name (item), ==, field (instance, "InstanceName"));
+      g_assert_cmpstr (yun_job_item_get_name (item), ==,
+                       yun_test_json_string (instance, "InstanceName"));
       g_assert_nonnull (finished);
       if (reason != NULL)
         {
@@ -671,7 +652,7 @@ test_mixed_selection (Fixture *fixture, gconstpointer data)
         {
           /* Chinese on Linux as sent; on Windows read from GBK, CRLF made LF. */
           g_autofree char *output
-            = g_strdup_printf ("你好\n%s\n", field (instance, "InstanceName"));
+            = g_strdup_printf ("你好\n%s\n", yun_test_json_string (instance, "InstanceName"));
 
           assert_succeeded (item, output);
           g_assert_nonnull (yun_job_item_get_request_id (item));
@@ -689,23 +670,25 @@ test_mixed_selection (Fixture *fixture, gconstpointer data)
     {
       json_object *invocation = json_object_array_get_idx (list, i);
       json_object *tasks = member (invocation, "Tasks");
-      const char *region = field (invocation, "Region");
+      const char *region = yun_test_json_string (invocation, "Region");
       const char *os = NULL;
 
       g_assert_cmpuint (json_object_array_length (tasks), >, 0);
       g_assert_cmpuint (json_object_array_length (tasks), <=, YUN_TAT_MAX_COMMAND_INSTANCE_IDS);
-      g_assert_cmpstr (field (invocation, "InvocationStatus"), ==, "SUCCESS");
+      g_assert_cmpstr (yun_test_json_string (invocation, "InvocationStatus"), ==, "SUCCESS");
       for (size_t t = 0; t < json_object_array_length (tasks); t++)
         {
           json_object *task = json_object_array_get_idx (tasks, t);
-          json_object *instance = snapshot_lookup (before, field (task, "InstanceId"));
+          json_object *instance
+            = snapshot_lookup (before, yun_test_json_string (task, "InstanceId"));
 
           if (os == NULL)
-            os = field (instance, "OsFamily");
-          g_assert_cmpstr (field (instance, "OsFamily"), ==, os);
-          g_assert_cmpstr (field (instance, "Region"), ==, region);
+            os = yun_test_json_string (instance, "OsFamily");
+          g_assert_cmpstr (yun_test_json_string (instance, "OsFamily"), ==, os);
+          g_assert_cmpstr (yun_test_json_string (instance, "Region"), ==, region);
           g_assert_true (is_eligible (instance));
-          g_assert_true (g_hash_table_add (ran, (gpointer) field (task, "InstanceId")));
+          g_assert_true (
+            g_hash_table_add (ran, (gpointer) yun_test_json_string (task, "InstanceId")));
         }
       g_assert_true (g_hash_table_add (keys, g_strdup_printf ("%s/%s", region, os)));
     }
@@ -744,7 +727,8 @@ test_invocation_limit (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, linux_ones->len);
   for (guint i = 0; i < linux_ones->len; i++)
     {
-      g_autoptr (YunJobItem) item = job_item (job, field (linux_ones->pdata[i], "InstanceId"));
+      g_autoptr (YunJobItem) item
+        = job_item (job, yun_test_json_string (linux_ones->pdata[i], "InstanceId"));
 
       assert_succeeded (item, "chunked\n");
     }
@@ -804,7 +788,7 @@ test_task_failures (Fixture *fixture, gconstpointer data)
 
   for (guint i = 0; i < instances->len; i++)
     {
-      const char *id = field (instances->pdata[i], "InstanceId");
+      const char *id = yun_test_json_string (instances->pdata[i], "InstanceId");
       g_autoptr (YunJobItem) exited = job_item (jobs[0], id);
       g_autoptr (YunJobItem) timed_out = job_item (jobs[1], id);
       g_autoptr (YunJobItem) refused = job_item (jobs[2], id);
@@ -845,7 +829,8 @@ test_task_failures (Fixture *fixture, gconstpointer data)
 
         for (size_t t = 0; t < json_object_array_length (tasks); t++)
           {
-            const char *status = field (json_object_array_get_idx (tasks, t), "TaskStatus");
+            const char *status
+              = yun_test_json_string (json_object_array_get_idx (tasks, t), "TaskStatus");
 
             g_assert_true (g_str_equal (status, "FAILED") || g_str_equal (status, "TIMEOUT")
                            || g_str_equal (status, "START_FAILED")
@@ -871,9 +856,9 @@ test_agent_goes_offline (Fixture *fixture, gconstpointer data)
   g_autoptr (Snapshot) after = NULL;
   g_autoptr (GPtrArray) instances = pick_eligible (before, 2, 1, NULL);
   g_autoptr (YunJobSpec) spec = command_spec ("sleep 2\necho slept", 0, instances);
-  const char *undelivered = field (instances->pdata[0], "InstanceId");
-  const char *running = field (instances->pdata[2], "InstanceId");
-  const char *untouched = field (instances->pdata[1], "InstanceId");
+  const char *undelivered = yun_test_json_string (instances->pdata[0], "InstanceId");
+  const char *running = yun_test_json_string (instances->pdata[2], "InstanceId");
+  const char *untouched = yun_test_json_string (instances->pdata[1], "InstanceId");
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   YunJob *job = submit (fixture, spec);
 
@@ -1028,7 +1013,8 @@ test_long_output (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < instances->len; i++)
     {
       gboolean windows = is_windows (instances->pdata[i]);
-      g_autoptr (YunJobItem) item = job_item (job, field (instances->pdata[i], "InstanceId"));
+      g_autoptr (YunJobItem) item
+        = job_item (job, yun_test_json_string (instances->pdata[i], "InstanceId"));
       gsize dropped = 0;
       g_autofree char *expected = expected_cut_output (10000, windows, &dropped);
       g_autofree char *note = g_strdup_printf ("\n[%zu more bytes were cut off]\n", dropped);
@@ -1134,17 +1120,19 @@ test_content_limit (Fixture *fixture, gconstpointer data)
   g_assert_true (yun_job_spec_set_command (real, at_limit, 0, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < before->ordered->len && stopped == NULL; i++)
-    if (g_strcmp0 (field (before->ordered->pdata[i], "InstanceState"), "STOPPED") == 0)
+    if (g_strcmp0 (yun_test_json_string (before->ordered->pdata[i], "InstanceState"), "STOPPED")
+        == 0)
       stopped = before->ordered->pdata[i];
   g_assert_nonnull (stopped);
   for (guint i = 0; i < instances->len; i++)
     {
-      yun_job_spec_add_instance (dry_run, field (instances->pdata[i], "InstanceId"),
-                                 field (instances->pdata[i], "Region"));
-      yun_job_spec_add_instance (real, field (instances->pdata[i], "InstanceId"),
-                                 field (instances->pdata[i], "Region"));
+      yun_job_spec_add_instance (dry_run, yun_test_json_string (instances->pdata[i], "InstanceId"),
+                                 yun_test_json_string (instances->pdata[i], "Region"));
+      yun_job_spec_add_instance (real, yun_test_json_string (instances->pdata[i], "InstanceId"),
+                                 yun_test_json_string (instances->pdata[i], "Region"));
     }
-  yun_job_spec_add_instance (dry_run, field (stopped, "InstanceId"), field (stopped, "Region"));
+  yun_job_spec_add_instance (dry_run, yun_test_json_string (stopped, "InstanceId"),
+                             yun_test_json_string (stopped, "Region"));
   yun_job_spec_set_dry_run (dry_run, TRUE);
 
   job = run_job (fixture, dry_run);
@@ -1153,7 +1141,8 @@ test_content_limit (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_WOULD_SEND), ==, 2);
   for (guint i = 0; i < instances->len; i++)
     {
-      g_autoptr (YunJobItem) item = job_item (job, field (instances->pdata[i], "InstanceId"));
+      g_autoptr (YunJobItem) item
+        = job_item (job, yun_test_json_string (instances->pdata[i], "InstanceId"));
 
       g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_WOULD_SEND);
       g_assert_cmpstr (yun_job_item_get_reason (item), ==,
@@ -1162,7 +1151,7 @@ test_content_limit (Fixture *fixture, gconstpointer data)
                          : "would run as SHELL, as root in /root");
     }
   {
-    g_autoptr (YunJobItem) item = job_item (job, field (stopped, "InstanceId"));
+    g_autoptr (YunJobItem) item = job_item (job, yun_test_json_string (stopped, "InstanceId"));
 
     g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_SKIPPED);
     g_assert_cmpstr (yun_job_item_get_reason (item), ==, "not RUNNING (STOPPED)");
@@ -1174,7 +1163,8 @@ test_content_limit (Fixture *fixture, gconstpointer data)
   after = snapshot_take (fixture);
   for (guint i = 0; i < instances->len; i++)
     {
-      g_autoptr (YunJobItem) item = job_item (job, field (instances->pdata[i], "InstanceId"));
+      g_autoptr (YunJobItem) item
+        = job_item (job, yun_test_json_string (instances->pdata[i], "InstanceId"));
 
       assert_succeeded (item, "limit-ok\n");
     }
@@ -1320,8 +1310,8 @@ test_recent_commands (Fixture *fixture, gconstpointer data)
 
   /* The older one, run again: now the most recent. */
   for (guint i = 0; i < instances->len; i++)
-    yun_job_spec_add_instance (recalled, field (instances->pdata[i], "InstanceId"),
-                               field (instances->pdata[i], "Region"));
+    yun_job_spec_add_instance (recalled, yun_test_json_string (instances->pdata[i], "InstanceId"),
+                               yun_test_json_string (instances->pdata[i], "Region"));
   jobs[3] = submit (fixture, recalled);
   g_test_message ("4 jobs submitted in %.3f s from the start of a second",
                   (double) (g_get_real_time () % G_USEC_PER_SEC) / 1e6);
@@ -1334,7 +1324,7 @@ test_recent_commands (Fixture *fixture, gconstpointer data)
     }
   for (guint i = 0; i < instances->len; i++)
     {
-      const char *id = field (instances->pdata[i], "InstanceId");
+      const char *id = yun_test_json_string (instances->pdata[i], "InstanceId");
       g_autoptr (YunJobItem) slow_item = job_item (jobs[0], id);
       g_autoptr (YunJobItem) quick_item = job_item (jobs[1], id);
       g_autoptr (YunJobItem) secret_item = job_item (jobs[2], id);
@@ -1373,7 +1363,7 @@ test_recent_commands (Fixture *fixture, gconstpointer data)
     g_assert_true (yun_job_engine_load_history (reader, 10, &error));
     g_assert_no_error (error);
     g_assert_nonnull (yun_job_engine_lookup (reader, yun_job_get_id (jobs[2])));
-    release_engine (&reader);
+    yun_test_release (&reader);
   }
   check_journal (fixture, jobs[2]);
 
@@ -1468,7 +1458,7 @@ yunctl_args (GPtrArray *instances, const char *first_arg, ...)
     g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
   for (guint i = 0; instances != NULL && i < instances->len; i++)
-    g_ptr_array_add (args, (gpointer) field (instances->pdata[i], "InstanceId"));
+    g_ptr_array_add (args, (gpointer) yun_test_json_string (instances->pdata[i], "InstanceId"));
   return args;
 }
 
@@ -1479,7 +1469,7 @@ parse_job (Run *run, guint n_items)
 
   if (root == NULL)
     g_error ("yunctl printed no JSON: %s", run->out);
-  g_assert_cmpstr (field (root, "kind"), ==, "run-command");
+  g_assert_cmpstr (yun_test_json_string (root, "kind"), ==, "run-command");
   g_assert_true (json_object_get_boolean (member (root, "finished")));
   g_assert_cmpuint (json_object_array_length (member (root, "items")), ==, n_items);
   return root;
@@ -1492,7 +1482,9 @@ json_item (json_object *root, const char *instance_id)
   json_object *array = member (root, "items");
 
   for (size_t i = 0; i < json_object_array_length (array); i++)
-    if (g_strcmp0 (field (json_object_array_get_idx (array, i), "instance_id"), instance_id) == 0)
+    if (g_strcmp0 (yun_test_json_string (json_object_array_get_idx (array, i), "instance_id"),
+                   instance_id)
+        == 0)
       return json_object_array_get_idx (array, i);
   g_assert_not_reached ();
 }
@@ -1520,8 +1512,9 @@ test_yunctl (Fixture *fixture, gconstpointer data)
   gint64 run_commands;
 
   for (guint i = 0; i < before->ordered->len && stopped == NULL; i++)
-    if (g_strcmp0 (field (before->ordered->pdata[i], "InstanceState"), "STOPPED") == 0
-        && g_strcmp0 (field (before->ordered->pdata[i], "Region"), region) == 0)
+    if (g_strcmp0 (yun_test_json_string (before->ordered->pdata[i], "InstanceState"), "STOPPED")
+          == 0
+        && g_strcmp0 (yun_test_json_string (before->ordered->pdata[i], "Region"), region) == 0)
       stopped = before->ordered->pdata[i];
   g_assert_nonnull (stopped);
   g_ptr_array_add (with_stopped, stopped);
@@ -1539,13 +1532,15 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     root = parse_job (&run, running->len);
     for (guint i = 0; i < running->len; i++)
       {
-        json_object *item = json_item (root, field (running->pdata[i], "InstanceId"));
+        json_object *item
+          = json_item (root, yun_test_json_string (running->pdata[i], "InstanceId"));
 
-        g_assert_cmpstr (field (item, "outcome"), ==, "succeeded");
+        g_assert_cmpstr (yun_test_json_string (item, "outcome"), ==, "succeeded");
         g_assert_nonnull (member (item, "exit_code"));
         g_assert_cmpint (json_object_get_int (member (item, "exit_code")), ==, 0);
-        g_assert_cmpstr (field (item, "output"), ==, "hi\n");
-        g_assert_cmpstr (field (item, "name"), ==, field (running->pdata[i], "InstanceName"));
+        g_assert_cmpstr (yun_test_json_string (item, "output"), ==, "hi\n");
+        g_assert_cmpstr (yun_test_json_string (item, "name"), ==,
+                         yun_test_json_string (running->pdata[i], "InstanceName"));
       }
   }
 
@@ -1560,13 +1555,15 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     run_yunctl (fixture, &run, args);
     g_assert_cmpint (run.exit_status, ==, 1);
     root = parse_job (&run, with_stopped->len);
-    item = json_item (root, field (stopped, "InstanceId"));
-    g_assert_cmpstr (field (item, "outcome"), ==, "skipped");
-    g_assert_cmpstr (field (item, "reason"), ==, "not RUNNING (STOPPED)");
+    item = json_item (root, yun_test_json_string (stopped, "InstanceId"));
+    g_assert_cmpstr (yun_test_json_string (item, "outcome"), ==, "skipped");
+    g_assert_cmpstr (yun_test_json_string (item, "reason"), ==, "not RUNNING (STOPPED)");
     g_assert_null (member (item, "exit_code"));
     for (guint i = 0; i < running->len; i++)
-      g_assert_cmpstr (field (json_item (root, field (running->pdata[i], "InstanceId")), "outcome"),
-                       ==, "succeeded");
+      g_assert_cmpstr (
+        yun_test_json_string (
+          json_item (root, yun_test_json_string (running->pdata[i], "InstanceId")), "outcome"),
+        ==, "succeeded");
   }
 
   /* --timeout is the command's: TIMEOUT, exit code -1, exit status 1. */
@@ -1580,9 +1577,9 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     run_yunctl (fixture, &run, args);
     g_assert_cmpint (run.exit_status, ==, 1);
     root = parse_job (&run, 1);
-    item = json_item (root, field (one_linux->pdata[0], "InstanceId"));
-    g_assert_cmpstr (field (item, "outcome"), ==, "failed");
-    g_assert_cmpstr (field (item, "code"), ==, "TIMEOUT");
+    item = json_item (root, yun_test_json_string (one_linux->pdata[0], "InstanceId"));
+    g_assert_cmpstr (yun_test_json_string (item, "outcome"), ==, "failed");
+    g_assert_cmpstr (yun_test_json_string (item, "code"), ==, "TIMEOUT");
     g_assert_cmpint (json_object_get_int (member (item, "exit_code")), ==, -1);
   }
 
@@ -1598,10 +1595,11 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     root = parse_job (&run, running->len);
     for (guint i = 0; i < running->len; i++)
       {
-        json_object *item = json_item (root, field (running->pdata[i], "InstanceId"));
+        json_object *item
+          = json_item (root, yun_test_json_string (running->pdata[i], "InstanceId"));
 
-        g_assert_cmpstr (field (item, "outcome"), ==, "failed");
-        g_assert_cmpstr (field (item, "code"), ==, "START_FAILED");
+        g_assert_cmpstr (yun_test_json_string (item, "outcome"), ==, "failed");
+        g_assert_cmpstr (yun_test_json_string (item, "code"), ==, "START_FAILED");
       }
   }
 
@@ -1615,9 +1613,10 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.exit_status, ==, 1);
     for (guint i = 0; i < running->len; i++)
       {
-        g_autofree char *header = g_strdup_printf ("== %s  %s  failed  exit 3 FAILED\n你好\n",
-                                                   field (running->pdata[i], "InstanceId"),
-                                                   field (running->pdata[i], "InstanceName"));
+        g_autofree char *header
+          = g_strdup_printf ("== %s  %s  failed  exit 3 FAILED\n你好\n",
+                             yun_test_json_string (running->pdata[i], "InstanceId"),
+                             yun_test_json_string (running->pdata[i], "InstanceName"));
 
         g_assert_nonnull (strstr (run.out, header));
       }
@@ -1667,11 +1666,11 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     list = json_tokener_parse (run.out);
     g_assert_nonnull (list);
     g_assert_cmpuint (json_object_array_length (list), ==, 4);
-    g_assert_cmpstr (field (json_object_array_get_idx (list, 0), "command"), ==,
+    g_assert_cmpstr (yun_test_json_string (json_object_array_get_idx (list, 0), "command"), ==,
                      "echo 你好\nexit 3");
     for (size_t i = 0; i < json_object_array_length (list); i++)
-      g_assert_true (
-        g_hash_table_add (seen, (gpointer) field (json_object_array_get_idx (list, i), "command")));
+      g_assert_true (g_hash_table_add (
+        seen, (gpointer) yun_test_json_string (json_object_array_get_idx (list, i), "command")));
     g_assert_true (g_hash_table_contains (seen, "echo hi"));
     g_assert_true (g_hash_table_contains (seen, "sleep 3"));
     g_assert_true (g_hash_table_contains (seen, "echo x"));

@@ -95,16 +95,6 @@ round_free (Round *round)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Round, round_free)
 
-static const char *
-field (json_object *object, const char *name)
-{
-  json_object *value = NULL;
-
-  if (object == NULL || !json_object_object_get_ex (object, name, &value) || value == NULL)
-    return NULL;
-  return json_object_get_string (value);
-}
-
 static json_object *
 instances_of (json_object *state)
 {
@@ -141,15 +131,17 @@ round_new (void)
   state = yun_test_sim_admin_get (round->sim, "state");
   instances = instances_of (state);
   for (size_t i = 0; i < json_object_array_length (instances); i++)
-    running
-      += g_strcmp0 (field (json_object_array_get_idx (instances, i), "InstanceState"), "RUNNING")
-         == 0;
+    running += g_strcmp0 (
+                 yun_test_json_string (json_object_array_get_idx (instances, i), "InstanceState"),
+                 "RUNNING")
+               == 0;
   /* Stopped ones started, or running ones stopped, behind the client's back. */
   for (size_t i = 0; i < json_object_array_length (instances) && running != N_RUNNING; i++)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
-      const char *state_now = field (instance, "InstanceState");
-      g_autofree char *path = g_strdup_printf ("instances/%s", field (instance, "InstanceId"));
+      const char *state_now = yun_test_json_string (instance, "InstanceState");
+      g_autofree char *path
+        = g_strdup_printf ("instances/%s", yun_test_json_string (instance, "InstanceId"));
       g_autoptr (json_object) changed = NULL;
 
       if (running < N_RUNNING && g_str_equal (state_now, "STOPPED"))
@@ -173,8 +165,8 @@ round_new (void)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
 
-      if (g_strcmp0 (field (instance, "InstanceState"), "RUNNING") == 0)
-        g_ptr_array_add (round->selected, g_strdup (field (instance, "InstanceId")));
+      if (g_strcmp0 (yun_test_json_string (instance, "InstanceState"), "RUNNING") == 0)
+        g_ptr_array_add (round->selected, g_strdup (yun_test_json_string (instance, "InstanceId")));
     }
   g_assert_cmpuint (round->selected->len, ==, N_RUNNING);
 
@@ -411,7 +403,7 @@ check_end_state (Round *round)
   for (size_t i = 0; i < json_object_array_length (instances); i++)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
-      const char *id = field (instance, "InstanceId");
+      const char *id = yun_test_json_string (instance, "InstanceId");
 
       if (!g_hash_table_contains (selected, id))
         {
@@ -419,8 +411,8 @@ check_end_state (Round *round)
           g_assert_cmpint (operations (instance, "StartInstances"), ==, 0);
           continue;
         }
-      g_assert_cmpstr (field (instance, "InstanceState"), ==, "RUNNING");
-      g_assert_cmpstr (field (instance, "LatestOperationState"), ==, "SUCCESS");
+      g_assert_cmpstr (yun_test_json_string (instance, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (instance, "LatestOperationState"), ==, "SUCCESS");
       g_assert_cmpint (operations (instance, "ResetInstancesPassword"), ==, 1);
       g_assert_cmpint (operations (instance, "StartInstances"), ==, 1);
       g_assert_cmpint (operations (instance, "StopInstances"), ==, 0);
@@ -455,9 +447,9 @@ check_none_stranded (Round *round)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
 
-      if (!g_hash_table_contains (selected, field (instance, "InstanceId")))
+      if (!g_hash_table_contains (selected, yun_test_json_string (instance, "InstanceId")))
         continue;
-      g_assert_cmpstr (field (instance, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (instance, "InstanceState"), ==, "RUNNING");
       g_assert_cmpint (operations (instance, "ResetInstancesPassword"), <=, 1);
       g_assert_cmpint (operations (instance, "StartInstances"), <=, 1);
     }
@@ -471,12 +463,13 @@ check_report (const char *out)
   json_object *items = NULL;
 
   g_assert_nonnull (report);
-  g_assert_cmpstr (field (report, "kind"), ==, "reset-password");
+  g_assert_cmpstr (yun_test_json_string (report, "kind"), ==, "reset-password");
   g_assert_true (json_object_get_boolean (json_object_object_get (report, "finished")));
   g_assert_true (json_object_object_get_ex (report, "items", &items));
   g_assert_cmpuint (json_object_array_length (items), ==, N_RUNNING);
   for (size_t i = 0; i < json_object_array_length (items); i++)
-    g_assert_cmpstr (field (json_object_array_get_idx (items, i), "outcome"), ==, "succeeded");
+    g_assert_cmpstr (yun_test_json_string (json_object_array_get_idx (items, i), "outcome"), ==,
+                     "succeeded");
 }
 
 /* ---- The test ---- */

@@ -102,29 +102,13 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   yun_job_engine_set_poll_interval (fixture->engine, POLL_INTERVAL_MS);
 }
 
-/* Drops @engine and waits for it to be finalized (its last events are idle callbacks). */
-static void
-release_engine (YunJobEngine **engine)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (G_OBJECT (*engine), (gpointer *) engine);
-  g_object_unref (*engine);
-  while (*engine != NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GDir) dir = NULL;
   const char *name;
 
-  release_engine (&fixture->engine);
+  yun_test_release (&fixture->engine);
   g_clear_object (&fixture->cache);
   g_clear_object (&fixture->client);
   dir = g_dir_open (fixture->directory, 0, NULL);
@@ -159,16 +143,6 @@ snapshot_free (Snapshot *snapshot)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
-static const char *
-field (json_object *object, const char *name)
-{
-  json_object *value = NULL;
-
-  if (object == NULL || !json_object_object_get_ex (object, name, &value) || value == NULL)
-    return NULL;
-  return json_object_get_string (value);
-}
-
 static Snapshot *
 snapshot_take (Fixture *fixture)
 {
@@ -183,7 +157,8 @@ snapshot_take (Fixture *fixture)
     {
       json_object *instance = json_object_array_get_idx (instances, i);
 
-      g_hash_table_insert (snapshot->by_id, (gpointer) field (instance, "InstanceId"), instance);
+      g_hash_table_insert (snapshot->by_id,
+                           (gpointer) yun_test_json_string (instance, "InstanceId"), instance);
       g_ptr_array_add (snapshot->ordered, instance);
     }
   return snapshot;
@@ -234,7 +209,7 @@ run_instances_created (Snapshot *snapshot)
 static gboolean
 is_state (json_object *instance, const char *state)
 {
-  return g_strcmp0 (field (instance, "InstanceState"), state) == 0;
+  return g_strcmp0 (yun_test_json_string (instance, "InstanceState"), state) == 0;
 }
 
 static gboolean
@@ -310,8 +285,8 @@ spec_over (YunJobKind kind, GPtrArray *instances)
   YunJobSpec *spec = yun_job_spec_new (kind);
 
   for (guint i = 0; i < instances->len; i++)
-    yun_job_spec_add_instance (spec, field (instances->pdata[i], "InstanceId"),
-                               field (instances->pdata[i], "Region"));
+    yun_job_spec_add_instance (spec, yun_test_json_string (instances->pdata[i], "InstanceId"),
+                               yun_test_json_string (instances->pdata[i], "Region"));
   return spec;
 }
 
@@ -320,7 +295,7 @@ spec_over (YunJobKind kind, GPtrArray *instances)
 static char *
 expected_skip_reason (YunJobKind kind, json_object *instance)
 {
-  const char *state = field (instance, "InstanceState");
+  const char *state = yun_test_json_string (instance, "InstanceState");
 
   switch (kind)
     {
@@ -355,7 +330,7 @@ expected_skip_reason (YunJobKind kind, json_object *instance)
 static gboolean
 goes_to_recycle_bin (json_object *before)
 {
-  return g_strcmp0 (field (before, "InstanceChargeType"), "PREPAID") == 0
+  return g_strcmp0 (yun_test_json_string (before, "InstanceChargeType"), "PREPAID") == 0
          && !is_state (before, "SHUTDOWN");
 }
 
@@ -376,7 +351,7 @@ check_succeeded (Fixture *fixture,
       if (goes_to_recycle_bin (before))
         {
           g_assert_nonnull (after);
-          g_assert_cmpstr (field (after, "InstanceState"), ==, "SHUTDOWN");
+          g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==, "SHUTDOWN");
           g_assert_cmpstr (yun_job_item_get_reason (item), ==, "in the recycle bin");
           g_assert_cmpint (operations (after, action) - operations (before, action), ==, 1);
         }
@@ -390,29 +365,30 @@ check_succeeded (Fixture *fixture,
     }
 
   g_assert_nonnull (after);
-  if (g_strcmp0 (field (after, "LatestOperationState"), "SUCCESS") != 0)
+  if (g_strcmp0 (yun_test_json_string (after, "LatestOperationState"), "SUCCESS") != 0)
     g_test_message ("%s: item %s/%s, reason %s, request %s, attempts %u; before %s; after %s", id,
                     yun_job_outcome_to_string (yun_job_item_get_outcome (item)),
                     yun_job_step_to_string (yun_job_item_get_step (item)),
                     yun_job_item_get_reason (item), yun_job_item_get_request_id (item),
                     yun_job_item_get_attempts (item), json_object_to_json_string (before),
                     json_object_to_json_string (after));
-  g_assert_cmpstr (field (after, "LatestOperationState"), ==, "SUCCESS");
+  g_assert_cmpstr (yun_test_json_string (after, "LatestOperationState"), ==, "SUCCESS");
   switch (kind)
     {
     case YUN_JOB_KIND_START:
-      g_assert_cmpstr (field (after, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==, "RUNNING");
       break;
     case YUN_JOB_KIND_STOP:
-      g_assert_cmpstr (field (after, "InstanceState"), ==, "STOPPED");
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==, "STOPPED");
       break;
     case YUN_JOB_KIND_REBOOT:
-      g_assert_cmpstr (field (after, "InstanceState"), ==, "RUNNING");
-      g_assert_cmpstr (field (after, "LatestOperation"), ==, "RebootInstances");
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (after, "LatestOperation"), ==, "RebootInstances");
       break;
     case YUN_JOB_KIND_RESET_PASSWORD:
       /* Back in its source state: a running instance stopped for the reset is running. */
-      g_assert_cmpstr (field (after, "InstanceState"), ==, field (before, "InstanceState"));
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==,
+                       yun_test_json_string (before, "InstanceState"));
       g_assert_cmpint (operations (after, "StartInstances") - operations (before, "StartInstances"),
                        ==, is_state (before, "RUNNING") ? 1 : 0);
       g_assert_cmpint (operations (after, "StopInstances") - operations (before, "StopInstances"),
@@ -421,8 +397,9 @@ check_succeeded (Fixture *fixture,
       break;
     case YUN_JOB_KIND_CREATE:
       g_assert_null (before);
-      g_assert_cmpstr (field (after, "InstanceState"), ==, "RUNNING");
-      g_assert_cmpstr (field (after, "InstanceName"), ==, yun_job_item_get_name (item));
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (after, "InstanceName"), ==,
+                       yun_job_item_get_name (item));
       if (password != NULL)
         g_assert_true (password_matches (fixture, id, password));
       break;
@@ -499,19 +476,22 @@ check_job (Fixture *fixture,
           g_assert_nonnull (yun_job_item_get_message (item));
           /* Reported failed, never stranded: a reset puts the instance back as it was. */
           if (kind == YUN_JOB_KIND_RESET_PASSWORD)
-            g_assert_cmpstr (field (now, "InstanceState"), ==, field (was, "InstanceState"));
+            g_assert_cmpstr (yun_test_json_string (now, "InstanceState"), ==,
+                             yun_test_json_string (was, "InstanceState"));
           tally.failed++;
           break;
         case YUN_JOB_OUTCOME_SKIPPED:
           g_assert_nonnull (skip_reason);
           g_assert_cmpstr (yun_job_item_get_reason (item), ==, skip_reason);
-          g_assert_cmpstr (field (now, "InstanceState"), ==, field (was, "InstanceState"));
+          g_assert_cmpstr (yun_test_json_string (now, "InstanceState"), ==,
+                           yun_test_json_string (was, "InstanceState"));
           g_assert_cmpint (operations (now, action), ==, operations (was, action));
           tally.skipped++;
           break;
         case YUN_JOB_OUTCOME_CANCELLED:
           g_assert_cmpstr (yun_job_item_get_reason (item), ==, "cancelled before it was sent");
-          g_assert_cmpstr (field (now, "InstanceState"), ==, field (was, "InstanceState"));
+          g_assert_cmpstr (yun_test_json_string (now, "InstanceState"), ==,
+                           yun_test_json_string (was, "InstanceState"));
           g_assert_cmpint (operations (now, action), ==, operations (was, action));
           tally.cancelled++;
           break;
@@ -526,7 +506,7 @@ check_job (Fixture *fixture,
   for (guint i = 0; i < after->ordered->len; i++)
     {
       json_object *now = after->ordered->pdata[i];
-      json_object *was = snapshot_lookup (before, field (now, "InstanceId"));
+      json_object *was = snapshot_lookup (before, yun_test_json_string (now, "InstanceId"));
 
       g_assert_cmpint (operations (now, action) - operations (was, action), <=, 1);
       g_assert_cmpint (operations (now, "StartInstances") - operations (was, "StartInstances"), <=,
@@ -555,7 +535,7 @@ instances_where (Snapshot *snapshot, const char *state, const char *region)
       json_object *instance = snapshot->ordered->pdata[i];
 
       if ((state == NULL || is_state (instance, state))
-          && (region == NULL || g_strcmp0 (field (instance, "Region"), region) == 0))
+          && (region == NULL || g_strcmp0 (yun_test_json_string (instance, "Region"), region) == 0))
         g_ptr_array_add (selected, instance);
     }
   return selected;
@@ -665,7 +645,7 @@ check_journal (Fixture *fixture, YunJob *job)
       g_assert_cmpstr (yun_job_item_get_request_id (kept), ==, yun_job_item_get_request_id (item));
       g_assert_cmpuint (yun_job_item_get_attempts (kept), ==, yun_job_item_get_attempts (item));
     }
-  release_engine (&reader);
+  yun_test_release (&reader);
 }
 
 /* ---- Under the fault mix ---- */
@@ -798,7 +778,7 @@ test_terminate (Fixture *fixture, gconstpointer data)
     {
       json_object *was = before->ordered->pdata[i];
 
-      if (snapshot_lookup (after, field (was, "InstanceId")) == NULL)
+      if (snapshot_lookup (after, yun_test_json_string (was, "InstanceId")) == NULL)
         {
           g_assert_true (g_ptr_array_find (selected, was, NULL));
           g_assert_false (is_protected (was));
@@ -827,10 +807,11 @@ test_create (Fixture *fixture, gconstpointer data)
   /* An image and a zone the region has, taken from one of its Linux instances. */
   in_region = instances_where (before, NULL, region);
   for (guint i = 0; i < in_region->len && model == NULL; i++)
-    if (g_strcmp0 (field (in_region->pdata[i], "OsFamily"), "Linux") == 0)
+    if (g_strcmp0 (yun_test_json_string (in_region->pdata[i], "OsFamily"), "Linux") == 0)
       model = in_region->pdata[i];
   g_assert_nonnull (model);
-  request = yun_run_instances_request_new (field (model, "Zone"), field (model, "ImageId"));
+  request = yun_run_instances_request_new (yun_test_json_string (model, "Zone"),
+                                           yun_test_json_string (model, "ImageId"));
   yun_run_instances_request_set_instance_type (request, "S5.MEDIUM4");
   yun_run_instances_request_set_count (request, 300);
   yun_run_instances_request_set_name (request, "batch-{R:1,F:3}");
@@ -858,8 +839,9 @@ test_create (Fixture *fixture, gconstpointer data)
       json_object *instance = snapshot_lookup (after, yun_job_item_get_instance_id (item));
 
       g_assert_true (g_hash_table_add (ids, (gpointer) yun_job_item_get_instance_id (item)));
-      g_assert_true (g_hash_table_add (names, (gpointer) field (instance, "InstanceName")));
-      g_assert_cmpstr (field (instance, "Region"), ==, region);
+      g_assert_true (
+        g_hash_table_add (names, (gpointer) yun_test_json_string (instance, "InstanceName")));
+      g_assert_cmpstr (yun_test_json_string (instance, "Region"), ==, region);
       g_assert_cmpint (operations (instance, "RunInstances"), ==, 1);
     }
   for (guint i = 1; i <= 300; i++)
@@ -871,7 +853,7 @@ test_create (Fixture *fixture, gconstpointer data)
   /* Every instance the simulator has and did not have before is one of the job's. */
   for (guint i = 0; i < after->ordered->len; i++)
     {
-      const char *id = field (after->ordered->pdata[i], "InstanceId");
+      const char *id = yun_test_json_string (after->ordered->pdata[i], "InstanceId");
 
       g_assert_true (snapshot_lookup (before, id) != NULL || g_hash_table_contains (ids, id));
     }
@@ -897,11 +879,12 @@ test_dry_run (Fixture *fixture, gconstpointer data)
   yun_job_spec_set_dry_run (stop, TRUE);
   yun_job_spec_set_dry_run (reset, TRUE);
   yun_job_spec_set_password (reset, new_password (), NULL);
-  request = yun_run_instances_request_new (field (model, "Zone"), field (model, "ImageId"));
+  request = yun_run_instances_request_new (yun_test_json_string (model, "Zone"),
+                                           yun_test_json_string (model, "ImageId"));
   yun_run_instances_request_set_instance_type (request, "S5.MEDIUM4");
   yun_run_instances_request_set_count (request, 150);
   yun_run_instances_request_set_name (request, "dry-{R:1}");
-  yun_job_spec_set_create (create, field (model, "Region"), request);
+  yun_job_spec_set_create (create, yun_test_json_string (model, "Region"), request);
   yun_job_spec_set_dry_run (create, TRUE);
 
   jobs[0] = run_job (fixture, stop);
@@ -919,9 +902,10 @@ test_dry_run (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < after->ordered->len; i++)
     {
       json_object *now = after->ordered->pdata[i];
-      json_object *was = snapshot_lookup (before, field (now, "InstanceId"));
+      json_object *was = snapshot_lookup (before, yun_test_json_string (now, "InstanceId"));
 
-      g_assert_cmpstr (field (now, "InstanceState"), ==, field (was, "InstanceState"));
+      g_assert_cmpstr (yun_test_json_string (now, "InstanceState"), ==,
+                       yun_test_json_string (was, "InstanceState"));
       g_assert_cmpstr (json_object_to_json_string (json_object_object_get (now, "Operations")), ==,
                        json_object_to_json_string (json_object_object_get (was, "Operations")));
     }
@@ -1067,10 +1051,10 @@ check_json (YunJob *job)
   g_assert_nonnull (root);
   g_assert_cmpint (json_object_get_int64 (json_object_object_get (root, "job")), ==,
                    yun_job_get_id (job));
-  g_assert_cmpstr (field (root, "kind"), ==, "stop");
+  g_assert_cmpstr (yun_test_json_string (root, "kind"), ==, "stop");
   g_assert_false (json_object_get_boolean (json_object_object_get (root, "dry_run")));
   g_assert_true (json_object_get_boolean (json_object_object_get (root, "finished")));
-  g_assert_cmpstr (field (root, "summary"), ==, yun_job_get_summary (job));
+  g_assert_cmpstr (yun_test_json_string (root, "summary"), ==, yun_job_get_summary (job));
   g_assert_true (json_object_object_get_ex (root, "items", &array));
   g_assert_cmpuint (json_object_array_length (array), ==, yun_job_get_n_items (job));
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
@@ -1078,15 +1062,18 @@ check_json (YunJob *job)
       g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
       json_object *object = json_object_array_get_idx (array, i);
 
-      g_assert_cmpstr (field (object, "instance_id"), ==, yun_job_item_get_instance_id (item));
-      g_assert_cmpstr (field (object, "region"), ==, yun_job_item_get_region (item));
-      g_assert_cmpstr (field (object, "name"), ==, yun_job_item_get_name (item));
-      g_assert_cmpstr (field (object, "outcome"), ==,
+      g_assert_cmpstr (yun_test_json_string (object, "instance_id"), ==,
+                       yun_job_item_get_instance_id (item));
+      g_assert_cmpstr (yun_test_json_string (object, "region"), ==, yun_job_item_get_region (item));
+      g_assert_cmpstr (yun_test_json_string (object, "name"), ==, yun_job_item_get_name (item));
+      g_assert_cmpstr (yun_test_json_string (object, "outcome"), ==,
                        yun_job_outcome_to_string (yun_job_item_get_outcome (item)));
-      g_assert_cmpstr (field (object, "reason"), ==, yun_job_item_get_reason (item));
-      g_assert_cmpstr (field (object, "code"), ==, yun_job_item_get_code (item));
-      g_assert_cmpstr (field (object, "message"), ==, yun_job_item_get_message (item));
-      g_assert_cmpstr (field (object, "request_id"), ==, yun_job_item_get_request_id (item));
+      g_assert_cmpstr (yun_test_json_string (object, "reason"), ==, yun_job_item_get_reason (item));
+      g_assert_cmpstr (yun_test_json_string (object, "code"), ==, yun_job_item_get_code (item));
+      g_assert_cmpstr (yun_test_json_string (object, "message"), ==,
+                       yun_job_item_get_message (item));
+      g_assert_cmpstr (yun_test_json_string (object, "request_id"), ==,
+                       yun_job_item_get_request_id (item));
       g_assert_cmpint (json_object_get_int64 (json_object_object_get (object, "attempts")), ==,
                        yun_job_item_get_attempts (item));
     }
@@ -1132,11 +1119,12 @@ test_operation_failed (Fixture *fixture, gconstpointer data)
       in_region++;
       g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_FAILED);
       g_assert_cmpstr (yun_job_item_get_code (item), ==, "OperationFailed");
-      g_assert_nonnull (field (now, "LatestOperationErrorMsg"));
-      g_assert_cmpstr (yun_job_item_get_message (item), ==, field (now, "LatestOperationErrorMsg"));
+      g_assert_nonnull (yun_test_json_string (now, "LatestOperationErrorMsg"));
+      g_assert_cmpstr (yun_job_item_get_message (item), ==,
+                       yun_test_json_string (now, "LatestOperationErrorMsg"));
       /* The operation ran once, failed, and left the instance running. */
-      g_assert_cmpstr (field (now, "InstanceState"), ==, "RUNNING");
-      g_assert_cmpstr (field (now, "LatestOperationState"), ==, "FAILED");
+      g_assert_cmpstr (yun_test_json_string (now, "InstanceState"), ==, "RUNNING");
+      g_assert_cmpstr (yun_test_json_string (now, "LatestOperationState"), ==, "FAILED");
       g_assert_cmpint (operations (now, "StopInstances"), ==, 1);
       g_hash_table_add (failed, (gpointer) yun_job_item_get_instance_id (item));
     }
@@ -1169,7 +1157,7 @@ test_operation_failed (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < retried->ordered->len; i++)
     {
       json_object *now = retried->ordered->pdata[i];
-      const char *id = field (now, "InstanceId");
+      const char *id = yun_test_json_string (now, "InstanceId");
 
       if (g_hash_table_contains (failed, id))
         g_assert_cmpint (operations (now, "StopInstances"), ==, 2);

@@ -73,6 +73,9 @@ typedef struct
   char *authorization;
 } YunSignature;
 
+/* The last second of 9999-12-31 UTC: a credential scope's date has four digits of year. */
+#define YUN_SIGNER_MAX_TIMESTAMP G_GINT64_CONSTANT (253402300799)
+
 YunSignature *
 yun_signer_sign (const YunSignRequest *request, const char *secret_id, const char *secret_key);
 void yun_signature_free (YunSignature *signature);

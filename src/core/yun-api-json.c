@@ -147,7 +147,8 @@ _yun_json_get_int64 (json_object *object,
     {
       double d = json_object_get_double (value);
 
-      if (d == (double) (gint64) d)
+      /* Range first: casting a double outside gint64 (or inf, NaN) is undefined. */
+      if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == (double) (gint64) d)
         {
           *out = (gint64) d;
           return TRUE;

@@ -24,6 +24,8 @@
 #define DEFAULT_TOTAL_TIMEOUT_MS (60 * 1000)
 #define DEFAULT_MAX_RESPONSE_SIZE (10 * 1024 * 1024)
 #define DEFAULT_MAX_ATTEMPTS 5
+/* The largest clock error a Date header is believed about. */
+#define MAX_CLOCK_SKEW_S (G_GINT64_CONSTANT (100) * 366 * 24 * 3600)
 #define DEFAULT_LANGUAGE "zh-CN"
 #define CONTENT_TYPE "application/json; charset=utf-8"
 
@@ -661,6 +663,12 @@ _yun_client_call (YunClient *self,
             }
           skew_retried = TRUE;
           skew = response.server_date - g_get_real_time () / G_USEC_PER_SEC;
+          /* No clock is a century off: a Date header that says so is not believed. */
+          if (ABS (skew) > MAX_CLOCK_SKEW_S)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
           learn_clock_skew (self, skew);
           max_attempts++;
           continue;

@@ -145,7 +145,8 @@ build_canonical_headers (const YunSignRequest *request,
       sorted[i].value = g_ascii_strdown (value, -1);
     }
 
-  qsort (sorted, request->n_headers, sizeof *sorted, canonical_header_compare);
+  if (request->n_headers > 0)
+    qsort (sorted, request->n_headers, sizeof *sorted, canonical_header_compare);
 
   for (gsize i = 0; i < request->n_headers; i++)
     {
@@ -185,6 +186,9 @@ yun_signer_sign (const YunSignRequest *request, const char *secret_id, const cha
   g_return_val_if_fail (request->service != NULL, NULL);
   g_return_val_if_fail (request->payload != NULL || request->payload_len == 0, NULL);
   g_return_val_if_fail (secret_id != NULL && secret_key != NULL, NULL);
+  /* The credential scope holds the UTC date: years 1970 to 9999. */
+  g_return_val_if_fail (request->timestamp >= 0 && request->timestamp <= YUN_SIGNER_MAX_TIMESTAMP,
+                        NULL);
 
   build_canonical_headers (request, canonical_headers, signed_headers);
   payload_hash = yun_signer_sha256_hex (request->payload, request->payload_len);

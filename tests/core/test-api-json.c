@@ -432,12 +432,34 @@ test_os_family (void)
   g_assert_true (G_TYPE_IS_ENUM (YUN_TYPE_OS_FAMILY));
 }
 
+/* Integers sent as doubles out of gint64's range, or not numbers at all, are refused (found
+ * by fuzz-response: the cast itself was undefined). */
+static void
+test_integer_range (void)
+{
+  static const char *const totals[] = { "1e24", "-1e24", "1e999", "9223372036854775808.0" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (totals); i++)
+    {
+      g_autofree char *text
+        = g_strdup_printf ("{\"RegionSet\": [], \"TotalCount\": %s}", totals[i]);
+      g_autoptr (json_object) response = json_tokener_parse (text);
+      g_autoptr (GError) error = NULL;
+      guint total = 0;
+
+      g_assert_nonnull (response);
+      g_assert_false (_yun_parse_total_count (response, &total, &error));
+      g_assert_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/yun/core/api-json/instances", test_instances);
+  g_test_add_func ("/yun/core/api-json/integer-range", test_integer_range);
   g_test_add_func ("/yun/core/api-json/instance-equal", test_instance_equal);
   g_test_add_func ("/yun/core/api-json/instance-errors", test_instance_errors);
   g_test_add_func ("/yun/core/api-json/instance-minimal", test_instance_minimal);

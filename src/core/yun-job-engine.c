@@ -2142,6 +2142,8 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
       gsize length = 0;
       const guchar *script = g_bytes_get_data (spec->command, &length);
 
+      /* The spec's own bytes, rather than those job_run_new() decoded from the journal. */
+      g_clear_pointer (&run->command, g_bytes_unref);
       run->command = g_bytes_ref (spec->command);
       if (spec->command_secret)
         run->password = g_base64_encode (script, length);

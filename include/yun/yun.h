@@ -17,13 +17,13 @@
 #include <yun/yun-image.h>
 #include <yun/yun-instance-type-quota.h>
 #include <yun/yun-instance.h>
-#include <yun/yun-job-engine.h>
-#include <yun/yun-job-item.h>
-#include <yun/yun-job.h>
 #include <yun/yun-inventory-region.h>
 #include <yun/yun-inventory.h>
 #include <yun/yun-invocation-task.h>
 #include <yun/yun-invocation.h>
+#include <yun/yun-job-engine.h>
+#include <yun/yun-job-item.h>
+#include <yun/yun-job.h>
 #include <yun/yun-password.h>
 #include <yun/yun-profile.h>
 #include <yun/yun-region.h>

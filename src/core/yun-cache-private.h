@@ -65,6 +65,14 @@ guint _yun_cache_get_schema_version (YunCache *self);
 sqlite3 *_yun_cache_lock (YunCache *self);
 void _yun_cache_unlock (YunCache *self);
 void _yun_cache_set_error (YunCache *self, GError **error, const char *doing);
+/* Statement helpers for those files, under the lock: errors name the database. */
+sqlite3_stmt *_yun_cache_prepare (YunCache *self, const char *sql, GError **error);
+gboolean _yun_cache_step (YunCache *self, sqlite3_stmt *statement, GError **error);
+gboolean _yun_cache_begin (YunCache *self, GError **error);
+gboolean _yun_cache_commit (YunCache *self, GError **error);
+void _yun_cache_rollback (YunCache *self);
+void _yun_cache_bind_text (sqlite3_stmt *statement, int index, const char *text);
+char *_yun_cache_column_text (sqlite3_stmt *statement, int column);
 /* Runs @func with the connection, under the lock (tests and benchmarks only). */
 void _yun_cache_with_db (YunCache *self, void (*func) (sqlite3 *db, gpointer data), gpointer data);
 

@@ -256,8 +256,8 @@ exec (YunCache *self, const char *sql, const char *doing, GError **error)
   return FALSE;
 }
 
-static sqlite3_stmt *
-prepare (YunCache *self, const char *sql, GError **error)
+sqlite3_stmt *
+_yun_cache_prepare (YunCache *self, const char *sql, GError **error)
 {
   sqlite3_stmt *statement = NULL;
 
@@ -272,8 +272,8 @@ prepare (YunCache *self, const char *sql, GError **error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-static gboolean
-step_done (YunCache *self, sqlite3_stmt *statement, GError **error)
+gboolean
+_yun_cache_step (YunCache *self, sqlite3_stmt *statement, GError **error)
 {
   int rc = sqlite3_step (statement);
 
@@ -284,15 +284,15 @@ step_done (YunCache *self, sqlite3_stmt *statement, GError **error)
   return FALSE;
 }
 
-static gboolean
-begin (YunCache *self, GError **error)
+gboolean
+_yun_cache_begin (YunCache *self, GError **error)
 {
   /* IMMEDIATE: take the write lock now, so the busy timeout covers it. */
   return exec (self, "BEGIN IMMEDIATE", "could not be written:", error);
 }
 
-static gboolean
-commit (YunCache *self, GError **error)
+gboolean
+_yun_cache_commit (YunCache *self, GError **error)
 {
   if (exec (self, "COMMIT", "could not be written:", error))
     return TRUE;
@@ -300,8 +300,8 @@ commit (YunCache *self, GError **error)
   return FALSE;
 }
 
-static void
-rollback (YunCache *self)
+void
+_yun_cache_rollback (YunCache *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -440,15 +440,15 @@ migrate (YunCache *self, guint target, GError **error)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", version + 1);
 
-      if (!begin (self, error))
+      if (!_yun_cache_begin (self, error))
         return FALSE;
       if (!exec (self, migrations[version], "could not be upgraded:", error)
           || !exec (self, set_version, "could not be upgraded:", error))
         {
-          rollback (self);
+          _yun_cache_rollback (self);
           return FALSE;
         }
-      if (!commit (self, error))
+      if (!_yun_cache_commit (self, error))
         return FALSE;
       g_debug ("%s: schema version %u", self->path, version + 1);
     }
@@ -630,8 +630,8 @@ _yun_cache_region_row_free (YunCacheRegionRow *row)
 
 /* ---- Column helpers ---- */
 
-static char *
-column_dup_text (sqlite3_stmt *statement, int column)
+char *
+_yun_cache_column_text (sqlite3_stmt *statement, int column)
 {
   const unsigned char *text = sqlite3_column_text (statement, column);
 
@@ -655,8 +655,8 @@ column_dup_time (sqlite3_stmt *statement, int column)
   return g_date_time_new_from_unix_utc (sqlite3_column_int64 (statement, column));
 }
 
-static void
-bind_text (sqlite3_stmt *statement, int index, const char *text)
+void
+_yun_cache_bind_text (sqlite3_stmt *statement, int index, const char *text)
 {
   sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
 }
@@ -686,14 +686,14 @@ ensure_account (YunCache *self, const char *account, GError **error)
   g_autoptr (sqlite3_stmt) insert = NULL;
   g_autoptr (sqlite3_stmt) select = NULL;
 
-  insert = prepare (self, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
-  select = prepare (self, "SELECT id FROM accounts WHERE name = ?", error);
+  insert = _yun_cache_prepare (self, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
+  select = _yun_cache_prepare (self, "SELECT id FROM accounts WHERE name = ?", error);
   if (insert == NULL || select == NULL)
     return -1;
-  bind_text (insert, 1, account);
-  if (!step_done (self, insert, error))
+  _yun_cache_bind_text (insert, 1, account);
+  if (!_yun_cache_step (self, insert, error))
     return -1;
-  bind_text (select, 1, account);
+  _yun_cache_bind_text (select, 1, account);
   if (sqlite3_step (select) != SQLITE_ROW)
     {
       set_sqlite_error (error, self, "could not be read:");
@@ -706,12 +706,13 @@ ensure_account (YunCache *self, const char *account, GError **error)
 static gint64
 find_account (YunCache *self, const char *account, GError **error)
 {
-  g_autoptr (sqlite3_stmt) select = prepare (self, "SELECT id FROM accounts WHERE name = ?", error);
+  g_autoptr (sqlite3_stmt) select
+    = _yun_cache_prepare (self, "SELECT id FROM accounts WHERE name = ?", error);
   int rc;
 
   if (select == NULL)
     return -1;
-  bind_text (select, 1, account);
+  _yun_cache_bind_text (select, 1, account);
   rc = sqlite3_step (select);
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (select, 0);
@@ -724,14 +725,14 @@ find_account (YunCache *self, const char *account, GError **error)
 static gboolean
 ensure_region (YunCache *self, gint64 account_id, const char *region, GError **error)
 {
-  g_autoptr (sqlite3_stmt) insert
-    = prepare (self, "INSERT OR IGNORE INTO regions (account_id, region) VALUES (?, ?)", error);
+  g_autoptr (sqlite3_stmt) insert = _yun_cache_prepare (
+    self, "INSERT OR IGNORE INTO regions (account_id, region) VALUES (?, ?)", error);
 
   if (insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (insert, 1, account_id);
-  bind_text (insert, 2, region);
-  return step_done (self, insert, error);
+  _yun_cache_bind_text (insert, 2, region);
+  return _yun_cache_step (self, insert, error);
 }
 
 /**
@@ -757,20 +758,22 @@ _yun_cache_store_regions (YunCache *self, const char *account, GPtrArray *region
   g_return_val_if_fail (regions != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
-  if (!begin (self, error))
+  if (!_yun_cache_begin (self, error))
     goto out;
 
   account_id = ensure_account (self, account, error);
-  upsert = prepare (self,
-                    "INSERT INTO regions (account_id, region, name, state) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (account_id, region) DO UPDATE SET name = excluded.name, "
-                    "state = excluded.state",
-                    error);
+  upsert = _yun_cache_prepare (
+    self,
+    "INSERT INTO regions (account_id, region, name, state) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (account_id, region) DO UPDATE SET name = excluded.name, "
+    "state = excluded.state",
+    error);
   /* The listed regions travel as one separated string: no SQL is built from data. */
-  forget = prepare (self,
-                    "DELETE FROM regions WHERE account_id = ?1 AND instr (?2, char (31) || region "
-                    "|| char (31)) = 0",
-                    error);
+  forget = _yun_cache_prepare (
+    self,
+    "DELETE FROM regions WHERE account_id = ?1 AND instr (?2, char (31) || region "
+    "|| char (31)) = 0",
+    error);
   if (account_id < 0 || upsert == NULL || forget == NULL)
     goto out;
 
@@ -780,10 +783,10 @@ _yun_cache_store_regions (YunCache *self, const char *account, GPtrArray *region
       YunRegion *region = g_ptr_array_index (regions, i);
 
       sqlite3_bind_int64 (upsert, 1, account_id);
-      bind_text (upsert, 2, region->region);
-      bind_text (upsert, 3, region->name);
-      bind_text (upsert, 4, region->state);
-      if (!step_done (self, upsert, error))
+      _yun_cache_bind_text (upsert, 2, region->region);
+      _yun_cache_bind_text (upsert, 3, region->name);
+      _yun_cache_bind_text (upsert, 4, region->state);
+      if (!_yun_cache_step (self, upsert, error))
         goto out;
       g_string_append_printf (listed, "%s" LIST_SEPARATOR, region->region);
     }
@@ -791,15 +794,15 @@ _yun_cache_store_regions (YunCache *self, const char *account, GPtrArray *region
   if (regions->len > 0)
     {
       sqlite3_bind_int64 (forget, 1, account_id);
-      bind_text (forget, 2, listed->str);
-      if (!step_done (self, forget, error))
+      _yun_cache_bind_text (forget, 2, listed->str);
+      if (!_yun_cache_step (self, forget, error))
         goto out;
     }
-  ok = commit (self, error);
+  ok = _yun_cache_commit (self, error);
 
 out:
   if (!ok)
-    rollback (self);
+    _yun_cache_rollback (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -816,20 +819,22 @@ update_region_sync (YunCache *self,
   const char *code = NULL;
 
   if (sync_error == NULL)
-    update = prepare (self,
-                      "UPDATE regions SET synced_at = ?3, attempted_at = ?3, error_code = NULL, "
-                      "error_message = NULL WHERE account_id = ?1 AND region = ?2",
-                      error);
+    update = _yun_cache_prepare (
+      self,
+      "UPDATE regions SET synced_at = ?3, attempted_at = ?3, error_code = NULL, "
+      "error_message = NULL WHERE account_id = ?1 AND region = ?2",
+      error);
   else
-    update = prepare (self,
-                      "UPDATE regions SET attempted_at = ?3, error_code = ?4, error_message = ?5 "
-                      "WHERE account_id = ?1 AND region = ?2",
-                      error);
+    update = _yun_cache_prepare (
+      self,
+      "UPDATE regions SET attempted_at = ?3, error_code = ?4, error_message = ?5 "
+      "WHERE account_id = ?1 AND region = ?2",
+      error);
   if (update == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (update, 1, account_id);
-  bind_text (update, 2, region);
+  _yun_cache_bind_text (update, 2, region);
   sqlite3_bind_int64 (update, 3, now);
   if (sync_error != NULL)
     {
@@ -837,23 +842,23 @@ update_region_sync (YunCache *self,
         code = yun_error_get_code (sync_error);
       if (code == NULL)
         code = g_quark_to_string (sync_error->domain);
-      bind_text (update, 4, code);
-      bind_text (update, 5, sync_error->message);
+      _yun_cache_bind_text (update, 4, code);
+      _yun_cache_bind_text (update, 5, sync_error->message);
     }
-  return step_done (self, update, error);
+  return _yun_cache_step (self, update, error);
 }
 
 static gboolean
 read_synced_at (
   YunCache *self, gint64 account_id, const char *region, gint64 *synced_at, GError **error)
 {
-  g_autoptr (sqlite3_stmt) select
-    = prepare (self, "SELECT synced_at FROM regions WHERE account_id = ? AND region = ?", error);
+  g_autoptr (sqlite3_stmt) select = _yun_cache_prepare (
+    self, "SELECT synced_at FROM regions WHERE account_id = ? AND region = ?", error);
 
   if (select == NULL)
     return FALSE;
   sqlite3_bind_int64 (select, 1, account_id);
-  bind_text (select, 2, region);
+  _yun_cache_bind_text (select, 2, region);
   *synced_at = sqlite3_step (select) == SQLITE_ROW ? sqlite3_column_int64 (select, 0) : 0;
   return TRUE;
 }
@@ -884,15 +889,15 @@ _yun_cache_store_region_error (YunCache *self,
   g_return_val_if_fail (sync_error != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
-  if (!begin (self, error))
+  if (!_yun_cache_begin (self, error))
     goto out;
   account_id = ensure_account (self, account, error);
   ok = account_id >= 0 && ensure_region (self, account_id, region, error)
        && update_region_sync (self, account_id, region, now, sync_error, error)
-       && commit (self, error);
+       && _yun_cache_commit (self, error);
 out:
   if (!ok)
-    rollback (self);
+    _yun_cache_rollback (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -922,13 +927,13 @@ load_known (
 {
   g_autoptr (GHashTable) known
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) known_instance_free);
-  g_autoptr (sqlite3_stmt) select
-    = prepare (self,
-               only == NULL ? "SELECT instance_id, fingerprint, state, name FROM instances "
-                              "WHERE account_id = ? AND region = ?"
-                            : "SELECT instance_id, fingerprint, state, name FROM instances "
-                              "WHERE account_id = ? AND region = ? AND instance_id = ?",
-               error);
+  g_autoptr (sqlite3_stmt) select = _yun_cache_prepare (
+    self,
+    only == NULL ? "SELECT instance_id, fingerprint, state, name FROM instances "
+                   "WHERE account_id = ? AND region = ?"
+                 : "SELECT instance_id, fingerprint, state, name FROM instances "
+                   "WHERE account_id = ? AND region = ? AND instance_id = ?",
+    error);
   int rc;
 
   if (select == NULL)
@@ -937,17 +942,17 @@ load_known (
   for (guint i = 0; only == NULL ? i == 0 : only[i] != NULL; i++)
     {
       sqlite3_bind_int64 (select, 1, account_id);
-      bind_text (select, 2, region);
+      _yun_cache_bind_text (select, 2, region);
       if (only != NULL)
-        bind_text (select, 3, only[i]);
+        _yun_cache_bind_text (select, 3, only[i]);
       while ((rc = sqlite3_step (select)) == SQLITE_ROW)
         {
           KnownInstance *entry = g_new0 (KnownInstance, 1);
 
           entry->fingerprint = sqlite3_column_int64 (select, 1);
-          entry->state = column_dup_text (select, 2);
-          entry->name = column_dup_text (select, 3);
-          g_hash_table_replace (known, column_dup_text (select, 0), entry);
+          entry->state = _yun_cache_column_text (select, 2);
+          entry->name = _yun_cache_column_text (select, 3);
+          g_hash_table_replace (known, _yun_cache_column_text (select, 0), entry);
         }
       sqlite3_reset (select);
       if (rc != SQLITE_DONE)
@@ -971,7 +976,7 @@ upsert_instance (YunCache *self,
   int index = 1;
 
   sqlite3_bind_int64 (upsert, index++, account_id);
-#define STR(f) bind_text (upsert, index++, instance->f);
+#define STR(f) _yun_cache_bind_text (upsert, index++, instance->f);
 #define STRV(f) bind_strv (upsert, index++, instance->f);
 #define NUM(f) sqlite3_bind_int64 (upsert, index++, (gint64) instance->f);
 #define TIME(f) bind_time (upsert, index++, instance->f);
@@ -983,7 +988,7 @@ upsert_instance (YunCache *self,
   sqlite3_bind_int64 (upsert, index++, fingerprint);
   sqlite3_bind_int64 (upsert, index++, now); /* first_seen, kept by an update */
   sqlite3_bind_int64 (upsert, index++, now);
-  return step_done (self, upsert, error);
+  return _yun_cache_step (self, upsert, error);
 }
 
 static void
@@ -1017,14 +1022,16 @@ record_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **
   if (diff->changes->len == 0)
     return TRUE;
 
-  insert = prepare (self,
-                    "INSERT INTO instance_changes (account_id, detected_at, kind, instance_id, "
-                    "region, name, old_state, new_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    error);
-  prune = prepare (self,
-                   "DELETE FROM instance_changes WHERE account_id = ?1 AND id <= (SELECT id FROM "
-                   "instance_changes WHERE account_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-                   error);
+  insert = _yun_cache_prepare (
+    self,
+    "INSERT INTO instance_changes (account_id, detected_at, kind, instance_id, "
+    "region, name, old_state, new_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    error);
+  prune = _yun_cache_prepare (
+    self,
+    "DELETE FROM instance_changes WHERE account_id = ?1 AND id <= (SELECT id FROM "
+    "instance_changes WHERE account_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+    error);
   if (insert == NULL || prune == NULL)
     return FALSE;
 
@@ -1036,18 +1043,18 @@ record_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **
 
       sqlite3_bind_int64 (insert, 1, account_id);
       sqlite3_bind_int64 (insert, 2, change->detected_at);
-      bind_text (insert, 3, yun_instance_change_kind_to_string (change->kind));
-      bind_text (insert, 4, change->instance_id);
-      bind_text (insert, 5, change->region);
-      bind_text (insert, 6, change->name);
-      bind_text (insert, 7, change->old_state);
-      bind_text (insert, 8, change->new_state);
-      if (!step_done (self, insert, error))
+      _yun_cache_bind_text (insert, 3, yun_instance_change_kind_to_string (change->kind));
+      _yun_cache_bind_text (insert, 4, change->instance_id);
+      _yun_cache_bind_text (insert, 5, change->region);
+      _yun_cache_bind_text (insert, 6, change->name);
+      _yun_cache_bind_text (insert, 7, change->old_state);
+      _yun_cache_bind_text (insert, 8, change->new_state);
+      if (!_yun_cache_step (self, insert, error))
         return FALSE;
     }
   sqlite3_bind_int64 (prune, 1, account_id);
   sqlite3_bind_int64 (prune, 2, MAX_CHANGES_KEPT);
-  return step_done (self, prune, error);
+  return _yun_cache_step (self, prune, error);
 }
 
 /* Drops from @diff's changes those made by YunDesk's own jobs (in this process or another):
@@ -1064,17 +1071,20 @@ drop_own_changes (YunCache *self, YunCacheDiff *diff, GError **error)
 
   if (diff->changes->len == 0)
     return TRUE;
-  any_job = prepare (self, "SELECT 1 FROM job_items WHERE request_id IS NOT NULL LIMIT 1", error);
+  any_job = _yun_cache_prepare (
+    self, "SELECT 1 FROM job_items WHERE request_id IS NOT NULL LIMIT 1", error);
   if (any_job == NULL)
     return FALSE;
   if (sqlite3_step (any_job) != SQLITE_ROW)
     return TRUE;
 
-  by_request = prepare (self, "SELECT 1 FROM job_items WHERE request_id = ? LIMIT 1", error);
-  by_instance = prepare (self,
-                         "SELECT 1 FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE "
-                         "i.instance_id = ? AND i.request_id IS NOT NULL AND j.kind = ? LIMIT 1",
-                         error);
+  by_request
+    = _yun_cache_prepare (self, "SELECT 1 FROM job_items WHERE request_id = ? LIMIT 1", error);
+  by_instance
+    = _yun_cache_prepare (self,
+                          "SELECT 1 FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE "
+                          "i.instance_id = ? AND i.request_id IS NOT NULL AND j.kind = ? LIMIT 1",
+                          error);
   if (by_request == NULL || by_instance == NULL)
     return FALSE;
   changed = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1097,12 +1107,13 @@ drop_own_changes (YunCache *self, YunCacheDiff *diff, GError **error)
           if (instance == NULL || instance->latest_operation_request_id == NULL)
             continue;
           query = by_request;
-          bind_text (query, 1, instance->latest_operation_request_id);
+          _yun_cache_bind_text (query, 1, instance->latest_operation_request_id);
         }
       else
         {
-          bind_text (query, 1, change->instance_id);
-          bind_text (query, 2, change->kind == YUN_INSTANCE_CHANGE_ADDED ? "create" : "terminate");
+          _yun_cache_bind_text (query, 1, change->instance_id);
+          _yun_cache_bind_text (query, 2,
+                                change->kind == YUN_INSTANCE_CHANGE_ADDED ? "create" : "terminate");
         }
       own = sqlite3_step (query) == SQLITE_ROW;
       sqlite3_reset (query);
@@ -1123,7 +1134,7 @@ merge_instances (YunCache *self,
                  YunCacheDiff *diff,
                  GError **error)
 {
-  g_autoptr (sqlite3_stmt) upsert = prepare (self, self->upsert_instance_sql, error);
+  g_autoptr (sqlite3_stmt) upsert = _yun_cache_prepare (self, self->upsert_instance_sql, error);
 
   if (upsert == NULL)
     return FALSE;
@@ -1178,7 +1189,8 @@ delete_vanished (YunCache *self,
 
   if (g_hash_table_size (vanished) == 0)
     return TRUE;
-  delete = prepare (self, "DELETE FROM instances WHERE account_id = ? AND instance_id = ?", error);
+  delete = _yun_cache_prepare (
+    self, "DELETE FROM instances WHERE account_id = ? AND instance_id = ?", error);
   if (delete == NULL)
     return FALSE;
 
@@ -1188,8 +1200,8 @@ delete_vanished (YunCache *self,
       KnownInstance *old = value;
 
       sqlite3_bind_int64 (delete, 1, account_id);
-      bind_text (delete, 2, key);
-      if (!step_done (self, delete, error))
+      _yun_cache_bind_text (delete, 2, key);
+      if (!_yun_cache_step (self, delete, error))
         return FALSE;
       if (diff != NULL)
         {
@@ -1207,18 +1219,18 @@ static gboolean
 replace_zones (YunCache *self, gint64 account_id, YunRegionSnapshot *snapshot, GError **error)
 {
   g_autoptr (sqlite3_stmt) clear
-    = prepare (self, "DELETE FROM zones WHERE account_id = ? AND region = ?", error);
-  g_autoptr (sqlite3_stmt) insert
-    = prepare (self,
-               "INSERT OR REPLACE INTO zones (account_id, region, zone, name, zone_id, state) "
-               "VALUES (?, ?, ?, ?, ?, ?)",
-               error);
+    = _yun_cache_prepare (self, "DELETE FROM zones WHERE account_id = ? AND region = ?", error);
+  g_autoptr (sqlite3_stmt) insert = _yun_cache_prepare (
+    self,
+    "INSERT OR REPLACE INTO zones (account_id, region, zone, name, zone_id, state) "
+    "VALUES (?, ?, ?, ?, ?, ?)",
+    error);
 
   if (clear == NULL || insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, account_id);
-  bind_text (clear, 2, snapshot->region);
-  if (!step_done (self, clear, error))
+  _yun_cache_bind_text (clear, 2, snapshot->region);
+  if (!_yun_cache_step (self, clear, error))
     return FALSE;
 
   for (guint i = 0; i < snapshot->zones->len; i++)
@@ -1226,12 +1238,12 @@ replace_zones (YunCache *self, gint64 account_id, YunRegionSnapshot *snapshot, G
       YunZone *zone = g_ptr_array_index (snapshot->zones, i);
 
       sqlite3_bind_int64 (insert, 1, account_id);
-      bind_text (insert, 2, snapshot->region);
-      bind_text (insert, 3, zone->zone);
-      bind_text (insert, 4, zone->name);
-      bind_text (insert, 5, zone->zone_id);
-      bind_text (insert, 6, zone->state);
-      if (!step_done (self, insert, error))
+      _yun_cache_bind_text (insert, 2, snapshot->region);
+      _yun_cache_bind_text (insert, 3, zone->zone);
+      _yun_cache_bind_text (insert, 4, zone->name);
+      _yun_cache_bind_text (insert, 5, zone->zone_id);
+      _yun_cache_bind_text (insert, 6, zone->state);
+      if (!_yun_cache_step (self, insert, error))
         return FALSE;
     }
   return TRUE;
@@ -1241,8 +1253,8 @@ static gboolean
 replace_images (YunCache *self, gint64 account_id, YunRegionSnapshot *snapshot, GError **error)
 {
   g_autoptr (sqlite3_stmt) clear
-    = prepare (self, "DELETE FROM images WHERE account_id = ? AND region = ?", error);
-  g_autoptr (sqlite3_stmt) insert = prepare (
+    = _yun_cache_prepare (self, "DELETE FROM images WHERE account_id = ? AND region = ?", error);
+  g_autoptr (sqlite3_stmt) insert = _yun_cache_prepare (
     self,
     "INSERT OR REPLACE INTO images (account_id, region, image_id, name, description, os_name, "
     "platform, image_type, architecture, state, image_source, size, created_time, os_family) "
@@ -1252,8 +1264,8 @@ replace_images (YunCache *self, gint64 account_id, YunRegionSnapshot *snapshot, 
   if (clear == NULL || insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, account_id);
-  bind_text (clear, 2, snapshot->region);
-  if (!step_done (self, clear, error))
+  _yun_cache_bind_text (clear, 2, snapshot->region);
+  if (!_yun_cache_step (self, clear, error))
     return FALSE;
 
   for (guint i = 0; i < snapshot->images->len; i++)
@@ -1261,20 +1273,20 @@ replace_images (YunCache *self, gint64 account_id, YunRegionSnapshot *snapshot, 
       YunImage *image = g_ptr_array_index (snapshot->images, i);
 
       sqlite3_bind_int64 (insert, 1, account_id);
-      bind_text (insert, 2, snapshot->region);
-      bind_text (insert, 3, image->image_id);
-      bind_text (insert, 4, image->name);
-      bind_text (insert, 5, image->description);
-      bind_text (insert, 6, image->os_name);
-      bind_text (insert, 7, image->platform);
-      bind_text (insert, 8, image->image_type);
-      bind_text (insert, 9, image->architecture);
-      bind_text (insert, 10, image->state);
-      bind_text (insert, 11, image->image_source);
+      _yun_cache_bind_text (insert, 2, snapshot->region);
+      _yun_cache_bind_text (insert, 3, image->image_id);
+      _yun_cache_bind_text (insert, 4, image->name);
+      _yun_cache_bind_text (insert, 5, image->description);
+      _yun_cache_bind_text (insert, 6, image->os_name);
+      _yun_cache_bind_text (insert, 7, image->platform);
+      _yun_cache_bind_text (insert, 8, image->image_type);
+      _yun_cache_bind_text (insert, 9, image->architecture);
+      _yun_cache_bind_text (insert, 10, image->state);
+      _yun_cache_bind_text (insert, 11, image->image_source);
       sqlite3_bind_int64 (insert, 12, image->size);
       bind_time (insert, 13, image->created_time);
       sqlite3_bind_int (insert, 14, image->os_family);
-      if (!step_done (self, insert, error))
+      if (!_yun_cache_step (self, insert, error))
         return FALSE;
     }
   return TRUE;
@@ -1286,9 +1298,9 @@ replace_instance_types (YunCache *self,
                         YunRegionSnapshot *snapshot,
                         GError **error)
 {
-  g_autoptr (sqlite3_stmt) clear
-    = prepare (self, "DELETE FROM instance_types WHERE account_id = ? AND region = ?", error);
-  g_autoptr (sqlite3_stmt) insert = prepare (
+  g_autoptr (sqlite3_stmt) clear = _yun_cache_prepare (
+    self, "DELETE FROM instance_types WHERE account_id = ? AND region = ?", error);
+  g_autoptr (sqlite3_stmt) insert = _yun_cache_prepare (
     self,
     "INSERT OR REPLACE INTO instance_types (account_id, region, zone, instance_type, charge_type, "
     "instance_family, type_name, cpu, memory, gpu, status, status_category, sold_out_reason, "
@@ -1301,8 +1313,8 @@ replace_instance_types (YunCache *self,
   if (clear == NULL || insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, account_id);
-  bind_text (clear, 2, snapshot->region);
-  if (!step_done (self, clear, error))
+  _yun_cache_bind_text (clear, 2, snapshot->region);
+  if (!_yun_cache_step (self, clear, error))
     return FALSE;
 
   for (guint i = 0; i < snapshot->instance_types->len; i++)
@@ -1311,20 +1323,20 @@ replace_instance_types (YunCache *self,
       YunItemPrice *price = quota->price;
 
       sqlite3_bind_int64 (insert, 1, account_id);
-      bind_text (insert, 2, snapshot->region);
-      bind_text (insert, 3, quota->zone);
-      bind_text (insert, 4, quota->instance_type);
-      bind_text (insert, 5, quota->charge_type != NULL ? quota->charge_type : "");
-      bind_text (insert, 6, quota->instance_family);
-      bind_text (insert, 7, quota->type_name);
+      _yun_cache_bind_text (insert, 2, snapshot->region);
+      _yun_cache_bind_text (insert, 3, quota->zone);
+      _yun_cache_bind_text (insert, 4, quota->instance_type);
+      _yun_cache_bind_text (insert, 5, quota->charge_type != NULL ? quota->charge_type : "");
+      _yun_cache_bind_text (insert, 6, quota->instance_family);
+      _yun_cache_bind_text (insert, 7, quota->type_name);
       sqlite3_bind_int64 (insert, 8, quota->cpu);
       sqlite3_bind_int64 (insert, 9, quota->memory);
       sqlite3_bind_int64 (insert, 10, quota->gpu);
-      bind_text (insert, 11, quota->status);
-      bind_text (insert, 12, quota->status_category);
-      bind_text (insert, 13, quota->sold_out_reason);
-      bind_text (insert, 14, quota->cpu_type);
-      bind_text (insert, 15, quota->frequency);
+      _yun_cache_bind_text (insert, 11, quota->status);
+      _yun_cache_bind_text (insert, 12, quota->status_category);
+      _yun_cache_bind_text (insert, 13, quota->sold_out_reason);
+      _yun_cache_bind_text (insert, 14, quota->cpu_type);
+      _yun_cache_bind_text (insert, 15, quota->frequency);
       sqlite3_bind_double (insert, 16, quota->instance_bandwidth);
       sqlite3_bind_int (insert, 17, price != NULL);
       if (price != NULL)
@@ -1332,7 +1344,7 @@ replace_instance_types (YunCache *self,
           sqlite3_bind_int (insert, 18, price->is_postpaid);
           sqlite3_bind_double (insert, 19, price->unit_price);
           sqlite3_bind_double (insert, 20, price->unit_price_discount);
-          bind_text (insert, 21, price->charge_unit);
+          _yun_cache_bind_text (insert, 21, price->charge_unit);
           sqlite3_bind_int (insert, 22, price->is_prepaid);
           sqlite3_bind_double (insert, 23, price->original_price);
           sqlite3_bind_double (insert, 24, price->discount_price);
@@ -1341,7 +1353,7 @@ replace_instance_types (YunCache *self,
       else
         for (int column = 18; column <= 25; column++)
           sqlite3_bind_null (insert, column);
-      if (!step_done (self, insert, error))
+      if (!_yun_cache_step (self, insert, error))
         return FALSE;
     }
   return TRUE;
@@ -1377,7 +1389,7 @@ _yun_cache_store_region (YunCache *self,
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
-  if (!begin (self, error))
+  if (!_yun_cache_begin (self, error))
     goto out;
 
   account_id = ensure_account (self, account, error);
@@ -1400,11 +1412,11 @@ _yun_cache_store_region (YunCache *self,
        && (diff == NULL
            || (drop_own_changes (self, diff, error)
                && record_changes (self, account_id, diff, error)))
-       && commit (self, error);
+       && _yun_cache_commit (self, error);
 
 out:
   if (!ok)
-    rollback (self);
+    _yun_cache_rollback (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -1441,7 +1453,7 @@ _yun_cache_store_instances (YunCache *self,
   g_return_val_if_fail (instance_ids != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
-  if (!begin (self, error))
+  if (!_yun_cache_begin (self, error))
     goto out;
 
   account_id = ensure_account (self, account, error);
@@ -1453,11 +1465,11 @@ _yun_cache_store_instances (YunCache *self,
        && (diff == NULL
            || (drop_own_changes (self, diff, error)
                && record_changes (self, account_id, diff, error)))
-       && commit (self, error);
+       && _yun_cache_commit (self, error);
 
 out:
   if (!ok)
-    rollback (self);
+    _yun_cache_rollback (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -1494,7 +1506,7 @@ load_rows (YunCache *self,
       return account_id == 0 ? g_steal_pointer (&rows) : NULL;
     }
 
-  select = prepare (self, region != NULL ? sql_region : sql_all, error);
+  select = _yun_cache_prepare (self, region != NULL ? sql_region : sql_all, error);
   if (select == NULL)
     {
       g_mutex_unlock (&self->lock);
@@ -1502,7 +1514,7 @@ load_rows (YunCache *self,
     }
   sqlite3_bind_int64 (select, 1, account_id);
   if (region != NULL)
-    bind_text (select, 2, region);
+    _yun_cache_bind_text (select, 2, region);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     g_ptr_array_add (rows, build (select));
   if (rc != SQLITE_DONE)
@@ -1518,7 +1530,7 @@ build_instance (sqlite3_stmt *statement)
   YunInstance *instance = g_object_new (YUN_TYPE_INSTANCE, NULL);
   int column = 0;
 
-#define STR(f) instance->f = column_dup_text (statement, column++);
+#define STR(f) instance->f = _yun_cache_column_text (statement, column++);
 #define STRV(f) instance->f = column_dup_strv (statement, column++);
 #define NUM(f) instance->f = sqlite3_column_int64 (statement, column++);
 #define TIME(f) instance->f = column_dup_time (statement, column++);
@@ -1549,9 +1561,9 @@ build_region (sqlite3_stmt *statement)
 {
   YunRegion *region = g_object_new (YUN_TYPE_REGION, NULL);
 
-  region->region = column_dup_text (statement, 0);
-  region->name = column_dup_text (statement, 1);
-  region->state = column_dup_text (statement, 2);
+  region->region = _yun_cache_column_text (statement, 0);
+  region->name = _yun_cache_column_text (statement, 1);
+  region->state = _yun_cache_column_text (statement, 2);
   return region;
 }
 
@@ -1569,13 +1581,13 @@ build_region_row (sqlite3_stmt *statement)
 {
   YunCacheRegionRow *row = g_new0 (YunCacheRegionRow, 1);
 
-  row->region = column_dup_text (statement, 0);
-  row->name = column_dup_text (statement, 1);
-  row->state = column_dup_text (statement, 2);
+  row->region = _yun_cache_column_text (statement, 0);
+  row->name = _yun_cache_column_text (statement, 1);
+  row->state = _yun_cache_column_text (statement, 2);
   row->synced_at = sqlite3_column_int64 (statement, 3);
   row->attempted_at = sqlite3_column_int64 (statement, 4);
-  row->error_code = column_dup_text (statement, 5);
-  row->error_message = column_dup_text (statement, 6);
+  row->error_code = _yun_cache_column_text (statement, 5);
+  row->error_message = _yun_cache_column_text (statement, 6);
   row->n_instances = (guint) sqlite3_column_int64 (statement, 7);
   return row;
 }
@@ -1596,11 +1608,11 @@ build_zone (sqlite3_stmt *statement)
 {
   YunZone *zone = g_object_new (YUN_TYPE_ZONE, NULL);
 
-  zone->region = column_dup_text (statement, 0);
-  zone->zone = column_dup_text (statement, 1);
-  zone->name = column_dup_text (statement, 2);
-  zone->zone_id = column_dup_text (statement, 3);
-  zone->state = column_dup_text (statement, 4);
+  zone->region = _yun_cache_column_text (statement, 0);
+  zone->zone = _yun_cache_column_text (statement, 1);
+  zone->name = _yun_cache_column_text (statement, 2);
+  zone->zone_id = _yun_cache_column_text (statement, 3);
+  zone->state = _yun_cache_column_text (statement, 4);
   return zone;
 }
 
@@ -1620,16 +1632,16 @@ build_image (sqlite3_stmt *statement)
 {
   YunImage *image = g_object_new (YUN_TYPE_IMAGE, NULL);
 
-  image->region = column_dup_text (statement, 0);
-  image->image_id = column_dup_text (statement, 1);
-  image->name = column_dup_text (statement, 2);
-  image->description = column_dup_text (statement, 3);
-  image->os_name = column_dup_text (statement, 4);
-  image->platform = column_dup_text (statement, 5);
-  image->image_type = column_dup_text (statement, 6);
-  image->architecture = column_dup_text (statement, 7);
-  image->state = column_dup_text (statement, 8);
-  image->image_source = column_dup_text (statement, 9);
+  image->region = _yun_cache_column_text (statement, 0);
+  image->image_id = _yun_cache_column_text (statement, 1);
+  image->name = _yun_cache_column_text (statement, 2);
+  image->description = _yun_cache_column_text (statement, 3);
+  image->os_name = _yun_cache_column_text (statement, 4);
+  image->platform = _yun_cache_column_text (statement, 5);
+  image->image_type = _yun_cache_column_text (statement, 6);
+  image->architecture = _yun_cache_column_text (statement, 7);
+  image->state = _yun_cache_column_text (statement, 8);
+  image->image_source = _yun_cache_column_text (statement, 9);
   image->size = (guint) sqlite3_column_int64 (statement, 10);
   image->created_time = column_dup_time (statement, 11);
   image->os_family = sqlite3_column_int (statement, 12);
@@ -1655,20 +1667,20 @@ build_instance_type (sqlite3_stmt *statement)
 {
   YunInstanceTypeQuota *quota = g_object_new (YUN_TYPE_INSTANCE_TYPE_QUOTA, NULL);
 
-  quota->region = column_dup_text (statement, 0);
-  quota->zone = column_dup_text (statement, 1);
-  quota->instance_type = column_dup_text (statement, 2);
-  quota->charge_type = column_dup_text (statement, 3);
-  quota->instance_family = column_dup_text (statement, 4);
-  quota->type_name = column_dup_text (statement, 5);
+  quota->region = _yun_cache_column_text (statement, 0);
+  quota->zone = _yun_cache_column_text (statement, 1);
+  quota->instance_type = _yun_cache_column_text (statement, 2);
+  quota->charge_type = _yun_cache_column_text (statement, 3);
+  quota->instance_family = _yun_cache_column_text (statement, 4);
+  quota->type_name = _yun_cache_column_text (statement, 5);
   quota->cpu = (guint) sqlite3_column_int64 (statement, 6);
   quota->memory = (guint) sqlite3_column_int64 (statement, 7);
   quota->gpu = (guint) sqlite3_column_int64 (statement, 8);
-  quota->status = column_dup_text (statement, 9);
-  quota->status_category = column_dup_text (statement, 10);
-  quota->sold_out_reason = column_dup_text (statement, 11);
-  quota->cpu_type = column_dup_text (statement, 12);
-  quota->frequency = column_dup_text (statement, 13);
+  quota->status = _yun_cache_column_text (statement, 9);
+  quota->status_category = _yun_cache_column_text (statement, 10);
+  quota->sold_out_reason = _yun_cache_column_text (statement, 11);
+  quota->cpu_type = _yun_cache_column_text (statement, 12);
+  quota->frequency = _yun_cache_column_text (statement, 13);
   quota->instance_bandwidth = sqlite3_column_double (statement, 14);
   if (sqlite3_column_int (statement, 15))
     {
@@ -1676,7 +1688,7 @@ build_instance_type (sqlite3_stmt *statement)
       quota->price->is_postpaid = sqlite3_column_int (statement, 16);
       quota->price->unit_price = sqlite3_column_double (statement, 17);
       quota->price->unit_price_discount = sqlite3_column_double (statement, 18);
-      quota->price->charge_unit = column_dup_text (statement, 19);
+      quota->price->charge_unit = _yun_cache_column_text (statement, 19);
       quota->price->is_prepaid = sqlite3_column_int (statement, 20);
       quota->price->original_price = sqlite3_column_double (statement, 21);
       quota->price->discount_price = sqlite3_column_double (statement, 22);
@@ -1716,11 +1728,11 @@ build_change (sqlite3_stmt *statement)
   change->kind = g_strcmp0 (kind, "added") == 0      ? YUN_INSTANCE_CHANGE_ADDED
                  : g_strcmp0 (kind, "vanished") == 0 ? YUN_INSTANCE_CHANGE_VANISHED
                                                      : YUN_INSTANCE_CHANGE_CHANGED;
-  change->instance_id = column_dup_text (statement, 2);
-  change->region = column_dup_text (statement, 3);
-  change->name = column_dup_text (statement, 4);
-  change->old_state = column_dup_text (statement, 5);
-  change->new_state = column_dup_text (statement, 6);
+  change->instance_id = _yun_cache_column_text (statement, 2);
+  change->region = _yun_cache_column_text (statement, 3);
+  change->name = _yun_cache_column_text (statement, 4);
+  change->old_state = _yun_cache_column_text (statement, 5);
+  change->new_state = _yun_cache_column_text (statement, 6);
   return change;
 }
 
@@ -1763,27 +1775,28 @@ yun_cache_set_protected (
     return FALSE;
 
   g_mutex_lock (&self->lock);
-  if (!begin (self, error))
+  if (!_yun_cache_begin (self, error))
     goto out;
   account_id = ensure_account (self, account, error);
   if (account_id < 0)
     goto out;
-  write = prepare (self,
-                   protect ? "INSERT OR IGNORE INTO protected_instances (account_id, instance_id, "
-                             "marked_at) VALUES (?, ?, ?)"
-                           : "DELETE FROM protected_instances WHERE account_id = ? AND "
-                             "instance_id = ?",
-                   error);
+  write = _yun_cache_prepare (
+    self,
+    protect ? "INSERT OR IGNORE INTO protected_instances (account_id, instance_id, "
+              "marked_at) VALUES (?, ?, ?)"
+            : "DELETE FROM protected_instances WHERE account_id = ? AND "
+              "instance_id = ?",
+    error);
   if (write == NULL)
     goto out;
   sqlite3_bind_int64 (write, 1, account_id);
-  bind_text (write, 2, instance_id);
+  _yun_cache_bind_text (write, 2, instance_id);
   if (protect)
     sqlite3_bind_int64 (write, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, write, error) && commit (self, error);
+  ok = _yun_cache_step (self, write, error) && _yun_cache_commit (self, error);
 out:
   if (!ok)
-    rollback (self);
+    _yun_cache_rollback (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -1791,7 +1804,7 @@ out:
 static gpointer
 build_instance_id (sqlite3_stmt *statement)
 {
-  return column_dup_text (statement, 0);
+  return _yun_cache_column_text (statement, 0);
 }
 
 /**

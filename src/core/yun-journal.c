@@ -17,46 +17,6 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-static sqlite3_stmt *
-prepare (YunCache *cache, sqlite3 *db, const char *sql, GError **error)
-{
-  sqlite3_stmt *statement = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
-    {
-      _yun_cache_set_error (cache, error, "could not be read:");
-      return NULL;
-    }
-  return statement;
-}
-
-static gboolean
-step_done (YunCache *cache, sqlite3_stmt *statement, GError **error)
-{
-  int rc = sqlite3_step (statement);
-
-  sqlite3_reset (statement);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  _yun_cache_set_error (cache, error, "could not be written:");
-  return FALSE;
-}
-
-static gboolean
-exec (YunCache *cache, sqlite3 *db, const char *sql, GError **error)
-{
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK)
-    return TRUE;
-  _yun_cache_set_error (cache, error, "could not be written:");
-  return FALSE;
-}
-
-static void
-bind_text (sqlite3_stmt *statement, int index, const char *text)
-{
-  sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
-}
-
 static void
 bind_time (sqlite3_stmt *statement, int index, gint64 unix_seconds)
 {
@@ -66,14 +26,6 @@ bind_time (sqlite3_stmt *statement, int index, gint64 unix_seconds)
     sqlite3_bind_null (statement, index);
 }
 
-static char *
-column_dup (sqlite3_stmt *statement, int column)
-{
-  const unsigned char *text = sqlite3_column_text (statement, column);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 /* Runs @write between BEGIN IMMEDIATE and COMMIT, under the cache's lock. */
 typedef gboolean (*JournalWrite) (YunCache *cache, sqlite3 *db, gpointer data, GError **error);
 
@@ -81,11 +33,11 @@ static gboolean
 in_transaction (YunCache *cache, JournalWrite write, gpointer data, GError **error)
 {
   sqlite3 *db = _yun_cache_lock (cache);
-  gboolean ok = exec (cache, db, "BEGIN IMMEDIATE", error) && write (cache, db, data, error)
-                && exec (cache, db, "COMMIT", error);
+  gboolean ok = _yun_cache_begin (cache, error) && write (cache, db, data, error)
+                && _yun_cache_commit (cache, error);
 
-  if (!ok && !sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  if (!ok)
+    _yun_cache_rollback (cache);
   _yun_cache_unlock (cache);
   return ok;
 }
@@ -93,13 +45,13 @@ in_transaction (YunCache *cache, JournalWrite write, gpointer data, GError **err
 static gboolean
 write_items (YunCache *cache, sqlite3 *db, gint64 job_id, GPtrArray *items, GError **error)
 {
-  g_autoptr (sqlite3_stmt) upsert
-    = prepare (cache, db,
-               "INSERT OR REPLACE INTO job_items (job_id, seq, instance_id, region, name, step, "
-               "outcome, reason, code, message, request_id, before_request_id, client_token, "
-               "source_state, attempts, started_at, finished_at, invocation_id, exit_code, output) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               error);
+  g_autoptr (sqlite3_stmt) upsert = _yun_cache_prepare (
+    cache,
+    "INSERT OR REPLACE INTO job_items (job_id, seq, instance_id, region, name, step, "
+    "outcome, reason, code, message, request_id, before_request_id, client_token, "
+    "source_state, attempts, started_at, finished_at, invocation_id, exit_code, output) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    error);
 
   if (upsert == NULL)
     return FALSE;
@@ -109,28 +61,28 @@ write_items (YunCache *cache, sqlite3 *db, gint64 job_id, GPtrArray *items, GErr
 
       sqlite3_bind_int64 (upsert, 1, job_id);
       sqlite3_bind_int64 (upsert, 2, item->index);
-      bind_text (upsert, 3, item->instance_id);
-      bind_text (upsert, 4, item->region);
-      bind_text (upsert, 5, item->name);
-      bind_text (upsert, 6, yun_job_step_to_string (item->step));
-      bind_text (upsert, 7, yun_job_outcome_to_string (item->outcome));
-      bind_text (upsert, 8, item->reason);
-      bind_text (upsert, 9, item->code);
-      bind_text (upsert, 10, item->message);
-      bind_text (upsert, 11, item->request_id);
-      bind_text (upsert, 12, item->before_request_id);
-      bind_text (upsert, 13, item->client_token);
-      bind_text (upsert, 14, item->source_state);
+      _yun_cache_bind_text (upsert, 3, item->instance_id);
+      _yun_cache_bind_text (upsert, 4, item->region);
+      _yun_cache_bind_text (upsert, 5, item->name);
+      _yun_cache_bind_text (upsert, 6, yun_job_step_to_string (item->step));
+      _yun_cache_bind_text (upsert, 7, yun_job_outcome_to_string (item->outcome));
+      _yun_cache_bind_text (upsert, 8, item->reason);
+      _yun_cache_bind_text (upsert, 9, item->code);
+      _yun_cache_bind_text (upsert, 10, item->message);
+      _yun_cache_bind_text (upsert, 11, item->request_id);
+      _yun_cache_bind_text (upsert, 12, item->before_request_id);
+      _yun_cache_bind_text (upsert, 13, item->client_token);
+      _yun_cache_bind_text (upsert, 14, item->source_state);
       sqlite3_bind_int64 (upsert, 15, item->attempts);
       bind_time (upsert, 16, item->started_at);
       bind_time (upsert, 17, item->finished_at);
-      bind_text (upsert, 18, item->invocation_id);
+      _yun_cache_bind_text (upsert, 18, item->invocation_id);
       if (item->has_exit_code)
         sqlite3_bind_int (upsert, 19, item->exit_code);
       else
         sqlite3_bind_null (upsert, 19);
-      bind_text (upsert, 20, item->output);
-      if (!step_done (cache, upsert, error))
+      _yun_cache_bind_text (upsert, 20, item->output);
+      if (!_yun_cache_step (cache, upsert, error))
         return FALSE;
     }
   return TRUE;
@@ -151,22 +103,24 @@ write_new_job (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
   g_autoptr (sqlite3_stmt) account = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
 
-  account = prepare (cache, db, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
-  insert = prepare (cache, db,
-                    "INSERT INTO jobs (account_id, kind, params, created_at) VALUES ((SELECT id "
-                    "FROM accounts WHERE name = ?), ?, ?, ?)",
-                    error);
+  account = _yun_cache_prepare (cache, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
+  insert = _yun_cache_prepare (
+    cache,
+    "INSERT INTO jobs (account_id, kind, params, created_at) VALUES ((SELECT id "
+    "FROM accounts WHERE name = ?), ?, ?, ?)",
+    error);
   if (account == NULL || insert == NULL)
     return FALSE;
 
-  bind_text (account, 1, data->account);
-  if (!step_done (cache, account, error))
+  _yun_cache_bind_text (account, 1, data->account);
+  if (!_yun_cache_step (cache, account, error))
     return FALSE;
-  bind_text (insert, 1, data->account);
-  bind_text (insert, 2, yun_job_kind_to_string (record->kind));
-  bind_text (insert, 3, json_object_to_json_string_ext (record->params, JSON_C_TO_STRING_PLAIN));
+  _yun_cache_bind_text (insert, 1, data->account);
+  _yun_cache_bind_text (insert, 2, yun_job_kind_to_string (record->kind));
+  _yun_cache_bind_text (insert, 3,
+                        json_object_to_json_string_ext (record->params, JSON_C_TO_STRING_PLAIN));
   sqlite3_bind_int64 (insert, 4, record->created_at);
-  if (!step_done (cache, insert, error))
+  if (!_yun_cache_step (cache, insert, error))
     return FALSE;
   record->id = sqlite3_last_insert_rowid (db);
   return write_items (cache, db, record->id, record->items, error);
@@ -218,14 +172,14 @@ static gboolean
 write_finish (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
 {
   YunJobRecord *record = user_data;
-  g_autoptr (sqlite3_stmt) update
-    = prepare (cache, db, "UPDATE jobs SET finished = 1, finished_at = ? WHERE id = ?", error);
+  g_autoptr (sqlite3_stmt) update = _yun_cache_prepare (
+    cache, "UPDATE jobs SET finished = 1, finished_at = ? WHERE id = ?", error);
 
   if (update == NULL || !write_items (cache, db, record->id, record->items, error))
     return FALSE;
   sqlite3_bind_int64 (update, 1, record->finished_at);
   sqlite3_bind_int64 (update, 2, record->id);
-  return step_done (cache, update, error);
+  return _yun_cache_step (cache, update, error);
 }
 
 gboolean
@@ -238,12 +192,12 @@ static gboolean
 write_cancel (YunCache *cache, sqlite3 *db, gpointer user_data, GError **error)
 {
   g_autoptr (sqlite3_stmt) update
-    = prepare (cache, db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", error);
+    = _yun_cache_prepare (cache, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", error);
 
   if (update == NULL)
     return FALSE;
   sqlite3_bind_int64 (update, 1, *(gint64 *) user_data);
-  return step_done (cache, update, error);
+  return _yun_cache_step (cache, update, error);
 }
 
 /* A cancellation outlives a crash: a resumed job still stops. */
@@ -275,13 +229,13 @@ outcome_from_string (const char *text)
 static gboolean
 load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
 {
-  g_autoptr (sqlite3_stmt) select
-    = prepare (cache, db,
-               "SELECT seq, instance_id, region, name, step, outcome, reason, code, message, "
-               "request_id, before_request_id, client_token, source_state, attempts, started_at, "
-               "finished_at, invocation_id, exit_code, output FROM job_items WHERE job_id = ? "
-               "ORDER BY seq",
-               error);
+  g_autoptr (sqlite3_stmt) select = _yun_cache_prepare (
+    cache,
+    "SELECT seq, instance_id, region, name, step, outcome, reason, code, message, "
+    "request_id, before_request_id, client_token, source_state, attempts, started_at, "
+    "finished_at, invocation_id, exit_code, output FROM job_items WHERE job_id = ? "
+    "ORDER BY seq",
+    error);
   int rc;
 
   if (select == NULL)
@@ -290,29 +244,29 @@ load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
       YunJobRecordItem *item = g_new0 (YunJobRecordItem, 1);
-      g_autofree char *step = column_dup (select, 4);
-      g_autofree char *outcome = column_dup (select, 5);
+      g_autofree char *step = _yun_cache_column_text (select, 4);
+      g_autofree char *outcome = _yun_cache_column_text (select, 5);
 
       item->index = (guint) sqlite3_column_int64 (select, 0);
-      item->instance_id = column_dup (select, 1);
-      item->region = column_dup (select, 2);
-      item->name = column_dup (select, 3);
+      item->instance_id = _yun_cache_column_text (select, 1);
+      item->region = _yun_cache_column_text (select, 2);
+      item->name = _yun_cache_column_text (select, 3);
       item->step = step_from_string (step);
       item->outcome = outcome_from_string (outcome);
-      item->reason = column_dup (select, 6);
-      item->code = column_dup (select, 7);
-      item->message = column_dup (select, 8);
-      item->request_id = column_dup (select, 9);
-      item->before_request_id = column_dup (select, 10);
-      item->client_token = column_dup (select, 11);
-      item->source_state = column_dup (select, 12);
+      item->reason = _yun_cache_column_text (select, 6);
+      item->code = _yun_cache_column_text (select, 7);
+      item->message = _yun_cache_column_text (select, 8);
+      item->request_id = _yun_cache_column_text (select, 9);
+      item->before_request_id = _yun_cache_column_text (select, 10);
+      item->client_token = _yun_cache_column_text (select, 11);
+      item->source_state = _yun_cache_column_text (select, 12);
       item->attempts = (guint) sqlite3_column_int64 (select, 13);
       item->started_at = sqlite3_column_int64 (select, 14);
       item->finished_at = sqlite3_column_int64 (select, 15);
-      item->invocation_id = column_dup (select, 16);
+      item->invocation_id = _yun_cache_column_text (select, 16);
       item->has_exit_code = sqlite3_column_type (select, 17) != SQLITE_NULL;
       item->exit_code = sqlite3_column_int (select, 17);
-      item->output = column_dup (select, 18);
+      item->output = _yun_cache_column_text (select, 18);
       g_ptr_array_add (record->items, item);
     }
   if (rc != SQLITE_DONE)
@@ -344,22 +298,23 @@ _yun_journal_load (
   gboolean ok = TRUE;
   int rc;
 
-  select = prepare (cache, db,
-                    "SELECT j.id, j.kind, j.params, j.finished, j.cancel_requested, j.created_at, "
-                    "j.finished_at FROM jobs j JOIN accounts a ON a.id = j.account_id "
-                    "WHERE a.name = ?1 AND (?2 = 0 OR j.finished = 0) ORDER BY j.id DESC LIMIT ?3",
-                    error);
+  select = _yun_cache_prepare (
+    cache,
+    "SELECT j.id, j.kind, j.params, j.finished, j.cancel_requested, j.created_at, "
+    "j.finished_at FROM jobs j JOIN accounts a ON a.id = j.account_id "
+    "WHERE a.name = ?1 AND (?2 = 0 OR j.finished = 0) ORDER BY j.id DESC LIMIT ?3",
+    error);
   if (select == NULL)
     {
       _yun_cache_unlock (cache);
       return NULL;
     }
-  bind_text (select, 1, account);
+  _yun_cache_bind_text (select, 1, account);
   sqlite3_bind_int (select, 2, unfinished_only);
   sqlite3_bind_int64 (select, 3, limit);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
-      g_autofree char *kind = column_dup (select, 1);
+      g_autofree char *kind = _yun_cache_column_text (select, 1);
       const char *params = (const char *) sqlite3_column_text (select, 2);
       YunJobKind job_kind;
       YunJobRecord *record;
@@ -397,10 +352,10 @@ gboolean
 _yun_journal_cancel_requested (YunCache *cache, gint64 job_id)
 {
   g_autoptr (sqlite3_stmt) select = NULL;
-  sqlite3 *db = _yun_cache_lock (cache);
+  _yun_cache_lock (cache);
   gboolean requested = FALSE;
 
-  select = prepare (cache, db, "SELECT cancel_requested FROM jobs WHERE id = ?", NULL);
+  select = _yun_cache_prepare (cache, "SELECT cancel_requested FROM jobs WHERE id = ?", NULL);
   if (select != NULL)
     {
       sqlite3_bind_int64 (select, 1, job_id);
@@ -430,43 +385,45 @@ write_recent_command (YunCache *cache, sqlite3 *db, gpointer user_data, GError *
   g_autoptr (sqlite3_stmt) upsert = NULL;
   g_autoptr (sqlite3_stmt) prune = NULL;
 
-  account = prepare (cache, db, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
+  account = _yun_cache_prepare (cache, "INSERT OR IGNORE INTO accounts (name) VALUES (?)", error);
   /* A command run again moves to the front: its old row goes and a new one (a higher id,
    * which orders commands run within the same second) takes its place. */
-  upsert = prepare (cache, db,
-                    "INSERT OR REPLACE INTO recent_commands (account_id, used_at, content, name, "
-                    "timeout, linux_user, linux_directory, windows_user, windows_directory) VALUES "
-                    "((SELECT id FROM accounts WHERE name = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    error);
-  prune = prepare (cache, db,
-                   "DELETE FROM recent_commands WHERE account_id = (SELECT id FROM accounts WHERE "
-                   "name = ?1) AND id NOT IN (SELECT id FROM recent_commands WHERE account_id = "
-                   "(SELECT id FROM accounts WHERE name = ?1) ORDER BY used_at DESC, id DESC "
-                   "LIMIT ?2)",
-                   error);
+  upsert = _yun_cache_prepare (
+    cache,
+    "INSERT OR REPLACE INTO recent_commands (account_id, used_at, content, name, "
+    "timeout, linux_user, linux_directory, windows_user, windows_directory) VALUES "
+    "((SELECT id FROM accounts WHERE name = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    error);
+  prune = _yun_cache_prepare (
+    cache,
+    "DELETE FROM recent_commands WHERE account_id = (SELECT id FROM accounts WHERE "
+    "name = ?1) AND id NOT IN (SELECT id FROM recent_commands WHERE account_id = "
+    "(SELECT id FROM accounts WHERE name = ?1) ORDER BY used_at DESC, id DESC "
+    "LIMIT ?2)",
+    error);
   if (account == NULL || upsert == NULL || prune == NULL)
     return FALSE;
 
-  bind_text (account, 1, data->account);
-  if (!step_done (cache, account, error))
+  _yun_cache_bind_text (account, 1, data->account);
+  if (!_yun_cache_step (cache, account, error))
     return FALSE;
-  bind_text (upsert, 1, data->account);
+  _yun_cache_bind_text (upsert, 1, data->account);
   sqlite3_bind_int64 (upsert, 2, g_get_real_time () / G_USEC_PER_SEC);
-  bind_text (upsert, 3, param_text (params, "Command"));
-  bind_text (upsert, 4, param_text (params, "CommandName"));
+  _yun_cache_bind_text (upsert, 3, param_text (params, "Command"));
+  _yun_cache_bind_text (upsert, 4, param_text (params, "CommandName"));
   if (json_object_object_get_ex (params, "CommandTimeout", &timeout))
     sqlite3_bind_int64 (upsert, 5, json_object_get_int64 (timeout));
   else
     sqlite3_bind_null (upsert, 5);
-  bind_text (upsert, 6, param_text (params, "LinuxUser"));
-  bind_text (upsert, 7, param_text (params, "LinuxDirectory"));
-  bind_text (upsert, 8, param_text (params, "WindowsUser"));
-  bind_text (upsert, 9, param_text (params, "WindowsDirectory"));
-  if (!step_done (cache, upsert, error))
+  _yun_cache_bind_text (upsert, 6, param_text (params, "LinuxUser"));
+  _yun_cache_bind_text (upsert, 7, param_text (params, "LinuxDirectory"));
+  _yun_cache_bind_text (upsert, 8, param_text (params, "WindowsUser"));
+  _yun_cache_bind_text (upsert, 9, param_text (params, "WindowsDirectory"));
+  if (!_yun_cache_step (cache, upsert, error))
     return FALSE;
-  bind_text (prune, 1, data->account);
+  _yun_cache_bind_text (prune, 1, data->account);
   sqlite3_bind_int (prune, 2, MAX_RECENT_COMMANDS);
-  return step_done (cache, prune, error);
+  return _yun_cache_step (cache, prune, error);
 }
 
 /**
@@ -527,21 +484,22 @@ _yun_journal_load_recent_commands (YunCache *cache,
 {
   g_autoptr (GPtrArray) commands = g_ptr_array_new_with_free_func (put_json);
   g_autoptr (sqlite3_stmt) select = NULL;
-  sqlite3 *db = _yun_cache_lock (cache);
+  _yun_cache_lock (cache);
   int rc;
 
-  select = prepare (cache, db,
-                    "SELECT r.content, r.name, r.timeout, r.linux_user, r.linux_directory, "
-                    "r.windows_user, r.windows_directory FROM recent_commands r JOIN accounts a "
-                    "ON a.id = r.account_id WHERE a.name = ? ORDER BY r.used_at DESC, r.id DESC "
-                    "LIMIT ?",
-                    error);
+  select = _yun_cache_prepare (
+    cache,
+    "SELECT r.content, r.name, r.timeout, r.linux_user, r.linux_directory, "
+    "r.windows_user, r.windows_directory FROM recent_commands r JOIN accounts a "
+    "ON a.id = r.account_id WHERE a.name = ? ORDER BY r.used_at DESC, r.id DESC "
+    "LIMIT ?",
+    error);
   if (select == NULL)
     {
       _yun_cache_unlock (cache);
       return NULL;
     }
-  bind_text (select, 1, account);
+  _yun_cache_bind_text (select, 1, account);
   sqlite3_bind_int64 (select, 2, limit);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {

@@ -215,9 +215,8 @@ resolve_credentials (YunProfile *profile, GError **error)
 /* Whose rows the cache holds: the profile's name; for keys from the environment, their
  * SecretId (not a secret), so two accounts never share cached rows. */
 static char *
-resolve_account (YunctlOptions *options, GError **error)
+resolve_account (YunctlOptions *options, YunProfile *profile, GError **error)
 {
-  g_autoptr (YunProfile) profile = NULL;
   const char *secret_id;
 
   if (options->demo)
@@ -229,12 +228,10 @@ resolve_account (YunctlOptions *options, GError **error)
   if (options->profile == NULL && secret_id != NULL && *secret_id != '\0')
     return g_strconcat ("env:", secret_id, NULL);
 
-  profile = load_profile (options->profile, error);
   if (profile != NULL)
     return g_strdup (yun_profile_get_name (profile));
-  if (options->profile == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                         "No account: set TENCENTCLOUD_SECRET_ID or choose a --profile");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "No account: set TENCENTCLOUD_SECRET_ID or choose a --profile");
   return NULL;
 }
 
@@ -248,9 +245,9 @@ start_demo_simulator (GError **error)
 }
 
 static YunClient *
-create_client (YunctlOptions *options, YunSim *demo, char **region_out, GError **error)
+create_client (
+  YunctlOptions *options, YunProfile *profile, YunSim *demo, char **region_out, GError **error)
 {
-  g_autoptr (YunProfile) profile = NULL;
   g_autoptr (YunCredentials) credentials = NULL;
   g_autoptr (YunEndpoint) endpoint = NULL;
   const char *endpoint_text = NULL;
@@ -264,10 +261,6 @@ create_client (YunctlOptions *options, YunSim *demo, char **region_out, GError *
     }
   else
     {
-      profile = load_profile (options->profile, error);
-      if (profile == NULL && options->profile != NULL)
-        return NULL;
-
       credentials = resolve_credentials (profile, error);
       if (credentials == NULL)
         return NULL;
@@ -307,29 +300,13 @@ create_client (YunctlOptions *options, YunSim *demo, char **region_out, GError *
 }
 
 static char *
-resolve_offline_region (YunctlOptions *options)
+resolve_offline_region (YunctlOptions *options, YunProfile *profile)
 {
-  g_autoptr (YunProfile) profile = NULL;
-
   if (options->region != NULL)
     return g_strdup (options->region);
-  if (!options->demo)
-    profile = load_profile (options->profile, NULL);
   if (profile != NULL && yun_profile_get_region (profile) != NULL)
     return g_strdup (yun_profile_get_region (profile));
   return g_strdup (DEFAULT_REGION);
-}
-
-/* A read-only profile refuses every state-changing command. */
-static gboolean
-profile_is_read_only (YunctlOptions *options)
-{
-  g_autoptr (YunProfile) profile = NULL;
-
-  if (options->demo)
-    return FALSE;
-  profile = load_profile (options->profile, NULL);
-  return profile != NULL && yun_profile_get_read_only (profile);
 }
 
 static void
@@ -379,6 +356,7 @@ main (int argc, char *argv[])
   g_autoptr (YunSim) demo = NULL;
   g_autoptr (YunClient) client = NULL;
   g_autoptr (YunCache) cache = NULL;
+  g_autoptr (YunProfile) profile = NULL;
   g_autofree char *account = NULL;
   g_autofree char *region = NULL;
   g_autofree char *command_help = NULL;
@@ -496,6 +474,17 @@ main (int argc, char *argv[])
       return 2;
     }
 
+  /* Read once; the demo has no profile. */
+  if (!options.demo)
+    {
+      profile = load_profile (options.profile, &error);
+      if (error != NULL)
+        {
+          print_error (error);
+          return 1;
+        }
+    }
+
   if (options.demo && !options.offline)
     {
       demo = start_demo_simulator (&error);
@@ -514,10 +503,10 @@ main (int argc, char *argv[])
     }
 
   if (options.offline)
-    region = resolve_offline_region (&options);
+    region = resolve_offline_region (&options, profile);
   else
     {
-      client = create_client (&options, demo, &region, &error);
+      client = create_client (&options, profile, demo, &region, &error);
       if (client == NULL)
         {
           print_error (error);
@@ -529,7 +518,7 @@ main (int argc, char *argv[])
     {
       g_autofree char *cache_path = yun_cache_dup_default_path ();
 
-      account = resolve_account (&options, &error);
+      account = resolve_account (&options, profile, &error);
       cache = account != NULL ? yun_cache_open (cache_path, &error) : NULL;
       if (cache == NULL)
         {
@@ -545,7 +534,8 @@ main (int argc, char *argv[])
   context.region = region;
   context.region_given = options.region != NULL;
   context.args = argv + 2;
-  context.read_only = profile_is_read_only (&options);
+  /* A read-only profile refuses every state-changing command. */
+  context.read_only = profile != NULL && yun_profile_get_read_only (profile);
   context.dry_run = options.dry_run;
   context.yes = options.yes;
   context.stop_type = options.stop_type;

@@ -1213,6 +1213,33 @@ delete_vanished (YunCache *self,
   return TRUE;
 }
 
+/* Writes @instances of @region over the cached rows (all of the region's, or those of
+ * @only), filling @diff: what is cached and not in @instances has vanished. */
+static gboolean
+write_instances (YunCache *self,
+                 gint64 account_id,
+                 const char *region,
+                 const char *const *only,
+                 GPtrArray *instances,
+                 gint64 now,
+                 YunCacheDiff *diff,
+                 GError **error)
+{
+  g_autoptr (GHashTable) known = load_known (self, account_id, region, only, error);
+
+  return known != NULL && merge_instances (self, account_id, instances, known, now, diff, error)
+         && delete_vanished (self, account_id, region, known, now, diff, error);
+}
+
+/* Logs @diff's changes but those YunDesk's own jobs made. */
+static gboolean
+log_changes (YunCache *self, gint64 account_id, YunCacheDiff *diff, GError **error)
+{
+  return diff == NULL
+         || (drop_own_changes (self, diff, error)
+             && record_changes (self, account_id, diff, error));
+}
+
 /* ---- Zones, images, instance types ---- */
 
 static gboolean
@@ -1380,7 +1407,6 @@ _yun_cache_store_region (YunCache *self,
                          YunCacheDiff *diff,
                          GError **error)
 {
-  g_autoptr (GHashTable) known = NULL;
   gint64 account_id;
   gint64 synced_at = 0;
   gboolean ok = FALSE;
@@ -1395,12 +1421,10 @@ _yun_cache_store_region (YunCache *self,
   account_id = ensure_account (self, account, error);
   if (account_id < 0 || !ensure_region (self, account_id, snapshot->region, error))
     goto out;
-  known = load_known (self, account_id, snapshot->region, NULL, error);
   if (!read_synced_at (self, account_id, snapshot->region, &synced_at, error))
     goto out;
-  ok = known != NULL
-       && merge_instances (self, account_id, snapshot->instances, known, now, diff, error)
-       && delete_vanished (self, account_id, snapshot->region, known, now, diff, error)
+  ok = write_instances (self, account_id, snapshot->region, NULL, snapshot->instances, now, diff,
+                        error)
        && replace_zones (self, account_id, snapshot, error)
        && replace_images (self, account_id, snapshot, error)
        && replace_instance_types (self, account_id, snapshot, error)
@@ -1408,11 +1432,7 @@ _yun_cache_store_region (YunCache *self,
   /* The first sync of a region finds what exists: that is not a change to report. */
   if (ok && diff != NULL && synced_at == 0)
     g_ptr_array_set_size (diff->changes, 0);
-  ok = ok
-       && (diff == NULL
-           || (drop_own_changes (self, diff, error)
-               && record_changes (self, account_id, diff, error)))
-       && _yun_cache_commit (self, error);
+  ok = ok && log_changes (self, account_id, diff, error) && _yun_cache_commit (self, error);
 
 out:
   if (!ok)
@@ -1445,7 +1465,6 @@ _yun_cache_store_instances (YunCache *self,
                             YunCacheDiff *diff,
                             GError **error)
 {
-  g_autoptr (GHashTable) known = NULL;
   gint64 account_id;
   gboolean ok = FALSE;
 
@@ -1459,13 +1478,8 @@ _yun_cache_store_instances (YunCache *self,
   account_id = ensure_account (self, account, error);
   if (account_id < 0 || !ensure_region (self, account_id, region, error))
     goto out;
-  known = load_known (self, account_id, region, instance_ids, error);
-  ok = known != NULL && merge_instances (self, account_id, instances, known, now, diff, error)
-       && delete_vanished (self, account_id, region, known, now, diff, error)
-       && (diff == NULL
-           || (drop_own_changes (self, diff, error)
-               && record_changes (self, account_id, diff, error)))
-       && _yun_cache_commit (self, error);
+  ok = write_instances (self, account_id, region, instance_ids, instances, now, diff, error)
+       && log_changes (self, account_id, diff, error) && _yun_cache_commit (self, error);
 
 out:
   if (!ok)

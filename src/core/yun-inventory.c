@@ -19,6 +19,7 @@
 
 #include "yun-instance-list-private.h"
 #include "yun-inventory-region-private.h"
+#include "yun-source-private.h"
 #include "yun-sync-private.h"
 
 /* ---- YunInstanceChange ---- */
@@ -169,23 +170,14 @@ static void schedule_poll (YunInventory *self);
 static void reset_refresh_timer (YunInventory *self);
 
 static void
-destroy_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
-static void
 yun_inventory_dispose (GObject *object)
 {
   YunInventory *self = (YunInventory *) object;
 
   g_cancellable_cancel (self->cancellable);
-  destroy_source (&self->refresh_source);
-  destroy_source (&self->poll_source);
-  destroy_source (&self->events_source);
+  _yun_source_clear (&self->refresh_source);
+  _yun_source_clear (&self->poll_source);
+  _yun_source_clear (&self->events_source);
 
   G_OBJECT_CLASS (yun_inventory_parent_class)->dispose (object);
 }
@@ -439,7 +431,7 @@ yun_inventory_set_poll_interval (YunInventory *self, guint milliseconds)
   if (self->poll_interval == milliseconds)
     return;
   self->poll_interval = milliseconds;
-  destroy_source (&self->poll_source);
+  _yun_source_clear (&self->poll_source);
   schedule_poll (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
 }
@@ -586,7 +578,7 @@ deliver_events (YunInventory *self)
   g_mutex_lock (&self->events_lock);
   events = g_steal_pointer (&self->events);
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_event_free);
-  destroy_source (&self->events_source);
+  _yun_source_clear (&self->events_source);
   g_mutex_unlock (&self->events_lock);
 
   for (guint i = 0; i < events->len; i++)
@@ -638,15 +630,8 @@ queue_event_locked (YunInventory *self, QueuedEvent *event)
 {
   g_ptr_array_add (self->events, event);
   if (self->events_source == NULL)
-    {
-      self->events_source = g_idle_source_new ();
-      g_source_set_priority (self->events_source, G_PRIORITY_DEFAULT);
-      /* A reference: a worker may queue an event while the last other one goes. */
-      g_source_set_callback (self->events_source, deliver_events_cb, g_object_ref (self),
-                             g_object_unref);
-      g_source_set_static_name (self->events_source, "[yun-inventory] events");
-      g_source_attach (self->events_source, self->context);
-    }
+    self->events_source
+      = _yun_idle_add_for_object (self->context, deliver_events_cb, self, "[yun-inventory] events");
 }
 
 /* Worker thread. */
@@ -968,7 +953,7 @@ periodic_refresh_cb (gpointer user_data)
 static void
 reset_refresh_timer (YunInventory *self)
 {
-  destroy_source (&self->refresh_source);
+  _yun_source_clear (&self->refresh_source);
   if (self->client == NULL || self->refresh_interval == 0)
     return;
   self->refresh_source = g_timeout_source_new_seconds (self->refresh_interval);

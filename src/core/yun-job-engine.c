@@ -34,6 +34,7 @@
 #include "yun-api-private.h"
 #include "yun-job-private.h"
 #include "yun-rate-limiter-private.h"
+#include "yun-source-private.h"
 
 #define DEFAULT_POLL_INTERVAL_MS 1000
 #define DEFAULT_TIMEOUT_S 600
@@ -152,11 +153,7 @@ yun_job_engine_dispose (GObject *object)
 {
   YunJobEngine *self = (YunJobEngine *) object;
 
-  if (self->events_source != NULL)
-    {
-      g_source_destroy (self->events_source);
-      g_clear_pointer (&self->events_source, g_source_unref);
-    }
+  _yun_source_clear (&self->events_source);
   G_OBJECT_CLASS (yun_job_engine_parent_class)->dispose (object);
 }
 
@@ -425,14 +422,8 @@ post (JobRun *run, gboolean ended)
   g_mutex_lock (&self->events_lock);
   g_ptr_array_add (self->events, event);
   if (self->events_source == NULL)
-    {
-      self->events_source = g_idle_source_new ();
-      g_source_set_priority (self->events_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->events_source, deliver_events_cb, g_object_ref (self),
-                             g_object_unref);
-      g_source_set_static_name (self->events_source, "[yun-job-engine] events");
-      g_source_attach (self->events_source, self->context);
-    }
+    self->events_source = _yun_idle_add_for_object (self->context, deliver_events_cb, self,
+                                                    "[yun-job-engine] events");
   g_mutex_unlock (&self->events_lock);
 }
 

@@ -19,7 +19,7 @@ print_objects (YunctlContext *context,
                const YunctlColumn *columns,
                guint n_columns)
 {
-  if (context->json)
+  if (context->options->json)
     yunctl_print_json (objects, list_name);
   else
     yunctl_print_table (objects, columns, n_columns);
@@ -75,17 +75,18 @@ yunctl_command_images (YunctlContext *context, GError **error)
   g_autoptr (YunFilters) filters = yun_filters_new ();
   g_autoptr (GPtrArray) images = NULL;
 
-  if (context->image_type != NULL)
+  if (context->options->image_type != NULL)
     {
       const char *image_type = NULL;
 
       for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-        if (g_ascii_strcasecmp (context->image_type, types[i][0]) == 0)
+        if (g_ascii_strcasecmp (context->options->image_type, types[i][0]) == 0)
           image_type = types[i][1];
       if (image_type == NULL)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "--type must be public, private or shared, not “%s”", context->image_type);
+                       "--type must be public, private or shared, not “%s”",
+                       context->options->image_type);
           return FALSE;
         }
       yun_filters_add (filters, "image-type", image_type, NULL);
@@ -169,12 +170,12 @@ yunctl_instance_wanted (YunctlContext *context, YunInstance *instance)
 {
   g_autofree char *folded = NULL;
 
-  if (context->state != NULL
-      && g_ascii_strcasecmp (context->state, yun_instance_get_state (instance)) != 0)
+  if (context->options->state != NULL
+      && g_ascii_strcasecmp (context->options->state, yun_instance_get_state (instance)) != 0)
     return FALSE;
-  if (context->search == NULL)
+  if (context->options->search == NULL)
     return TRUE;
-  folded = g_utf8_casefold (context->search, -1);
+  folded = g_utf8_casefold (context->options->search, -1);
   return yun_instance_matches_search (instance, folded);
 }
 
@@ -205,13 +206,13 @@ yunctl_list_instances (YunctlContext *context, GError **error)
   g_autoptr (GPtrArray) instances = NULL;
   g_auto (GStrv) regions = NULL;
 
-  if (context->state != NULL)
+  if (context->options->state != NULL)
     {
-      g_autofree char *state = g_ascii_strup (context->state, -1);
+      g_autofree char *state = g_ascii_strup (context->options->state, -1);
       yun_filters_add (filters, "instance-state", state, NULL);
     }
 
-  if (context->all_regions)
+  if (context->options->all_regions)
     {
       g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
       g_autoptr (GPtrArray) region_list
@@ -257,8 +258,9 @@ yunctl_command_instances (YunctlContext *context, GError **error)
     { "public-ips", "PUBLIC IP" },
     { "private-ips", "PRIVATE IP" },
   };
-  g_autoptr (GPtrArray) instances = context->offline ? yunctl_load_cached_instances (context, error)
-                                                     : yunctl_list_instances (context, error);
+  g_autoptr (GPtrArray) instances = context->options->offline
+                                      ? yunctl_load_cached_instances (context, error)
+                                      : yunctl_list_instances (context, error);
 
   if (instances == NULL)
     return FALSE;

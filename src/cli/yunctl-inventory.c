@@ -40,7 +40,7 @@ yunctl_load_cached_instances (YunctlContext *context, GError **error)
     {
       g_autoptr (YunInstance) instance = g_list_model_get_item (model, i);
 
-      if ((context->all_regions
+      if ((context->options->all_regions
            || g_strcmp0 (yun_instance_get_region (instance), context->region) == 0)
           && yunctl_instance_wanted (context, instance))
         g_ptr_array_add (instances, g_steal_pointer (&instance));
@@ -140,12 +140,12 @@ print_sync_report (YunctlContext *context, YunInventory *inventory, GPtrArray *c
     {
       g_autoptr (YunInventoryRegion) region = g_list_model_get_item (model, i);
 
-      if (context->all_regions
+      if (context->options->all_regions
           || g_strcmp0 (yun_inventory_region_get_region (region), context->region) == 0)
         g_ptr_array_add (regions, g_steal_pointer (&region));
     }
 
-  if (context->json)
+  if (context->options->json)
     {
       g_autoptr (json_object) root = json_object_new_object ();
       json_object *regions_json = json_object_new_array ();
@@ -189,7 +189,7 @@ yunctl_command_sync (YunctlContext *context, GError **error)
   SyncRun run = {
     .loop = loop,
     .changes = g_ptr_array_new_with_free_func ((GDestroyNotify) yun_instance_change_free),
-    .show_progress = !context->json && isatty (fileno (stderr)),
+    .show_progress = !context->options->json && isatty (fileno (stderr)),
   };
 
   if (context->client == NULL)
@@ -207,8 +207,8 @@ yunctl_command_sync (YunctlContext *context, GError **error)
   g_signal_connect (inventory, "sync-progress", G_CALLBACK (sync_progress), &run);
   g_signal_connect (inventory, "changes-detected", G_CALLBACK (changes_detected), &run);
 
-  yun_inventory_refresh_async (inventory, context->all_regions ? NULL : only, NULL, sync_done,
-                               &run);
+  yun_inventory_refresh_async (inventory, context->options->all_regions ? NULL : only, NULL,
+                               sync_done, &run);
   g_main_loop_run (loop);
   if (run.show_progress)
     fputc ('\n', stderr);

@@ -39,8 +39,8 @@ add_selection (YunctlContext *context, YunJobSpec *spec, GError **error)
       return TRUE;
     }
 
-  if (!context->all_regions && context->state == NULL && context->search == NULL
-      && !context->region_given)
+  if (!context->options->all_regions && context->options->state == NULL
+      && context->options->search == NULL && context->options->region == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "name instance IDs, or select instances with --region, --all-regions, "
@@ -67,12 +67,12 @@ read_password (YunctlContext *context, GError **error)
   g_autofree char *contents = NULL;
   gsize length = 0;
 
-  if (context->password_file != NULL)
+  if (context->options->password_file != NULL)
     {
-      if (!g_file_get_contents (context->password_file, &contents, &length, error))
+      if (!g_file_get_contents (context->options->password_file, &contents, &length, error))
         return NULL;
     }
-  else if (context->password_stdin)
+  else if (context->options->password_stdin)
     {
       char buffer[PASSWORD_MAX_BYTES + 2];
 
@@ -146,7 +146,7 @@ wait_for_job (YunctlContext *context, YunJob *job)
   Waiting waiting = {
     .loop = loop,
     .job = job,
-    .show_progress = !context->json && isatty (fileno (stderr)),
+    .show_progress = !context->options->json && isatty (fileno (stderr)),
   };
   guint sigint;
   gulong finished_id, progress_id;
@@ -173,7 +173,7 @@ report_job (YunctlContext *context, YunJob *job)
                  + yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_CANCELLED)
                  + yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_PENDING);
 
-  if (context->json)
+  if (context->options->json)
     {
       g_autofree char *json = yun_job_to_json (job);
 
@@ -218,7 +218,7 @@ create_engine (YunctlContext *context, gboolean with_secrets)
       g_autoptr (YunSecretStore) secrets = yun_secret_store_new ();
       g_autofree char *unavailable = yun_secret_store_dup_unavailable_reason (secrets);
 
-      if (unavailable != NULL && !context->json)
+      if (unavailable != NULL && !context->options->json)
         fprintf (stderr, "yunctl: %s\n", unavailable);
       yun_job_engine_set_secret_store (engine, secrets);
     }
@@ -243,7 +243,7 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
                    yun_job_kind_to_string (kind));
       return FALSE;
     }
-  if (kind == YUN_JOB_KIND_TERMINATE && !context->yes && !context->dry_run)
+  if (kind == YUN_JOB_KIND_TERMINATE && !context->options->yes && !context->options->dry_run)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "terminate destroys instances: add --yes to confirm (or --dry-run to "
@@ -260,19 +260,19 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
       return FALSE;
     }
 
-  yun_job_spec_set_stop_type (spec, context->stop_type);
-  yun_job_spec_set_stopped_mode (spec, context->stopped_mode);
-  yun_job_spec_set_dry_run (spec, context->dry_run);
-  if (context->wait_timeout > 0)
-    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
+  yun_job_spec_set_stop_type (spec, context->options->stop_type);
+  yun_job_spec_set_stopped_mode (spec, context->options->stopped_mode);
+  yun_job_spec_set_dry_run (spec, context->options->dry_run);
+  if (context->options->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->options->wait_timeout);
   if (kind == YUN_JOB_KIND_RESET_PASSWORD)
     {
       char *password = read_password (context, error);
 
       if (password == NULL)
         return FALSE;
-      yun_job_spec_set_password (spec, password, context->user);
-      yun_job_spec_set_remember_password (spec, context->remember_password);
+      yun_job_spec_set_password (spec, password, context->options->user);
+      yun_job_spec_set_remember_password (spec, context->options->remember_password);
       explicit_bzero (password, strlen (password));
       g_free (password);
     }
@@ -281,7 +281,7 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
   job = yun_job_engine_submit (engine, spec, error);
   if (job == NULL)
     return FALSE;
-  if (!context->json && !context->dry_run)
+  if (!context->options->json && !context->options->dry_run)
     fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": %s of %u instances\n", yun_job_get_id (job),
              yun_job_kind_to_string (kind), yun_job_get_n_items (job));
   wait_for_job (context, job);
@@ -340,27 +340,29 @@ yunctl_command_create (YunctlContext *context, GError **error)
   g_autoptr (YunJobEngine) engine = NULL;
   YunJob *job;
 
-  if (context->zone == NULL || context->image_id == NULL)
+  if (context->options->zone == NULL || context->options->image_id == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "create needs --zone and --image");
       return FALSE;
     }
-  if (context->read_only && !context->price)
+  if (context->read_only && !context->options->price)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
                    "Profile “%s” is read-only: create is refused", context->account);
       return FALSE;
     }
 
-  request = yun_run_instances_request_new (context->zone, context->image_id);
-  yun_run_instances_request_set_instance_type (request, context->instance_type);
-  yun_run_instances_request_set_charge_type (request, context->charge_type);
-  yun_run_instances_request_set_count (request, context->count > 0 ? (guint) context->count : 1);
-  yun_run_instances_request_set_name (request, context->name);
-  if (context->bandwidth > 0)
-    yun_run_instances_request_set_bandwidth (request, NULL, (guint) context->bandwidth, TRUE);
-  if (context->password_file != NULL || context->password_stdin)
+  request = yun_run_instances_request_new (context->options->zone, context->options->image_id);
+  yun_run_instances_request_set_instance_type (request, context->options->instance_type);
+  yun_run_instances_request_set_charge_type (request, context->options->charge_type);
+  yun_run_instances_request_set_count (
+    request, context->options->count > 0 ? (guint) context->options->count : 1);
+  yun_run_instances_request_set_name (request, context->options->name);
+  if (context->options->bandwidth > 0)
+    yun_run_instances_request_set_bandwidth (request, NULL, (guint) context->options->bandwidth,
+                                             TRUE);
+  if (context->options->password_file != NULL || context->options->password_stdin)
     {
       char *password = read_password (context, error);
 
@@ -371,7 +373,7 @@ yunctl_command_create (YunctlContext *context, GError **error)
       g_free (password);
     }
 
-  if (context->price)
+  if (context->options->price)
     {
       g_autoptr (YunPrice) price = yun_client_inquiry_price_run_instances (
         context->client, context->region, request, NULL, error);
@@ -384,15 +386,16 @@ yunctl_command_create (YunctlContext *context, GError **error)
     }
 
   yun_job_spec_set_create (spec, context->region, request);
-  yun_job_spec_set_dry_run (spec, context->dry_run);
-  yun_job_spec_set_remember_password (spec, context->remember_password);
-  if (context->wait_timeout > 0)
-    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
-  engine = create_engine (context, context->password_file != NULL || context->password_stdin);
+  yun_job_spec_set_dry_run (spec, context->options->dry_run);
+  yun_job_spec_set_remember_password (spec, context->options->remember_password);
+  if (context->options->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->options->wait_timeout);
+  engine = create_engine (context, context->options->password_file != NULL
+                                     || context->options->password_stdin);
   job = yun_job_engine_submit (engine, spec, error);
   if (job == NULL)
     return FALSE;
-  if (!context->json && !context->dry_run)
+  if (!context->options->json && !context->options->dry_run)
     fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": create %u instances in %s\n",
              yun_job_get_id (job), yun_job_get_n_items (job), context->region);
   wait_for_job (context, job);
@@ -418,7 +421,7 @@ show_job (YunctlContext *context, YunJobEngine *engine, const char *id_text, GEr
       g_set_error (error, YUN_ERROR, YUN_ERROR_NOT_FOUND, "No job %s for this account", id_text);
       return FALSE;
     }
-  if (context->json)
+  if (context->options->json)
     {
       g_autofree char *json = yun_job_to_json (job);
       puts (json);
@@ -444,7 +447,7 @@ resume_jobs (YunctlContext *context, YunJobEngine *engine, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!context->json)
+  if (!context->options->json)
     fprintf (stderr, "yunctl: %u unfinished job%s resumed\n", resumed, resumed == 1 ? "" : "s");
   for (guint i = 0; i < resumed; i++)
     {
@@ -497,7 +500,7 @@ yunctl_command_jobs (YunctlContext *context, GError **error)
 
     for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
       g_ptr_array_add (list, g_list_model_get_item (jobs, i));
-    if (context->json)
+    if (context->options->json)
       yunctl_print_json (list, "Jobs");
     else
       yunctl_print_table (list, columns, G_N_ELEMENTS (columns));
@@ -509,8 +512,9 @@ yunctl_command_jobs (YunctlContext *context, GError **error)
 static GBytes *
 read_command (YunctlContext *context, GError **error)
 {
-  guint sources = (context->command_text != NULL) + (context->command_file != NULL)
-                  + (context->command_stdin ? 1 : 0);
+  guint sources = (context->options->command_text != NULL)
+                  + (context->options->command_file != NULL)
+                  + (context->options->command_stdin ? 1 : 0);
   g_autofree char *contents = NULL;
   gsize length = 0;
 
@@ -521,11 +525,11 @@ read_command (YunctlContext *context, GError **error)
                            "or --stdin");
       return NULL;
     }
-  if (context->command_text != NULL)
-    return g_bytes_new (context->command_text, strlen (context->command_text));
-  if (context->command_file != NULL)
+  if (context->options->command_text != NULL)
+    return g_bytes_new (context->options->command_text, strlen (context->options->command_text));
+  if (context->options->command_file != NULL)
     {
-      if (!g_file_get_contents (context->command_file, &contents, &length, error))
+      if (!g_file_get_contents (context->options->command_file, &contents, &length, error))
         return NULL;
       return g_bytes_new_take (g_steal_pointer (&contents), length);
     }
@@ -599,22 +603,25 @@ yunctl_command_run_command (YunctlContext *context, GError **error)
       return FALSE;
     }
 
-  yun_job_spec_set_command_name (spec, context->command_name);
-  yun_job_spec_set_command_secret (spec, context->command_secret);
-  yun_job_spec_set_command_os_options (spec, YUN_OS_FAMILY_LINUX, context->user, context->workdir);
+  yun_job_spec_set_command_name (spec, context->options->command_name);
+  yun_job_spec_set_command_secret (spec, context->options->command_secret);
+  yun_job_spec_set_command_os_options (spec, YUN_OS_FAMILY_LINUX, context->options->user,
+                                       context->options->workdir);
   yun_job_spec_set_command_os_options (
     spec, YUN_OS_FAMILY_WINDOWS,
-    context->windows_user != NULL ? context->windows_user : context->user,
-    context->windows_workdir != NULL ? context->windows_workdir : context->workdir);
-  yun_job_spec_set_dry_run (spec, context->dry_run);
-  if (context->wait_timeout > 0)
-    yun_job_spec_set_timeout (spec, (guint) context->wait_timeout);
+    context->options->windows_user != NULL ? context->options->windows_user
+                                           : context->options->user,
+    context->options->windows_workdir != NULL ? context->options->windows_workdir
+                                              : context->options->workdir);
+  yun_job_spec_set_dry_run (spec, context->options->dry_run);
+  if (context->options->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) context->options->wait_timeout);
 
-  engine = create_engine (context, context->command_secret);
+  engine = create_engine (context, context->options->command_secret);
   job = yun_job_engine_submit (engine, spec, error);
   if (job == NULL)
     return FALSE;
-  if (!context->json && !context->dry_run)
+  if (!context->options->json && !context->options->dry_run)
     fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": run-command on %u instances\n",
              yun_job_get_id (job), yun_job_get_n_items (job));
   wait_for_job (context, job);
@@ -622,7 +629,7 @@ yunctl_command_run_command (YunctlContext *context, GError **error)
   /* Exit status 0 only when every task succeeded: a skipped instance did not run it. */
   context->exit_status
     = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED) == yun_job_get_n_items (job) ? 0 : 1;
-  if (context->json || context->dry_run)
+  if (context->options->json || context->options->dry_run)
     report_job (context, job);
   else
     print_command_results (job);
@@ -648,14 +655,14 @@ yunctl_command_commands (YunctlContext *context, GError **error)
       g_autofree char *content = g_strndup (text, length);
       json_object *command = json_object_new_object ();
 
-      if (!context->json)
+      if (!context->options->json)
         printf ("%2u  %s%s%.*s\n", i + 1, name != NULL ? name : "", name != NULL ? ": " : "",
                 (int) strcspn (content, "\n"), content);
       json_object_object_add (command, "name", name != NULL ? json_object_new_string (name) : NULL);
       json_object_object_add (command, "command", json_object_new_string (content));
       json_object_array_add (list, command);
     }
-  if (context->json)
+  if (context->options->json)
     yunctl_print_json_object (list);
   json_object_put (list);
   return TRUE;
@@ -688,7 +695,7 @@ yunctl_command_protect (YunctlContext *context, GError **error)
   protected_ids = yun_cache_dup_protected (context->cache, context->account, error);
   if (protected_ids == NULL)
     return FALSE;
-  if (context->json)
+  if (context->options->json)
     {
       json_object *list = json_object_new_array ();
 

@@ -47,47 +47,6 @@ static const YunctlCommand commands[] = {
   { "jobs", yunctl_command_jobs, "List jobs; jobs show ID; jobs resume" },
 };
 
-typedef struct
-{
-  char *profile;
-  char *endpoint;
-  char *region;
-  gboolean json;
-  gboolean demo;
-  int timeout;
-  char *language;
-  char *image_type;
-  gboolean all_regions;
-  char *state;
-  char *search;
-  gboolean offline;
-  gboolean dry_run;
-  gboolean yes;
-  char *stop_type;
-  char *stopped_mode;
-  char *password_file;
-  gboolean password_stdin;
-  char *user;
-  gboolean remember_password;
-  int wait_timeout;
-  char *zone;
-  char *image_id;
-  char *instance_type;
-  int count;
-  char *name;
-  char *charge_type;
-  int bandwidth;
-  gboolean price;
-  char *command_text;
-  char *command_file;
-  gboolean command_stdin;
-  char *workdir;
-  char *windows_user;
-  char *windows_workdir;
-  char *command_name;
-  gboolean command_secret;
-} YunctlOptions;
-
 static void
 yunctl_options_clear (YunctlOptions *options)
 {
@@ -530,43 +489,12 @@ main (int argc, char *argv[])
   context.client = client;
   context.cache = cache;
   context.account = account;
-  context.offline = options.offline;
   context.region = region;
-  context.region_given = options.region != NULL;
+  context.options = &options;
   context.args = argv + 2;
   /* A read-only profile refuses every state-changing command. */
   context.read_only = profile != NULL && yun_profile_get_read_only (profile);
-  context.dry_run = options.dry_run;
-  context.yes = options.yes;
-  context.stop_type = options.stop_type;
-  context.stopped_mode = options.stopped_mode;
-  context.password_file = options.password_file;
-  context.password_stdin = options.password_stdin;
-  context.user = options.user;
-  context.remember_password = options.remember_password;
-  context.wait_timeout = options.wait_timeout;
-  context.zone = options.zone;
-  context.image_id = options.image_id;
-  context.instance_type = options.instance_type;
-  context.count = options.count;
-  context.name = options.name;
-  context.charge_type = options.charge_type;
-  context.bandwidth = options.bandwidth;
-  context.price = options.price;
-  context.command_text = options.command_text;
-  context.command_file = options.command_file;
-  context.command_stdin = options.command_stdin;
-  context.workdir = options.workdir;
-  context.windows_user = options.windows_user;
-  context.windows_workdir = options.windows_workdir;
-  context.command_name = options.command_name;
-  context.command_secret = options.command_secret;
   context.command_timeout = command_timeout;
-  context.json = options.json;
-  context.image_type = options.image_type;
-  context.all_regions = options.all_regions;
-  context.state = options.state;
-  context.search = options.search;
 
   ok = command->func (&context, &error);
   if (client != NULL)

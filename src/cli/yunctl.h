@@ -9,26 +9,21 @@
 
 G_BEGIN_DECLS
 
+/* The options as given on the command line. */
 typedef struct
 {
-  YunClient *client; /* NULL with --offline */
+  char *profile;
+  char *endpoint;
   char *region;
   gboolean json;
-  /* The inventory cache and the account its rows belong to. */
-  YunCache *cache;
-  const char *account;
-  gboolean offline;
-
-  /* images */
+  gboolean demo;
+  int timeout;
+  char *language;
   char *image_type;
-  /* instances, and the selection of a job */
   gboolean all_regions;
-  gboolean region_given;
   char *state;
   char *search;
-  /* jobs */
-  char **args; /* positional arguments after the command */
-  gboolean read_only;
+  gboolean offline;
   gboolean dry_run;
   gboolean yes;
   char *stop_type;
@@ -38,7 +33,6 @@ typedef struct
   char *user;
   gboolean remember_password;
   int wait_timeout;
-  /* create */
   char *zone;
   char *image_id;
   char *instance_type;
@@ -47,7 +41,6 @@ typedef struct
   char *charge_type;
   int bandwidth;
   gboolean price;
-  /* run-command */
   char *command_text;
   char *command_file;
   gboolean command_stdin;
@@ -56,8 +49,20 @@ typedef struct
   char *windows_workdir;
   char *command_name;
   gboolean command_secret;
-  int command_timeout;
-  int exit_status; /* set by commands that report partial failures */
+} YunctlOptions;
+
+typedef struct
+{
+  const YunctlOptions *options;
+  YunClient *client; /* NULL with --offline */
+  char *region;      /* --region, or the profile's, or the default */
+  /* The inventory cache and the account its rows belong to. */
+  YunCache *cache;
+  const char *account;
+  gboolean read_only;
+  char **args;         /* positional arguments after the command */
+  int command_timeout; /* run-command: --timeout is the command's */
+  int exit_status;     /* set by commands that report partial failures */
 } YunctlContext;
 
 typedef gboolean (*YunctlCommandFunc) (YunctlContext *context, GError **error);

@@ -98,7 +98,8 @@ esac
 [ $# -gt 0 ] || { echo "usage: $0 [--locked | --no-daemon] COMMAND [ARG…]" >&2; exit 2; }
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/yun-keyring-XXXXXX")
-trap 'rm -rf "$root"' EXIT INT TERM
+# run-with-canary.sh asks to keep the folder, to scan it for secrets afterwards.
+[ -n "${YUN_TEST_KEEP_FILES:-}" ] || trap 'rm -rf "$root"' EXIT INT TERM
 # mktemp made the folder 0700; its subfolders are too.
 mkdir -m 0700 "$root/home" "$root/config" "$root/data" "$root/state" "$root/cache" \
   "$root/runtime"
@@ -120,13 +121,15 @@ case $mode in
     dbus-run-session -- sh "$self" --in-session locked "$@" || status=$?
     ;;
   no-daemon)
-    # The standard session bus, less its service directories.
+    # The standard session bus, less its service directories. Its socket lives in a short
+    # path of its own: a socket's path may not be longer than 107 bytes.
+    bus_dir=$(mktemp -d /tmp/yun-bus-XXXXXX)
     cat > "$root/session.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir=$root/runtime</listen>
+  <listen>unix:dir=$bus_dir</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -136,6 +139,7 @@ case $mode in
 </busconfig>
 EOF
     dbus-run-session --config-file="$root/session.conf" -- "$@" || status=$?
+    rm -rf "$bus_dir"
     ;;
 esac
 exit $status

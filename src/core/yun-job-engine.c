@@ -1827,34 +1827,42 @@ needs_password (JobRun *run)
              && json_object_object_get_ex (run->record->params, "CommandSecret", NULL));
 }
 
-/* A job's password is in the secret store from before its first call to its end, so a
- * restarted YunDesk can finish the job. Worker thread. */
+/* Where a job's password (or secret command) is kept: under the key its params name, which
+ * yun_job_engine_submit() made up before the journal had the job; journals of older versions
+ * used the job's ID. */
+static char *
+dup_password_key (JobRun *run)
+{
+  json_object *key = NULL;
+
+  if (json_object_object_get_ex (run->record->params, "SecretStoreKey", &key))
+    return g_strdup (json_object_get_string (key));
+  return g_strdup_printf ("%" G_GINT64_FORMAT, run->record->id);
+}
+
+/* A resumed job takes its password back from the secret store, where submit put it before the
+ * job's first journal line. Worker thread. */
 static void
-keep_password (JobRun *run)
+recover_password (JobRun *run)
 {
   YunSecretStore *secrets = run->engine->secrets;
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, run->record->id);
+  g_autofree char *key = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (secrets == NULL || run->record->dry_run || !needs_password (run))
+  if (secrets == NULL || run->password != NULL || run->record->dry_run || !needs_password (run))
     return;
-  if (run->password != NULL)
-    {
-      if (!yun_secret_store_store (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account, key,
-                                   run->password, NULL, &error))
-        g_warning ("Job %s: the password could not be kept for a restart: %s", key, error->message);
-      return;
-    }
+  key = dup_password_key (run);
   run->password = yun_secret_store_lookup (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account,
                                            key, NULL, &error);
   if (error != NULL)
-    g_warning ("Job %s: %s", key, error->message);
+    g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
   /* A secret command is kept as its base64 text. */
   if (run->password != NULL && run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
     {
       gsize length = 0;
       guchar *script = g_base64_decode (run->password, &length);
 
+      g_clear_pointer (&run->command, g_bytes_unref);
       run->command = g_bytes_new_take (script, length);
     }
 }
@@ -1885,13 +1893,15 @@ static void
 forget_password (JobRun *run)
 {
   YunSecretStore *secrets = run->engine->secrets;
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, run->record->id);
+  g_autofree char *key = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (secrets != NULL && !run->record->dry_run && needs_password (run)
-      && !yun_secret_store_clear (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account, key, NULL,
-                                  &error))
-    g_warning ("Job %s: %s", key, error->message);
+  if (secrets == NULL || run->record->dry_run || !needs_password (run))
+    return;
+  key = dup_password_key (run);
+  if (!yun_secret_store_clear (secrets, YUN_SECRET_JOB_PASSWORD, run->engine->account, key, NULL,
+                               &error))
+    g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
 }
 
 static void
@@ -1900,7 +1910,7 @@ run_job (gpointer data, gpointer user_data)
   JobRun *run = data;
   g_autoptr (GError) error = NULL;
 
-  keep_password (run);
+  recover_password (run);
   if (!drive (run, &error))
     {
       g_warning ("Job %" G_GINT64_FORMAT " (%s) stopped: %s", run->record->id,
@@ -2053,6 +2063,37 @@ check_spec (YunJobSpec *spec, GError **error)
   return TRUE;
 }
 
+/* A job's password, or its secret command, goes to the secret store before the journal has
+ * the job, so that from the job's first line on a restarted YunDesk can finish it: under a
+ * key of its own, since the job has no ID yet. Without a store, or if it fails, the job still
+ * runs, but a restart cannot send what it had not sent. */
+static void
+keep_secret (YunJobEngine *self, YunJobRecord *record, const char *secret)
+{
+  g_autofree char *key = g_uuid_string_random ();
+  g_autoptr (GError) error = NULL;
+
+  if (self->secrets == NULL)
+    return;
+  if (!yun_secret_store_store (self->secrets, YUN_SECRET_JOB_PASSWORD, self->account, key, secret,
+                               NULL, &error))
+    {
+      g_warning ("The job's password could not be kept for a restart: %s", error->message);
+      return;
+    }
+  json_object_object_add (record->params, "SecretStoreKey", json_object_new_string (key));
+}
+
+static void
+forget_secret (YunJobEngine *self, YunJobRecord *record)
+{
+  json_object *key = NULL;
+
+  if (self->secrets != NULL && json_object_object_get_ex (record->params, "SecretStoreKey", &key))
+    yun_secret_store_clear (self->secrets, YUN_SECRET_JOB_PASSWORD, self->account,
+                            json_object_get_string (key), NULL, NULL);
+}
+
 /* One item per instance to create; each chunk of 100 gets its ClientToken now, before
  * anything is sent, so that no retry and no restart can create a chunk twice. */
 static void
@@ -2099,6 +2140,7 @@ YunJob *
 yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
 {
   g_autoptr (YunJobRecord) record = NULL;
+  g_autoptr (YunSecret) secret = NULL;
   JobRun *run;
 
   g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
@@ -2122,23 +2164,32 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
       item->region = g_strdup (spec->regions->pdata[i]);
       g_ptr_array_add (record->items, item);
     }
-  if (!record->dry_run && !_yun_journal_create (self->cache, self->account, record, error))
-    return NULL;
-
-  run = job_run_new (self, g_steal_pointer (&record));
-  run->password = g_strdup (spec->kind == YUN_JOB_KIND_CREATE ? spec->create_request->password
-                                                              : spec->password);
-  if (spec->command != NULL)
+  if (spec->command_secret)
     {
       gsize length = 0;
       const guchar *script = g_bytes_get_data (spec->command, &length);
 
+      secret = g_base64_encode (script, length);
+    }
+  else
+    secret = g_strdup (spec->kind == YUN_JOB_KIND_CREATE ? spec->create_request->password
+                                                         : spec->password);
+  if (!record->dry_run && secret != NULL)
+    keep_secret (self, record, secret);
+  if (!record->dry_run && !_yun_journal_create (self->cache, self->account, record, error))
+    {
+      forget_secret (self, record);
+      return NULL;
+    }
+
+  run = job_run_new (self, g_steal_pointer (&record));
+  run->password = g_steal_pointer (&secret);
+  if (spec->command != NULL)
+    {
       /* The spec's own bytes, rather than those job_run_new() decoded from the journal. */
       g_clear_pointer (&run->command, g_bytes_unref);
       run->command = g_bytes_ref (spec->command);
-      if (spec->command_secret)
-        run->password = g_base64_encode (script, length);
-      else if (!spec->dry_run)
+      if (!spec->command_secret && !spec->dry_run)
         _yun_journal_remember_command (self->cache, self->account, run->record->params);
     }
   start_run (self, run);

@@ -88,6 +88,7 @@ gboolean yun_inventory_get_syncing (YunInventory *self);
 GListModel *yun_inventory_get_regions (YunInventory *self);
 GListModel *yun_inventory_get_instances (YunInventory *self);
 YunInstance *yun_inventory_lookup (YunInventory *self, const char *instance_id);
+void yun_inventory_watch (YunInventory *self, const char *instance_id, const char *region);
 
 gboolean yun_inventory_load (YunInventory *self, GCancellable *cancellable, GError **error);
 void yun_inventory_load_async (YunInventory *self,

@@ -135,6 +135,9 @@ struct _YunInventory
   guint poll_interval;
   GSource *poll_source;
   gboolean polling;
+  /* Instances to read on the next poll whatever their state (yun_inventory_watch()):
+   * instance ID → region. */
+  GHashTable *watched;
 
   GMutex events_lock;
   GPtrArray *events; /* QueuedEvent */
@@ -167,6 +170,10 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void schedule_poll (YunInventory *self);
+static gboolean poll_cb (gpointer user_data);
+
+/* How soon a watched instance is read: enough to gather a job's chunk in one poll. */
+#define WATCH_DELAY_MS 300
 static void reset_refresh_timer (YunInventory *self);
 
 static void
@@ -195,6 +202,7 @@ yun_inventory_finalize (GObject *object)
   g_clear_object (&self->instances);
   g_clear_object (&self->regions);
   g_clear_pointer (&self->regions_by_name, g_hash_table_unref);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
   g_clear_pointer (&self->events, g_ptr_array_unref);
   g_mutex_clear (&self->events_lock);
 
@@ -334,6 +342,7 @@ yun_inventory_init (YunInventory *self)
   self->instances = _yun_instance_list_new ();
   self->regions = g_list_store_new (YUN_TYPE_INVENTORY_REGION);
   self->regions_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->refresh_interval = YUN_INVENTORY_DEFAULT_REFRESH_INTERVAL;
   self->poll_interval = YUN_INVENTORY_DEFAULT_POLL_INTERVAL_MS;
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_event_free);
@@ -964,29 +973,41 @@ reset_refresh_timer (YunInventory *self)
 
 /* ---- Polls of instances in transition ---- */
 
+static void
+add_id_by_region (GHashTable *ids_by_region, const char *region, const char *instance_id)
+{
+  GPtrArray *ids = g_hash_table_lookup (ids_by_region, region);
+
+  if (ids == NULL)
+    {
+      ids = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (ids_by_region, g_strdup (region), ids);
+    }
+  g_ptr_array_add (ids, g_strdup (instance_id));
+}
+
 static GHashTable *
 collect_transitional (YunInventory *self)
 {
   g_autoptr (GHashTable) ids_by_region
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   GListModel *model = G_LIST_MODEL (self->instances);
+  GHashTableIter iter;
+  gpointer instance_id, region;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr (YunInstance) instance = g_list_model_get_item (model, i);
-      const char *region = yun_instance_get_region (instance);
-      GPtrArray *ids;
 
-      if (!yun_instance_is_transitional (instance))
-        continue;
-      ids = g_hash_table_lookup (ids_by_region, region);
-      if (ids == NULL)
-        {
-          ids = g_ptr_array_new_with_free_func (g_free);
-          g_hash_table_insert (ids_by_region, g_strdup (region), ids);
-        }
-      g_ptr_array_add (ids, g_strdup (yun_instance_get_instance_id (instance)));
+      if (yun_instance_is_transitional (instance)
+          && !g_hash_table_contains (self->watched, yun_instance_get_instance_id (instance)))
+        add_id_by_region (ids_by_region, yun_instance_get_region (instance),
+                          yun_instance_get_instance_id (instance));
     }
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, &instance_id, &region))
+    add_id_by_region (ids_by_region, region, instance_id);
+  g_hash_table_remove_all (self->watched);
   return g_hash_table_size (ids_by_region) > 0 ? g_steal_pointer (&ids_by_region) : NULL;
 }
 
@@ -1070,6 +1091,9 @@ has_transitional (YunInventory *self)
 {
   GListModel *model = G_LIST_MODEL (self->instances);
 
+  if (g_hash_table_size (self->watched) > 0)
+    return TRUE;
+
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr (YunInstance) instance = g_list_model_get_item (model, i);
@@ -1088,6 +1112,33 @@ schedule_poll (YunInventory *self)
     return;
 
   self->poll_source = g_timeout_source_new (self->poll_interval);
+  g_source_set_callback (self->poll_source, poll_cb, self, NULL);
+  g_source_set_static_name (self->poll_source, "[yun-inventory] poll");
+  g_source_attach (self->poll_source, self->context);
+}
+
+/**
+ * yun_inventory_watch:
+ * @self: a #YunInventory
+ * @instance_id: an instance ID
+ * @region: its region
+ *
+ * Reads @instance_id on the next poll, in a moment, whatever the state the inventory knows
+ * it in; then, while it is in transition, on every poll until it settles. For a change
+ * made from here (a job's call), which the inventory cannot see coming. Calls in the same
+ * main-loop iteration share one poll.
+ */
+void
+yun_inventory_watch (YunInventory *self, const char *instance_id, const char *region)
+{
+  g_return_if_fail (YUN_IS_INVENTORY (self));
+  g_return_if_fail (instance_id != NULL && region != NULL);
+
+  g_hash_table_replace (self->watched, g_strdup (instance_id), g_strdup (region));
+  if (self->polling || self->client == NULL)
+    return;
+  _yun_source_clear (&self->poll_source);
+  self->poll_source = g_timeout_source_new (WATCH_DELAY_MS);
   g_source_set_callback (self->poll_source, poll_cb, self, NULL);
   g_source_set_static_name (self->poll_source, "[yun-inventory] poll");
   g_source_attach (self->poll_source, self->context);

@@ -1,0 +1,777 @@
+/* yun-instance-view.c: the instance list: columns, sorting, filtering, multi-selection
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The core's instance model goes through a filter (region, state, search text), a sort
+ * model whose sorter is the column view's, and a multi-selection. Rows are bound, not
+ * built, so ten thousand instances cost only the rows on screen. The first column is a
+ * check box that mirrors the row's selection, for people who select with the mouse;
+ * click, Ctrl+click, Shift+click and Ctrl+A work as everywhere in GTK.
+ */
+
+#define G_LOG_DOMAIN "yun-instance-view"
+
+#include "config.h"
+
+#include "yun-instance-view.h"
+
+#include <glib/gi18n.h>
+
+struct _YunInstanceView
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  GtkColumnView *column_view;
+  GtkMultiSelection *selection;
+  GtkSortListModel *sort_model;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter *filter;
+  GMenuModel *context_menu;
+  GtkWidget *context_popover;
+  GtkColumnViewColumn *column_name;
+  GtkColumnViewColumn *column_instance_id;
+  GtkColumnViewColumn *column_state;
+  GtkColumnViewColumn *column_region;
+  GtkColumnViewColumn *column_type;
+  GtkColumnViewColumn *column_cpu;
+  GtkColumnViewColumn *column_memory;
+  GtkColumnViewColumn *column_os;
+  GtkColumnViewColumn *column_public_ip;
+  GtkColumnViewColumn *column_private_ip;
+  GtkColumnViewColumn *column_charge_type;
+  GtkColumnViewColumn *column_created;
+
+  /* Owned */
+  GSettings *settings;
+  char *region;
+  char *state_filter;
+  char *search_text;
+  /* The search text, case-folded once for every row it is compared with. */
+  char *folded_search;
+  guint n_selected;
+};
+
+G_DEFINE_FINAL_TYPE (YunInstanceView, yun_instance_view, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_REGION,
+  PROP_STATE_FILTER,
+  PROP_SEARCH_TEXT,
+  PROP_N_VISIBLE,
+  PROP_N_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- Labels ---- */
+
+/**
+ * yun_instance_state_get_label:
+ * @state: (nullable): an InstanceState such as "RUNNING"
+ *
+ * Returns: what the user reads for @state, translated
+ */
+const char *
+yun_instance_state_get_label (const char *state)
+{
+  static const struct
+  {
+    const char *state;
+    const char *label;
+  } labels[] = {
+    { "PENDING", N_ ("Creating") },        { "LAUNCH_FAILED", N_ ("Launch failed") },
+    { "RUNNING", N_ ("Running") },         { "STOPPED", N_ ("Stopped") },
+    { "STARTING", N_ ("Starting") },       { "STOPPING", N_ ("Stopping") },
+    { "REBOOTING", N_ ("Rebooting") },     { "SHUTDOWN", N_ ("Shut down") },
+    { "TERMINATING", N_ ("Terminating") },
+  };
+
+  if (state == NULL)
+    return "";
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (state, labels[i].state))
+      return _ (labels[i].label);
+  return state;
+}
+
+static char *
+format_state (gpointer unused, const char *state)
+{
+  return g_strdup (yun_instance_state_get_label (state));
+}
+
+static GStrv
+state_css_classes (gpointer unused, const char *state)
+{
+  const char *class = "dim-label";
+
+  if (g_strcmp0 (state, "RUNNING") == 0)
+    class = "success";
+  else if (g_strcmp0 (state, "LAUNCH_FAILED") == 0 || g_strcmp0 (state, "SHUTDOWN") == 0)
+    class = "error";
+  else if (yun_instance_state_is_transitional (state))
+    class = "warning";
+  return g_strdupv ((char *[]){ (char *) class, NULL });
+}
+
+static char *
+format_cpu (gpointer unused, guint cpu)
+{
+  return cpu > 0 ? g_strdup_printf ("%u", cpu) : g_strdup ("");
+}
+
+static char *
+format_memory (gpointer unused, guint memory_gb)
+{
+  /* Translators: memory size in gigabytes */
+  return memory_gb > 0 ? g_strdup_printf (_ ("%u GB"), memory_gb) : g_strdup ("");
+}
+
+static char *
+format_addresses (gpointer unused, const char *const *addresses)
+{
+  if (addresses == NULL || addresses[0] == NULL)
+    return g_strdup ("");
+  return g_strjoinv (", ", (char **) addresses);
+}
+
+static char *
+format_charge_type (gpointer unused, const char *charge_type)
+{
+  if (g_strcmp0 (charge_type, "POSTPAID_BY_HOUR") == 0)
+    return g_strdup (_ ("Pay as you go"));
+  if (g_strcmp0 (charge_type, "PREPAID") == 0)
+    return g_strdup (_ ("Monthly"));
+  if (g_strcmp0 (charge_type, "SPOTPAID") == 0)
+    return g_strdup (_ ("Spot"));
+  if (g_strcmp0 (charge_type, "CDHPAID") == 0)
+    return g_strdup (_ ("Dedicated host"));
+  return g_strdup (charge_type != NULL ? charge_type : "");
+}
+
+static char *
+format_date_time (gpointer unused, GDateTime *date_time)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (date_time == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (date_time);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* ---- Filtering ---- */
+
+static gboolean
+instance_is_visible (gpointer item, gpointer user_data)
+{
+  YunInstanceView *self = user_data;
+  YunInstance *instance = item;
+
+  if (self->region != NULL && g_strcmp0 (yun_instance_get_region (instance), self->region) != 0)
+    return FALSE;
+  if (self->state_filter != NULL
+      && g_strcmp0 (yun_instance_get_state (instance), self->state_filter) != 0)
+    return FALSE;
+  return self->folded_search == NULL || yun_instance_matches_search (instance, self->folded_search);
+}
+
+/* @change says how the filter moved, so that typing one more letter filters only the rows
+ * still shown. */
+static void
+refilter (YunInstanceView *self, GtkFilterChange change)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+}
+
+/* ---- The check box column ---- */
+
+static void
+on_check_toggled (GtkCheckButton *check, GtkListItem *list_item)
+{
+  GtkWidget *widget = GTK_WIDGET (check);
+  YunInstanceView *self
+    = YUN_INSTANCE_VIEW (gtk_widget_get_ancestor (widget, YUN_TYPE_INSTANCE_VIEW));
+  guint position = gtk_list_item_get_position (list_item);
+  gboolean active = gtk_check_button_get_active (check);
+
+  if (self == NULL || position == GTK_INVALID_LIST_POSITION
+      || active == gtk_list_item_get_selected (list_item))
+    return;
+  if (active)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, FALSE);
+  else
+    gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->selection), position);
+}
+
+static void
+sync_check (GtkListItem *list_item, GParamSpec *pspec, GtkCheckButton *check)
+{
+  gtk_check_button_set_active (check, gtk_list_item_get_selected (list_item));
+}
+
+static void
+on_check_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  GtkWidget *check = gtk_check_button_new ();
+
+  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Select"), -1);
+  g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), list_item);
+  gtk_list_item_set_child (list_item, check);
+}
+
+static void
+on_check_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  GtkCheckButton *check = GTK_CHECK_BUTTON (gtk_list_item_get_child (list_item));
+
+  sync_check (list_item, NULL, check);
+  g_signal_connect_object (list_item, "notify::selected", G_CALLBACK (sync_check), check, 0);
+}
+
+static void
+on_check_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  g_signal_handlers_disconnect_by_func (list_item, sync_check, gtk_list_item_get_child (list_item));
+}
+
+/* ---- Selection ---- */
+
+static void
+count_selected (YunInstanceView *self)
+{
+  g_autoptr (GtkBitset) selected
+    = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint n_selected = (guint) gtk_bitset_get_size (selected);
+
+  if (n_selected == self->n_selected)
+    return;
+  self->n_selected = n_selected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
+}
+
+static void
+on_selection_changed (YunInstanceView *self)
+{
+  count_selected (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/* Rows that leave the view (filtered out, or gone from the account) leave the selection
+ * too; and an instance that changes state changes which actions apply to the selection. */
+static void
+on_visible_items_changed (YunInstanceView *self)
+{
+  count_selected (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+}
+
+/* ---- Context menu ---- */
+
+static void
+on_secondary_click (YunInstanceView *self, int n_press, double x, double y)
+{
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_popover),
+                               &(GdkRectangle){ (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_popover));
+}
+
+/* ---- Column widths ---- */
+
+/* The key of a column's width in the settings. */
+static const char *
+column_id (YunInstanceView *self, GtkColumnViewColumn *column)
+{
+  const struct
+  {
+    GtkColumnViewColumn *column;
+    const char *id;
+  } columns[] = {
+    { self->column_name, "name" },
+    { self->column_instance_id, "instance-id" },
+    { self->column_state, "state" },
+    { self->column_region, "region" },
+    { self->column_type, "type" },
+    { self->column_cpu, "cpu" },
+    { self->column_memory, "memory" },
+    { self->column_os, "os" },
+    { self->column_public_ip, "public-ip" },
+    { self->column_private_ip, "private-ip" },
+    { self->column_charge_type, "charge-type" },
+    { self->column_created, "created" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (columns[i].column == column)
+      return columns[i].id;
+  return NULL;
+}
+
+static void
+save_column_widths (YunInstanceView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{si}"));
+  guint n_columns = g_list_model_get_n_items (columns);
+
+  if (self->settings == NULL)
+    return;
+  for (guint i = 0; i < n_columns; i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = column_id (self, column);
+
+      if (id != NULL)
+        g_variant_builder_add (&builder, "{si}", id,
+                               gtk_column_view_column_get_fixed_width (column));
+    }
+  g_settings_set_value (self->settings, "column-widths", g_variant_builder_end (&builder));
+}
+
+static void
+restore_column_widths (YunInstanceView *self)
+{
+  g_autoptr (GVariant) widths = g_settings_get_value (self->settings, "column-widths");
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  guint n_columns = g_list_model_get_n_items (columns);
+
+  for (guint i = 0; i < n_columns; i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = column_id (self, column);
+      int width = 0;
+
+      if (id != NULL && g_variant_lookup (widths, id, "i", &width) && width > 0)
+        gtk_column_view_column_set_fixed_width (column, width);
+      g_signal_connect_object (column, "notify::fixed-width", G_CALLBACK (save_column_widths), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+/* ---- Sorting that the template cannot express ---- */
+
+static int
+compare_created (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  GDateTime *created_a = yun_instance_get_created_time ((YunInstance *) a);
+  GDateTime *created_b = yun_instance_get_created_time ((YunInstance *) b);
+
+  if (created_a == NULL || created_b == NULL)
+    return (created_a == NULL) - (created_b == NULL);
+  return g_date_time_compare (created_a, created_b);
+}
+
+static int
+compare_first_address (const char *const *a, const char *const *b)
+{
+  const char *first_a = a != NULL ? a[0] : NULL;
+  const char *first_b = b != NULL ? b[0] : NULL;
+  guint32 number_a = 0, number_b = 0;
+  g_autoptr (GInetAddress) address_a
+    = first_a != NULL ? g_inet_address_new_from_string (first_a) : NULL;
+  g_autoptr (GInetAddress) address_b
+    = first_b != NULL ? g_inet_address_new_from_string (first_b) : NULL;
+
+  if (address_a == NULL || address_b == NULL)
+    return (address_a == NULL) - (address_b == NULL);
+  /* Numerically, so 10.0.0.9 comes before 10.0.0.10. */
+  if (g_inet_address_get_family (address_a) == G_SOCKET_FAMILY_IPV4)
+    memcpy (&number_a, g_inet_address_to_bytes (address_a), 4);
+  if (g_inet_address_get_family (address_b) == G_SOCKET_FAMILY_IPV4)
+    memcpy (&number_b, g_inet_address_to_bytes (address_b), 4);
+  number_a = GUINT32_FROM_BE (number_a);
+  number_b = GUINT32_FROM_BE (number_b);
+  return (number_a > number_b) - (number_a < number_b);
+}
+
+static int
+compare_public_ip (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  return compare_first_address (yun_instance_get_public_ips ((YunInstance *) a),
+                                yun_instance_get_public_ips ((YunInstance *) b));
+}
+
+static int
+compare_private_ip (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  return compare_first_address (yun_instance_get_private_ips ((YunInstance *) a),
+                                yun_instance_get_private_ips ((YunInstance *) b));
+}
+
+static void
+set_custom_sorter (YunInstanceView *self, const char *id, GCompareDataFunc compare)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (column_id (self, column), id) == 0)
+        {
+          g_autoptr (GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, NULL, NULL));
+
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+yun_instance_view_dispose (GObject *object)
+{
+  YunInstanceView *self = YUN_INSTANCE_VIEW (object);
+
+  g_clear_pointer (&self->context_popover, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_INSTANCE_VIEW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (yun_instance_view_parent_class)->dispose (object);
+}
+
+static void
+yun_instance_view_finalize (GObject *object)
+{
+  YunInstanceView *self = YUN_INSTANCE_VIEW (object);
+
+  g_free (self->region);
+  g_free (self->state_filter);
+  g_free (self->search_text);
+  g_free (self->folded_search);
+
+  G_OBJECT_CLASS (yun_instance_view_parent_class)->finalize (object);
+}
+
+static void
+yun_instance_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  YunInstanceView *self = YUN_INSTANCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REGION:
+      g_value_set_string (value, self->region);
+      break;
+    case PROP_STATE_FILTER:
+      g_value_set_string (value, self->state_filter);
+      break;
+    case PROP_SEARCH_TEXT:
+      g_value_set_string (value, self->search_text);
+      break;
+    case PROP_N_VISIBLE:
+      g_value_set_uint (value, yun_instance_view_get_n_visible (self));
+      break;
+    case PROP_N_SELECTED:
+      g_value_set_uint (value, self->n_selected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+yun_instance_view_set_property (GObject *object,
+                                guint prop_id,
+                                const GValue *value,
+                                GParamSpec *pspec)
+{
+  YunInstanceView *self = YUN_INSTANCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REGION:
+      yun_instance_view_set_region (self, g_value_get_string (value));
+      break;
+    case PROP_STATE_FILTER:
+      yun_instance_view_set_state_filter (self, g_value_get_string (value));
+      break;
+    case PROP_SEARCH_TEXT:
+      yun_instance_view_set_search_text (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+yun_instance_view_class_init (YunInstanceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = yun_instance_view_dispose;
+  object_class->finalize = yun_instance_view_finalize;
+  object_class->get_property = yun_instance_view_get_property;
+  object_class->set_property = yun_instance_view_set_property;
+
+  properties[PROP_REGION]
+    = g_param_spec_string ("region", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE_FILTER]
+    = g_param_spec_string ("state-filter", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEARCH_TEXT]
+    = g_param_spec_string ("search-text", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_VISIBLE] = g_param_spec_uint ("n-visible", NULL, NULL, 0, G_MAXUINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_SELECTED] = g_param_spec_uint ("n-selected", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The selection, or the state of a selected instance, changed. */
+  signals[SELECTION_CHANGED]
+    = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                    NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (YUN_TYPE_INSTANCE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/yundesk/YunDesk/yun-instance-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, selection);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, filter);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, context_menu);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_name);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_instance_id);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_state);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_region);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_type);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_cpu);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_memory);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_os);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_public_ip);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_private_ip);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_charge_type);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_created);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_items_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_secondary_click);
+  gtk_widget_class_bind_template_callback (widget_class, on_check_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_check_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_check_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, format_state);
+  gtk_widget_class_bind_template_callback (widget_class, state_css_classes);
+  gtk_widget_class_bind_template_callback (widget_class, format_cpu);
+  gtk_widget_class_bind_template_callback (widget_class, format_memory);
+  gtk_widget_class_bind_template_callback (widget_class, format_addresses);
+  gtk_widget_class_bind_template_callback (widget_class, format_charge_type);
+  gtk_widget_class_bind_template_callback (widget_class, format_date_time);
+}
+
+static void
+yun_instance_view_init (YunInstanceView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_custom_filter_set_filter_func (self->filter, instance_is_visible, self, NULL);
+  set_custom_sorter (self, "created", compare_created);
+  set_custom_sorter (self, "public-ip", compare_public_ip);
+  set_custom_sorter (self, "private-ip", compare_private_ip);
+
+  self->context_popover = gtk_popover_menu_new_from_model (self->context_menu);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_popover), FALSE);
+  gtk_widget_set_halign (self->context_popover, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_popover, GTK_WIDGET (self));
+}
+
+/* ---- Public API ---- */
+
+void
+yun_instance_view_set_model (YunInstanceView *self, GListModel *instances)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+  g_return_if_fail (instances == NULL || G_IS_LIST_MODEL (instances));
+
+  gtk_filter_list_model_set_model (self->filter_model, instances);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+}
+
+/* The settings that keep the columns' widths. */
+void
+yun_instance_view_set_settings (YunInstanceView *self, GSettings *settings)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+  g_return_if_fail (self->settings == NULL);
+
+  self->settings = g_object_ref (settings);
+  restore_column_widths (self);
+}
+
+const char *
+yun_instance_view_get_region (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return self->region;
+}
+
+/* @region: (nullable): only this region's instances, or all */
+void
+yun_instance_view_set_region (YunInstanceView *self, const char *region)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+
+  if (g_strcmp0 (self->region, region) == 0)
+    return;
+  g_free (self->region);
+  self->region = g_strdup (region);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGION]);
+}
+
+const char *
+yun_instance_view_get_state_filter (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return self->state_filter;
+}
+
+/* @state: (nullable): only instances in this InstanceState, or all */
+void
+yun_instance_view_set_state_filter (YunInstanceView *self, const char *state)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+
+  if (state != NULL && *state == '\0')
+    state = NULL;
+  if (g_strcmp0 (self->state_filter, state) == 0)
+    return;
+  g_free (self->state_filter);
+  self->state_filter = g_strdup (state);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_FILTER]);
+}
+
+const char *
+yun_instance_view_get_search_text (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return self->search_text;
+}
+
+/* Instances whose name, ID, an IP address or a tag contains @text, ignoring case. */
+void
+yun_instance_view_set_search_text (YunInstanceView *self, const char *text)
+{
+  g_autofree char *folded = NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (self->search_text, text) == 0)
+    return;
+  folded = text != NULL ? g_utf8_casefold (text, -1) : NULL;
+  /* A longer text that contains the old one can only hide rows; a shorter one only shows. */
+  if (self->folded_search != NULL && folded != NULL && strstr (folded, self->folded_search) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (folded == NULL || (self->folded_search != NULL && strstr (self->folded_search, folded)))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->search_text);
+  self->search_text = g_strdup (text);
+  g_free (self->folded_search);
+  self->folded_search = g_steal_pointer (&folded);
+  refilter (self, change);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
+}
+
+guint
+yun_instance_view_get_n_visible (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+}
+
+guint
+yun_instance_view_get_n_selected (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), 0);
+  return self->n_selected;
+}
+
+/**
+ * yun_instance_view_dup_selected:
+ * @self: a #YunInstanceView
+ *
+ * Returns: (transfer full) (element-type YunInstance): the selected instances that the
+ *   filter shows, in the order on screen
+ */
+GPtrArray *
+yun_instance_view_dup_selected (YunInstanceView *self)
+{
+  g_autoptr (GtkBitset) selected = NULL;
+  GPtrArray *instances = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), instances);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (instances, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return instances;
+}
+
+/* Every instance the filter shows. */
+void
+yun_instance_view_select_all (YunInstanceView *self)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
+}
+
+void
+yun_instance_view_unselect_all (YunInstanceView *self)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+}
+
+/* Adds the instance @instance_id to the selection if the filter shows it. */
+gboolean
+yun_instance_view_select_id (YunInstanceView *self, const char *instance_id)
+{
+  GListModel *visible;
+  guint n_items;
+
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), FALSE);
+
+  visible = G_LIST_MODEL (self->selection);
+  n_items = g_list_model_get_n_items (visible);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (visible, i);
+
+      if (g_strcmp0 (yun_instance_get_instance_id (instance), instance_id) == 0)
+        return gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, FALSE);
+    }
+  return FALSE;
+}
+
+GtkColumnView *
+yun_instance_view_get_column_view (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return self->column_view;
+}

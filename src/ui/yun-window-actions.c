@@ -1,0 +1,576 @@
+/* yun-window-actions.c: the window's commands, and when each applies
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Every command is a "win." action, reached from the toolbar, the context menu and a
+ * shortcut alike. Which are enabled follows the selection: an action is on when at least
+ * one selected instance is eligible, and its button says how many ("Stop 12 of 15"); the
+ * job engine then skips the others with a reason. A read-only account turns off every
+ * action that changes an instance.
+ */
+
+#define G_LOG_DOMAIN "yun-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "yun-window-private.h"
+
+/* What an action does to an instance, and which instances it applies to. */
+typedef struct
+{
+  const char *action;
+  YunJobKind kind;
+  gboolean changes_state;
+  gboolean refused_when_protected;
+  const char *const *states; /* NULL: any state */
+} ActionRule;
+
+static const char *const running[] = { "RUNNING", NULL };
+static const char *const stopped[] = { "STOPPED", NULL };
+static const char *const running_or_stopped[] = { "RUNNING", "STOPPED", NULL };
+static const char *const not_terminating[]
+  = { "RUNNING",  "STOPPED",   "PENDING", "LAUNCH_FAILED", "SHUTDOWN", "STARTING",
+      "STOPPING", "REBOOTING", NULL };
+
+static const ActionRule rules[] = {
+  { "win.start", YUN_JOB_KIND_START, TRUE, FALSE, stopped },
+  { "win.stop", YUN_JOB_KIND_STOP, TRUE, FALSE, running },
+  { "win.reboot", YUN_JOB_KIND_REBOOT, TRUE, FALSE, running },
+  { "win.terminate", YUN_JOB_KIND_TERMINATE, TRUE, TRUE, not_terminating },
+  { "win.reset-password", YUN_JOB_KIND_RESET_PASSWORD, TRUE, TRUE, running_or_stopped },
+  { "win.run-command", YUN_JOB_KIND_RUN_COMMAND, TRUE, FALSE, running },
+};
+
+static gboolean
+instance_is_eligible (YunWindow *self, const ActionRule *rule, YunInstance *instance)
+{
+  if (rule->refused_when_protected
+      && g_hash_table_contains (self->protected_ids, yun_instance_get_instance_id (instance)))
+    return FALSE;
+  return rule->states == NULL || g_strv_contains (rule->states, yun_instance_get_state (instance));
+}
+
+static guint
+count_eligible (YunWindow *self, const ActionRule *rule, GPtrArray *instances)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < instances->len; i++)
+    n += instance_is_eligible (self, rule, g_ptr_array_index (instances, i));
+  return n;
+}
+
+static const ActionRule *
+find_rule (YunJobKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (rules[i].kind == kind)
+      return &rules[i];
+  g_assert_not_reached ();
+}
+
+/* "Stop", "Stop 15", "Stop 12 of 15". */
+static void
+label_button (GtkButton *button, const char *verb, guint n_eligible, guint n_selected)
+{
+  g_autofree char *label = NULL;
+
+  if (n_eligible == 0 || n_selected == 0)
+    label = g_strdup (verb);
+  else if (n_eligible == n_selected)
+    /* Translators: a toolbar button: verb, then how many instances it acts on ("Stop 15") */
+    label = g_strdup_printf (C_ ("action-count", "%s %u"), verb, n_eligible);
+  else
+    /* Translators: a toolbar button: verb, how many it acts on, of how many selected */
+    label = g_strdup_printf (C_ ("action-count", "%s %u of %u"), verb, n_eligible, n_selected);
+  gtk_button_set_label (button, label);
+}
+
+void
+_yun_window_update_actions (YunWindow *self)
+{
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  gboolean has_workspace = self->workspace != NULL;
+  gboolean writable = has_workspace && !yun_workspace_get_read_only (self->workspace);
+  guint counts[G_N_ELEMENTS (rules)];
+  struct
+  {
+    GtkButton *button;
+    const char *verb;
+  } buttons[] = {
+    { self->start_button, _ ("Start") },
+    { self->stop_button, _ ("Stop") },
+    { self->reboot_button, _ ("Reboot") },
+    { self->terminate_button, _ ("Terminate") },
+    { self->reset_password_button, _ ("Reset Password") },
+    { self->run_command_button, _ ("Run Command") },
+  };
+  G_STATIC_ASSERT (G_N_ELEMENTS (buttons) == G_N_ELEMENTS (rules));
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      counts[i] = count_eligible (self, &rules[i], selected);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), rules[i].action,
+                                     writable && counts[i] > 0);
+      label_button (buttons[i].button, buttons[i].verb, counts[i], selected->len);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create", writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_workspace);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-id", selected->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-ip", selected->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", selected->len > 0);
+  gtk_widget_action_set_enabled (
+    GTK_WIDGET (self), "win.open-vnc",
+    selected->len == 1
+      && g_strcmp0 (yun_instance_get_state (g_ptr_array_index (selected, 0)), "RUNNING") == 0);
+}
+
+void
+_yun_window_reload_protected (YunWindow *self)
+{
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_hash_table_remove_all (self->protected_ids);
+  if (self->workspace == NULL)
+    return;
+  ids = yun_cache_dup_protected (yun_workspace_get_cache (self->workspace),
+                                 yun_workspace_get_account (self->workspace), &error);
+  if (ids == NULL)
+    {
+      g_warning ("Protected instances: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (self->protected_ids, g_strdup (g_ptr_array_index (ids, i)));
+}
+
+/* ---- Jobs ---- */
+
+/* Each instance a job sends a call for is read again as soon as it moves, so the list shows
+ * its transition and its end. */
+static void
+on_job_item_step (YunJobItem *item, GParamSpec *pspec, YunWindow *self)
+{
+  YunJobStep step = yun_job_item_get_step (item);
+
+  if (self->workspace == NULL)
+    return;
+  if (step == YUN_JOB_STEP_WAITING || step == YUN_JOB_STEP_RESTART_WAITING
+      || step == YUN_JOB_STEP_DONE)
+    yun_inventory_watch (yun_workspace_get_inventory (self->workspace),
+                         yun_job_item_get_instance_id (item), yun_job_item_get_region (item));
+}
+
+static void
+on_job_finished (YunJob *job, YunWindow *self)
+{
+  guint n_failed = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED);
+  g_autoptr (AdwToast) toast = adw_toast_new (yun_job_get_summary (job));
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 5);
+  adw_toast_set_button_label (toast, _ ("Details"));
+  adw_toast_set_action_name (toast, "win.show-jobs");
+  yun_window_add_toast (self, g_object_ref (toast));
+
+  /* A long job ends while the user is elsewhere. */
+  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self))
+      && g_settings_get_boolean (self->settings, "notify-job-end"))
+    {
+      g_autoptr (GNotification) notification
+        = g_notification_new (n_failed > 0 ? _ ("A job ended with failures") : _ ("A job ended"));
+
+      g_notification_set_body (notification, yun_job_get_summary (job));
+      g_notification_set_default_action (notification, "app.activate");
+      g_application_send_notification (G_APPLICATION (application), "job-finished", notification);
+    }
+  if (self->workspace != NULL)
+    _yun_window_reload_protected (self);
+}
+
+/* Sends @spec to the job engine, and follows the job in the list and the jobs panel. */
+void
+_yun_window_submit (YunWindow *self, YunJobSpec *spec)
+{
+  g_autoptr (GError) error = NULL;
+  YunJob *job;
+  GListModel *items;
+
+  g_return_if_fail (self->workspace != NULL);
+
+  job = yun_job_engine_submit (yun_workspace_get_job_engine (self->workspace), spec, &error);
+  if (job == NULL)
+    {
+      yun_window_show_error (self, _ ("The job could not start"), error);
+      return;
+    }
+  items = yun_job_get_items (job);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      g_signal_connect_object (item, "notify::step", G_CALLBACK (on_job_item_step), self, 0);
+    }
+  g_signal_connect_object (job, "finished", G_CALLBACK (on_job_finished), self, 0);
+  gtk_revealer_set_reveal_child (self->jobs_revealer, TRUE);
+}
+
+static YunJobSpec *
+spec_for_selection (YunWindow *self, YunJobKind kind, guint *n_eligible)
+{
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  const ActionRule *rule = find_rule (kind);
+  YunJobSpec *spec = yun_job_spec_new (kind);
+
+  /* Every selected instance goes in: the engine skips the ineligible with a reason, and
+   * the job's report lists them. */
+  for (guint i = 0; i < selected->len; i++)
+    {
+      YunInstance *instance = g_ptr_array_index (selected, i);
+
+      yun_job_spec_add_instance (spec, yun_instance_get_instance_id (instance),
+                                 yun_instance_get_region (instance));
+    }
+  *n_eligible = count_eligible (self, rule, selected);
+  return spec;
+}
+
+/* ---- Confirmations ---- */
+
+typedef struct
+{
+  YunWindow *window;
+  YunJobSpec *spec;
+  guint n_eligible;
+  GtkEntry *count_entry;
+  GtkDropDown *stop_type;
+  GtkCheckButton *stop_charging;
+} Confirmation;
+
+static void
+confirmation_free (Confirmation *confirmation)
+{
+  g_object_unref (confirmation->window);
+  yun_job_spec_unref (confirmation->spec);
+  g_free (confirmation);
+}
+
+static const char *const stop_types[] = { "SOFT_FIRST", "SOFT", "HARD" };
+
+static void
+on_confirmation_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  Confirmation *confirmation = user_data;
+  YunWindow *self = confirmation->window;
+
+  if (g_strcmp0 (response, "cancel") == 0 || g_strcmp0 (response, "close") == 0)
+    return;
+  if (confirmation->stop_type != NULL)
+    {
+      guint type = gtk_drop_down_get_selected (confirmation->stop_type);
+
+      yun_job_spec_set_stop_type (confirmation->spec,
+                                  stop_types[MIN (type, G_N_ELEMENTS (stop_types) - 1)]);
+      g_settings_set_string (self->settings, "stop-type",
+                             stop_types[MIN (type, G_N_ELEMENTS (stop_types) - 1)]);
+    }
+  if (confirmation->stop_charging != NULL)
+    {
+      gboolean stop_charging = gtk_check_button_get_active (confirmation->stop_charging);
+      const char *mode = stop_charging ? "STOP_CHARGING" : "KEEP_CHARGING";
+
+      yun_job_spec_set_stopped_mode (confirmation->spec, mode);
+      g_settings_set_string (self->settings, "stopped-mode", mode);
+    }
+  yun_job_spec_set_dry_run (confirmation->spec, g_strcmp0 (response, "preview") == 0);
+  _yun_window_submit (self, confirmation->spec);
+}
+
+/* Terminating is allowed only once the user has typed how many instances go. */
+static void
+on_count_typed (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  Confirmation *confirmation = g_object_get_data (G_OBJECT (dialog), "yun-confirmation");
+  g_autofree char *expected = g_strdup_printf ("%u", confirmation->n_eligible);
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "confirm", g_str_equal (typed, expected));
+}
+
+static GtkWidget *
+build_stop_options (Confirmation *confirmation, GSettings *settings)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  const char *labels[]
+    = { _ ("Shut down, force off if it hangs"), _ ("Shut down"), _ ("Force off"), NULL };
+  g_autofree char *stop_type = g_settings_get_string (settings, "stop-type");
+  g_autofree char *stopped_mode = g_settings_get_string (settings, "stopped-mode");
+
+  confirmation->stop_type = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
+  for (guint i = 0; i < G_N_ELEMENTS (stop_types); i++)
+    if (g_str_equal (stop_type, stop_types[i]))
+      gtk_drop_down_set_selected (confirmation->stop_type, i);
+  confirmation->stop_charging = GTK_CHECK_BUTTON (
+    gtk_check_button_new_with_label (_ ("Stop charging while stopped (pay-as-you-go instances)")));
+  gtk_check_button_set_active (confirmation->stop_charging,
+                               g_str_equal (stopped_mode, "STOP_CHARGING"));
+  gtk_box_append (GTK_BOX (row), gtk_label_new (_ ("How")));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (confirmation->stop_type));
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (confirmation->stop_charging));
+  return box;
+}
+
+static void
+confirm_and_submit (YunWindow *self, YunJobKind kind)
+{
+  Confirmation *confirmation = g_new0 (Confirmation, 1);
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *verb = NULL;
+  guint n_selected;
+
+  confirmation->window = g_object_ref (self);
+  confirmation->spec = spec_for_selection (self, kind, &confirmation->n_eligible);
+  n_selected = yun_job_spec_get_n_instances (confirmation->spec);
+
+  switch (kind)
+    {
+    case YUN_JOB_KIND_STOP:
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Stop %u Instance?",
+                                              "Stop %u Instances?", confirmation->n_eligible),
+                                 confirmation->n_eligible);
+      verb = _ ("_Stop");
+      break;
+    case YUN_JOB_KIND_REBOOT:
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reboot %u Instance?",
+                                              "Reboot %u Instances?", confirmation->n_eligible),
+                                 confirmation->n_eligible);
+      verb = _ ("_Reboot");
+      break;
+    case YUN_JOB_KIND_TERMINATE:
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Terminate %u Instance?",
+                                              "Terminate %u Instances?", confirmation->n_eligible),
+                                 confirmation->n_eligible);
+      verb = _ ("_Terminate");
+      break;
+    case YUN_JOB_KIND_START:
+    case YUN_JOB_KIND_RESET_PASSWORD:
+    case YUN_JOB_KIND_CREATE:
+    case YUN_JOB_KIND_RUN_COMMAND:
+    default:
+      g_assert_not_reached ();
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  if (kind == YUN_JOB_KIND_TERMINATE)
+    body = g_strdup_printf (
+      _ ("Terminated instances and their disks are destroyed; pay-as-you-go instances cannot be "
+         "recovered. Type %u to confirm."),
+      confirmation->n_eligible);
+  else if (n_selected > confirmation->n_eligible)
+    body = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE,
+                   "%u selected instance is not in a state for this and will be skipped.",
+                   "%u selected instances are not in a state for this and will be skipped.",
+                   n_selected - confirmation->n_eligible),
+      n_selected - confirmation->n_eligible);
+  if (body != NULL)
+    adw_message_dialog_set_body (dialog, body);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "preview", _ ("_Preview"),
+                                    "confirm", verb, NULL);
+  adw_message_dialog_set_response_appearance (
+    dialog, "confirm",
+    kind == YUN_JOB_KIND_TERMINATE ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  if (kind == YUN_JOB_KIND_STOP)
+    adw_message_dialog_set_extra_child (dialog, build_stop_options (confirmation, self->settings));
+  else if (kind == YUN_JOB_KIND_TERMINATE)
+    {
+      confirmation->count_entry = GTK_ENTRY (gtk_entry_new ());
+      gtk_entry_set_input_purpose (confirmation->count_entry, GTK_INPUT_PURPOSE_DIGITS);
+      gtk_entry_set_placeholder_text (confirmation->count_entry, _ ("Number of instances"));
+      adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (confirmation->count_entry));
+      adw_message_dialog_set_response_enabled (dialog, "confirm", FALSE);
+      g_signal_connect (confirmation->count_entry, "changed", G_CALLBACK (on_count_typed), dialog);
+    }
+  g_object_set_data_full (G_OBJECT (dialog), "yun-confirmation", confirmation,
+                          (GDestroyNotify) confirmation_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirmation_response), confirmation);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- Actions ---- */
+
+static void
+refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  _yun_window_refresh (YUN_WINDOW (widget));
+}
+
+static void
+find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+select_all_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  yun_instance_view_select_all (YUN_WINDOW (widget)->instance_view);
+}
+
+static void
+start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  guint n_eligible = 0;
+  g_autoptr (YunJobSpec) spec = spec_for_selection (self, YUN_JOB_KIND_START, &n_eligible);
+
+  /* Starting is harmless and undone by a stop: no question asked. */
+  _yun_window_submit (self, spec);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  confirm_and_submit (YUN_WINDOW (widget), YUN_JOB_KIND_STOP);
+}
+
+static void
+reboot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  confirm_and_submit (YUN_WINDOW (widget), YUN_JOB_KIND_REBOOT);
+}
+
+static void
+terminate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  confirm_and_submit (YUN_WINDOW (widget), YUN_JOB_KIND_TERMINATE);
+}
+
+static void
+copy_text (YunWindow *self, const char *text, const char *toast_title)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  yun_window_add_toast (self, adw_toast_new (toast_title));
+}
+
+static void
+copy_id_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < selected->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
+                            yun_instance_get_instance_id (g_ptr_array_index (selected, i)));
+  copy_text (self, text->str,
+             selected->len == 1 ? _ ("Instance ID copied") : _ ("Instance IDs copied"));
+}
+
+static void
+copy_ip_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < selected->len; i++)
+    {
+      YunInstance *instance = g_ptr_array_index (selected, i);
+      const char *const *public_ips = yun_instance_get_public_ips (instance);
+      const char *const *private_ips = yun_instance_get_private_ips (instance);
+      const char *address = public_ips != NULL && public_ips[0] != NULL ? public_ips[0]
+                            : private_ips != NULL                       ? private_ips[0]
+                                                                        : NULL;
+
+      if (address != NULL)
+        g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", address);
+    }
+  if (text->len == 0)
+    {
+      yun_window_add_toast (self, adw_toast_new (_ ("The selected instances have no IP address")));
+      return;
+    }
+  copy_text (self, text->str, _ ("IP addresses copied"));
+}
+
+static void
+on_vnc_url (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (YunWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunVncUrl) vnc
+    = yun_client_describe_instance_vnc_url_finish (YUN_CLIENT (source), result, &error);
+
+  if (vnc == NULL)
+    {
+      yun_window_show_error (self, _ ("The VNC console could not be opened"), error);
+      return;
+    }
+  /* The URL is good once, for 15 seconds: open it now. */
+  gtk_show_uri (GTK_WINDOW (self), vnc->url, GDK_CURRENT_TIME);
+}
+
+static void
+open_vnc_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  YunInstance *instance;
+
+  if (selected->len != 1 || self->workspace == NULL)
+    return;
+  instance = g_ptr_array_index (selected, 0);
+  yun_client_describe_instance_vnc_url_async (
+    yun_workspace_get_client (self->workspace), yun_instance_get_region (instance),
+    yun_instance_get_instance_id (instance), self->cancellable, on_vnc_url, g_object_ref (self));
+}
+
+static void
+show_jobs_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->jobs_revealer,
+                                 !gtk_revealer_get_reveal_child (self->jobs_revealer));
+}
+
+void
+_yun_window_class_install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.select-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.reboot", NULL, reboot_action);
+  gtk_widget_class_install_action (widget_class, "win.terminate", NULL, terminate_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-id", NULL, copy_id_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-ip", NULL, copy_ip_action);
+  gtk_widget_class_install_action (widget_class, "win.open-vnc", NULL, open_vnc_action);
+  gtk_widget_class_install_action (widget_class, "win.show-jobs", NULL, show_jobs_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "win.select-all",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.show-jobs",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.terminate", NULL);
+}

@@ -104,71 +104,35 @@ load_profile (const char *name, GError **error)
   return NULL;
 }
 
+/* The environment's keys first; then a profile's SecretId with the environment's SecretKey,
+ * or with the one the system keyring holds for the profile. */
 static YunCredentials *
 resolve_credentials (YunProfile *profile, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   YunCredentials *credentials = yun_credentials_new_from_environment (&local_error);
+  const char *secret_key = g_getenv ("TENCENTCLOUD_SECRET_KEY");
+  g_autoptr (YunSecretStore) store = NULL;
 
   if (credentials != NULL)
     return credentials;
 
-  if (profile != NULL && yun_profile_get_secret_id (profile) != NULL)
+  /* Without a profile's SecretId, the environment's error says what to set. */
+  if (profile == NULL || yun_profile_get_secret_id (profile) == NULL)
     {
-      const char *name = yun_profile_get_name (profile);
-      const char *secret_id = yun_profile_get_secret_id (profile);
-      const char *secret_key = g_getenv ("TENCENTCLOUD_SECRET_KEY");
-      g_autoptr (YunSecretStore) store = NULL;
-      g_autoptr (YunSecret) stored_key = NULL;
-      g_autoptr (YunSecret) stored_token = NULL;
-      g_autoptr (GError) keyring_error = NULL;
-      g_autofree char *unavailable = NULL;
-
-      if (secret_key != NULL && *secret_key != '\0')
-        return yun_credentials_new (secret_id, secret_key, g_getenv ("TENCENTCLOUD_SESSION_TOKEN"));
-
-      /* Where YunDesk saves the SecretKey (and the token of temporary keys) of a profile. */
-      store = yun_secret_store_new ();
-      unavailable = yun_secret_store_dup_unavailable_reason (store);
-      if (unavailable != NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       "Profile “%s” names SecretId %s, but no SecretKey is available: "
-                       "TENCENTCLOUD_SECRET_KEY is not set, and the system keyring cannot be "
-                       "searched. %s",
-                       name, secret_id, unavailable);
-          return NULL;
-        }
-
-      stored_key = yun_secret_store_lookup (store, YUN_SECRET_SECRET_KEY, name, secret_id, NULL,
-                                            &keyring_error);
-      if (stored_key != NULL)
-        stored_token = yun_secret_store_lookup (store, YUN_SECRET_SESSION_TOKEN, name, secret_id,
-                                                NULL, &keyring_error);
-      if (keyring_error != NULL)
-        {
-          g_set_error (error, keyring_error->domain, keyring_error->code,
-                       "Profile “%s” names SecretId %s, but no SecretKey is available: "
-                       "TENCENTCLOUD_SECRET_KEY is not set. %s",
-                       name, secret_id, keyring_error->message);
-          return NULL;
-        }
-      if (stored_key != NULL)
-        return yun_credentials_new (secret_id, stored_key, stored_token);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Profile “%s” names SecretId %s, but no SecretKey is available: "
-                   "TENCENTCLOUD_SECRET_KEY is not set, and the system keyring holds none for "
-                   "this profile and SecretId. Set TENCENTCLOUD_SECRET_KEY, or save the key "
-                   "in the keyring: secret-tool store --label='YunDesk SecretKey for %s "
-                   "(profile %s)' xdg:schema io.github.yundesk.YunDesk.Secret kind secret-key "
-                   "account '%s' key %s",
-                   name, secret_id, secret_id, name, name, secret_id);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return NULL;
+  if (secret_key != NULL && *secret_key != '\0')
+    return yun_credentials_new (yun_profile_get_secret_id (profile), secret_key,
+                                g_getenv ("TENCENTCLOUD_SESSION_TOKEN"));
+
+  store = yun_secret_store_new ();
+  credentials = yun_profile_resolve_credentials (profile, store, NULL, error);
+  if (credentials == NULL)
+    g_prefix_error (error, "TENCENTCLOUD_SECRET_KEY is not set. ");
+  return credentials;
 }
 
 /* Whose rows the cache holds: the profile's name; for keys from the environment, their
@@ -208,15 +172,16 @@ create_client (
   YunctlOptions *options, YunProfile *profile, YunSim *demo, char **region_out, GError **error)
 {
   g_autoptr (YunCredentials) credentials = NULL;
-  g_autoptr (YunEndpoint) endpoint = NULL;
-  const char *endpoint_text = NULL;
+  g_autoptr (YunProfile) client_profile = NULL;
+  const char *endpoint = NULL;
   const char *region = options->region;
   YunClient *client;
 
   if (demo != NULL)
     {
       credentials = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY, NULL);
-      endpoint_text = yun_sim_get_url (demo);
+      client_profile = yun_profile_new ("demo");
+      endpoint = yun_sim_get_url (demo);
     }
   else
     {
@@ -224,30 +189,23 @@ create_client (
       if (credentials == NULL)
         return NULL;
 
-      endpoint_text = options->endpoint;
-      if (endpoint_text == NULL)
-        endpoint_text = g_getenv ("YUNDESK_ENDPOINT");
-      if (endpoint_text == NULL && profile != NULL)
-        endpoint_text = yun_profile_get_endpoint (profile);
+      /* The profile's settings (none without one), under the endpoint that the command line
+       * or the environment names instead of the profile's: the profile is yunctl's own, read
+       * for this run only. */
+      client_profile = profile != NULL ? g_object_ref (profile) : yun_profile_new ("default");
+      endpoint = options->endpoint;
+      if (endpoint == NULL)
+        endpoint = g_getenv ("YUNDESK_ENDPOINT");
       if (region == NULL && profile != NULL)
         region = yun_profile_get_region (profile);
     }
 
-  endpoint = endpoint_text != NULL ? yun_endpoint_new_parse (endpoint_text, error)
-                                   : yun_endpoint_new_default ();
-  if (endpoint == NULL)
+  if (endpoint != NULL)
+    yun_profile_set_endpoint (client_profile, endpoint);
+  client = yun_profile_create_client (client_profile, credentials, error);
+  if (client == NULL)
     return NULL;
 
-  client = yun_client_new (credentials, endpoint);
-  if (profile != NULL)
-    {
-      if (yun_profile_get_proxy (profile) != NULL)
-        yun_client_set_proxy (client, yun_profile_get_proxy (profile));
-      if (yun_profile_get_ca_file (profile) != NULL)
-        yun_client_set_ca_file (client, yun_profile_get_ca_file (profile));
-      if (yun_profile_get_language (profile) != NULL)
-        yun_client_set_language (client, yun_profile_get_language (profile));
-    }
   if (options->language != NULL)
     yun_client_set_language (client, options->language);
   if (options->timeout > 0)

@@ -513,6 +513,62 @@ test_keyring_async (void)
   g_assert_null (absent);
 }
 
+/* A profile's SecretKey and session token, saved and found through the profile, under the
+ * attributes where secret-tool (and so the hint of the error) finds them. */
+static void
+test_keyring_profile (void)
+{
+  static const char secret_id[] = "AKIDprofileKeyring00000000000000000";
+  g_autoptr (YunSecretStore) store = new_keyring_store ();
+  g_autoptr (YunProfile) profile = yun_profile_new ("keyring-profile");
+  g_autofree char *secret_key = dup_unique_secret ("profile-key");
+  g_autofree char *token = dup_unique_secret ("profile-token");
+  const char *lookup_argv[]
+    = { "secret-tool", "lookup",          "xdg:schema", SCHEMA_NAME, "kind", "secret-key",
+        "account",     "keyring-profile", "key",        secret_id,   NULL };
+  g_autoptr (YunCredentials) missing = NULL;
+  g_autoptr (YunCredentials) found = NULL;
+  g_autoptr (YunCredentials) lasting = NULL;
+  g_autofree char *looked_up = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_status = -1;
+
+  yun_profile_set_secret_id (profile, secret_id);
+
+  /* None yet: the error says how to save one, and nothing of the environment. */
+  missing = yun_profile_resolve_credentials (profile, store, NULL, &error);
+  g_assert_null (missing);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "the system keyring holds none"));
+  g_assert_nonnull (strstr (error->message, "secret-tool store"));
+  g_assert_null (strstr (error->message, "TENCENTCLOUD"));
+  g_clear_error (&error);
+
+  g_assert_true (yun_profile_store_secret_key (profile, store, secret_key, token, NULL, &error));
+  g_assert_no_error (error);
+  looked_up = run_secret_tool (lookup_argv, &exit_status);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_cmpstr (g_strchomp (looked_up), ==, secret_key);
+
+  found = yun_profile_resolve_credentials (profile, store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (yun_credentials_get_secret_id (found), ==, secret_id);
+  g_assert_cmpstr (yun_credentials_peek_secret_key (found), ==, secret_key);
+  g_assert_cmpstr (yun_credentials_peek_session_token (found), ==, token);
+
+  /* Saved again without a token: the old one does not outlive it. */
+  g_assert_true (yun_profile_store_secret_key (profile, store, secret_key, NULL, NULL, &error));
+  g_assert_no_error (error);
+  lasting = yun_profile_resolve_credentials (profile, store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (yun_credentials_peek_secret_key (lasting), ==, secret_key);
+  g_assert_null (yun_credentials_peek_session_token (lasting));
+
+  g_assert_true (yun_secret_store_clear (store, YUN_SECRET_SECRET_KEY, "keyring-profile", secret_id,
+                                         NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* Every regular file under @directory, recursively. */
 static void
 collect_files (const char *directory, GPtrArray *files)
@@ -852,6 +908,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/secret-store/keyring/isolation", test_keyring_isolation);
   g_test_add_func ("/yun/secret-store/keyring/secret-tool", test_keyring_secret_tool);
   g_test_add_func ("/yun/secret-store/keyring/async", test_keyring_async);
+  g_test_add_func ("/yun/secret-store/keyring/profile", test_keyring_profile);
   g_test_add_func ("/yun/secret-store/keyring/yunctl-key", test_yunctl_key_from_keyring);
   g_test_add_func ("/yun/secret-store/keyring/yunctl-session-token",
                    test_yunctl_session_token_from_keyring);

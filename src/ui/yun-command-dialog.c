@@ -94,13 +94,15 @@ validate (YunCommandDialog *self, GBytes *content)
   g_autofree char *size = NULL;
 
   /* Translators: the script's size once in base64, against TAT's limit, in bytes */
-  size = g_strdup_printf (_ ("%" G_GSIZE_FORMAT " of %u bytes in base64"), encoded,
+  size = g_strdup_printf (_ ("%u of %u bytes in base64"), (guint) MIN (encoded, G_MAXUINT),
                           YUN_TAT_MAX_CONTENT_BASE64);
   gtk_label_set_label (self->size_label, size);
   if (encoded > YUN_TAT_MAX_CONTENT_BASE64)
-    gtk_widget_add_css_class (GTK_WIDGET (self->size_label), "error");
+    gtk_widget_set_css_classes (GTK_WIDGET (self->size_label),
+                                (const char *[]){ "caption", "numeric", "error", NULL });
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->size_label), "error");
+    gtk_widget_set_css_classes (GTK_WIDGET (self->size_label),
+                                (const char *[]){ "caption", "numeric", "dim-label", NULL });
 
   self->valid = yun_job_spec_set_command (scratch, content, 0, &error);
   /* An empty editor is not an error to point at: only Run waits for it. */

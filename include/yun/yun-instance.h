@@ -64,4 +64,6 @@ YunInstance *yun_instance_copy_with_os_family (YunInstance *self, YunOsFamily os
 
 gboolean yun_instance_state_is_transitional (const char *state);
 
+char *yun_instances_to_csv (GPtrArray *instances);
+
 G_END_DECLS

@@ -1489,3 +1489,90 @@ _yun_instance_fingerprint (YunInstance *self)
 #undef TIME
   return hash;
 }
+
+/* ---- Export ---- */
+
+void
+_yun_csv_append_field (GString *line, const char *value)
+{
+  /* A spreadsheet would run a cell that starts like a formula (an instance named
+   * "=HYPERLINK(…)"): such a cell starts with an apostrophe, which it shows as text. */
+  gboolean formula = value != NULL && value[0] != '\0' && strchr ("=+@\t\r", value[0]) != NULL;
+
+  if (line->len > 0 && line->str[line->len - 1] != '\n')
+    g_string_append_c (line, ',');
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      if (formula)
+        g_string_append_c (line, '\'');
+      g_string_append (line, value);
+      return;
+    }
+  g_string_append_c (line, '"');
+  if (formula)
+    g_string_append_c (line, '\'');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static char *
+dup_joined (const char *const *values)
+{
+  return values != NULL ? g_strjoinv (" ", (char **) values) : NULL;
+}
+
+/**
+ * yun_instances_to_csv:
+ * @instances: (element-type YunInstance): the instances
+ *
+ * Returns: (transfer full): one line per instance, with a header line; several addresses
+ *   or tags are separated by spaces
+ */
+char *
+yun_instances_to_csv (GPtrArray *instances)
+{
+  GString *csv = g_string_new ("instance_id,name,state,region,zone,instance_type,cpu,memory_gb,"
+                               "os_name,public_ips,private_ips,charge_type,created_time,"
+                               "expired_time,tags\n");
+
+  g_return_val_if_fail (instances != NULL, NULL);
+
+  for (guint i = 0; i < instances->len; i++)
+    {
+      YunInstance *instance = g_ptr_array_index (instances, i);
+      g_autofree char *cpu = g_strdup_printf ("%u", yun_instance_get_cpu (instance));
+      g_autofree char *memory = g_strdup_printf ("%u", yun_instance_get_memory (instance));
+      g_autofree char *public_ips = dup_joined (yun_instance_get_public_ips (instance));
+      g_autofree char *private_ips = dup_joined (yun_instance_get_private_ips (instance));
+      g_autofree char *tags = dup_joined (yun_instance_get_tags (instance));
+      GDateTime *created = yun_instance_get_created_time (instance);
+      GDateTime *expired = yun_instance_get_expired_time (instance);
+      g_autofree char *created_text = created != NULL ? g_date_time_format_iso8601 (created) : NULL;
+      g_autofree char *expired_text = expired != NULL ? g_date_time_format_iso8601 (expired) : NULL;
+
+      _yun_csv_append_field (csv, yun_instance_get_instance_id (instance));
+      _yun_csv_append_field (csv, yun_instance_get_name (instance));
+      _yun_csv_append_field (csv, yun_instance_get_state (instance));
+      _yun_csv_append_field (csv, yun_instance_get_region (instance));
+      _yun_csv_append_field (csv, yun_instance_get_zone (instance));
+      _yun_csv_append_field (csv, yun_instance_get_instance_type (instance));
+      _yun_csv_append_field (csv, cpu);
+      _yun_csv_append_field (csv, memory);
+      _yun_csv_append_field (csv, yun_instance_get_os_name (instance));
+      _yun_csv_append_field (csv, public_ips);
+      _yun_csv_append_field (csv, private_ips);
+      _yun_csv_append_field (csv, yun_instance_get_charge_type (instance));
+      _yun_csv_append_field (csv, created_text);
+      _yun_csv_append_field (csv, expired_text);
+      _yun_csv_append_field (csv, tags);
+      g_string_append_c (csv, '\n');
+    }
+  return g_string_free (csv, FALSE);
+}

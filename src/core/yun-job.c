@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "yun-job-private.h"
+#include "yun-models-private.h"
 
 /* ---- Kinds ---- */
 
@@ -912,28 +913,6 @@ yun_job_cancel (YunJob *self)
 
 /* ---- Export ---- */
 
-static void
-csv_field (GString *line, const char *value)
-{
-  if (line->len > 0 && line->str[line->len - 1] != '\n')
-    g_string_append_c (line, ',');
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, value);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
 /**
  * yun_job_to_csv:
  * @self: a #YunJob
@@ -956,19 +935,19 @@ yun_job_to_csv (YunJob *self)
                                      ? g_strdup_printf ("%d", yun_job_item_get_exit_code (item))
                                      : NULL;
 
-      csv_field (csv, id);
-      csv_field (csv, yun_job_kind_to_string (self->kind));
-      csv_field (csv, yun_job_item_get_instance_id (item));
-      csv_field (csv, yun_job_item_get_region (item));
-      csv_field (csv, yun_job_item_get_name (item));
-      csv_field (csv, yun_job_outcome_to_string (yun_job_item_get_outcome (item)));
-      csv_field (csv, yun_job_item_get_reason (item));
-      csv_field (csv, yun_job_item_get_code (item));
-      csv_field (csv, yun_job_item_get_message (item));
-      csv_field (csv, yun_job_item_get_request_id (item));
-      csv_field (csv, attempts);
-      csv_field (csv, exit_code);
-      csv_field (csv, yun_job_item_get_output (item));
+      _yun_csv_append_field (csv, id);
+      _yun_csv_append_field (csv, yun_job_kind_to_string (self->kind));
+      _yun_csv_append_field (csv, yun_job_item_get_instance_id (item));
+      _yun_csv_append_field (csv, yun_job_item_get_region (item));
+      _yun_csv_append_field (csv, yun_job_item_get_name (item));
+      _yun_csv_append_field (csv, yun_job_outcome_to_string (yun_job_item_get_outcome (item)));
+      _yun_csv_append_field (csv, yun_job_item_get_reason (item));
+      _yun_csv_append_field (csv, yun_job_item_get_code (item));
+      _yun_csv_append_field (csv, yun_job_item_get_message (item));
+      _yun_csv_append_field (csv, yun_job_item_get_request_id (item));
+      _yun_csv_append_field (csv, attempts);
+      _yun_csv_append_field (csv, exit_code);
+      _yun_csv_append_field (csv, yun_job_item_get_output (item));
       g_string_append_c (csv, '\n');
     }
   return g_string_free (csv, FALSE);

@@ -164,4 +164,8 @@ struct _YunInstance
  * to tell a changed instance from an unchanged one without loading the old row. */
 guint64 _yun_instance_fingerprint (YunInstance *instance);
 
+/* Appends @value to the CSV line being built in @line, after a comma unless it starts the
+ * line. */
+void _yun_csv_append_field (GString *line, const char *value);
+
 G_END_DECLS

@@ -195,6 +195,37 @@ test_instance_minimal (void)
   g_assert_finalize_object (g_steal_pointer (&instance));
 }
 
+/* The instance list's export: every field a column shows, quoted where CSV needs it, and a
+ * name that a spreadsheet would run as a formula made plain text. */
+static void
+test_instances_csv (void)
+{
+  g_autoptr (GPtrArray) instances
+    = parse_all ("describe-instances.json", "InstanceSet", parse_instance, g_object_unref);
+  g_autoptr (json_object) json = json_tokener_parse (
+    "{\"InstanceId\": \"ins-bbbbbbbb\", \"InstanceState\": \"STOPPED\", "
+    "\"InstanceName\": \"=HYPERLINK(\\\"http://x\\\", \\\"a\\\")\", "
+    "\"Placement\": {\"Zone\": \"ap-guangzhou-3\"}}");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_ptr_array_add (instances, _yun_instance_new_from_json (json, "ap-guangzhou", &error));
+  g_assert_no_error (error);
+  csv = yun_instances_to_csv (instances);
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[0], "instance_id,name,state,region,zone,"));
+  g_assert_true (g_str_has_prefix (
+    lines[1], "ins-r8hr2upy,网站服务器-01,RUNNING,ap-guangzhou,ap-guangzhou-3,S5.MEDIUM4,2,4,"));
+  g_assert_nonnull (strstr (lines[1], ",10.0.0.12,POSTPAID_BY_HOUR,2024-03-10T02:43:51Z,"));
+  g_assert_nonnull (strstr (lines[2], ",env=prod 团队=运维"));
+  g_assert_cmpstr (lines[3], ==,
+                   "ins-bbbbbbbb,\"'=HYPERLINK(\"\"http://x\"\", \"\"a\"\")\",STOPPED,ap-guangzhou,"
+                   "ap-guangzhou-3,,0,0,,,,,,,");
+  g_assert_cmpstr (lines[4], ==, "");
+}
+
 static void
 test_transitional_states (void)
 {
@@ -463,6 +494,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/core/api-json/instance-equal", test_instance_equal);
   g_test_add_func ("/yun/core/api-json/instance-errors", test_instance_errors);
   g_test_add_func ("/yun/core/api-json/instance-minimal", test_instance_minimal);
+  g_test_add_func ("/yun/core/api-json/instances-csv", test_instances_csv);
   g_test_add_func ("/yun/core/api-json/transitional-states", test_transitional_states);
   g_test_add_func ("/yun/core/api-json/regions-zones-images", test_regions_zones_images);
   g_test_add_func ("/yun/core/api-json/quotas-and-prices", test_quotas_and_prices);

@@ -15,6 +15,8 @@
 
 #include <glib/gi18n.h>
 
+#include "yun-command-dialog.h"
+#include "yun-password-dialog.h"
 #include "yun-window-private.h"
 
 /* What an action does to an instance, and which instances it applies to. */
@@ -112,8 +114,7 @@ _yun_window_update_actions (YunWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
     {
       counts[i] = count_eligible (self, &rules[i], selected);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), rules[i].action,
-                                     writable && counts[i] > 0);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), rules[i].action, writable && counts[i] > 0);
       label_button (buttons[i].button, buttons[i].verb, counts[i], selected->len);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create", writable);
@@ -191,23 +192,12 @@ on_job_finished (YunJob *job, YunWindow *self)
     _yun_window_reload_protected (self);
 }
 
-/* Sends @spec to the job engine, and follows the job in the list and the jobs panel. */
+/* Follows @job: its instances in the list as they move, and a toast when it ends. */
 void
-_yun_window_submit (YunWindow *self, YunJobSpec *spec)
+_yun_window_follow_job (YunWindow *self, YunJob *job)
 {
-  g_autoptr (GError) error = NULL;
-  YunJob *job;
-  GListModel *items;
+  GListModel *items = yun_job_get_items (job);
 
-  g_return_if_fail (self->workspace != NULL);
-
-  job = yun_job_engine_submit (yun_workspace_get_job_engine (self->workspace), spec, &error);
-  if (job == NULL)
-    {
-      yun_window_show_error (self, _ ("The job could not start"), error);
-      return;
-    }
-  items = yun_job_get_items (job);
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
       g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
@@ -216,6 +206,26 @@ _yun_window_submit (YunWindow *self, YunJobSpec *spec)
     }
   g_signal_connect_object (job, "finished", G_CALLBACK (on_job_finished), self, 0);
   gtk_revealer_set_reveal_child (self->jobs_revealer, TRUE);
+}
+
+/* Sends @spec to the job engine and follows the job. Returns: (transfer none) (nullable):
+ * the job, or %NULL after showing why it could not start */
+YunJob *
+_yun_window_submit (YunWindow *self, YunJobSpec *spec)
+{
+  g_autoptr (GError) error = NULL;
+  YunJob *job;
+
+  g_return_val_if_fail (self->workspace != NULL, NULL);
+
+  job = yun_job_engine_submit (yun_workspace_get_job_engine (self->workspace), spec, &error);
+  if (job == NULL)
+    {
+      yun_window_show_error (self, _ ("The job could not start"), error);
+      return NULL;
+    }
+  _yun_window_follow_job (self, job);
+  return job;
 }
 
 static YunJobSpec *
@@ -540,6 +550,131 @@ open_vnc_action (GtkWidget *widget, const char *action_name, GVariant *parameter
     yun_instance_get_instance_id (instance), self->cancellable, on_vnc_url, g_object_ref (self));
 }
 
+/* ---- Actions through a dialog ---- */
+
+typedef YunJobSpec *(*DialogFinishFunc) (GAsyncResult *result, GError **error);
+
+/* A dialog answered with a job to run, or was cancelled. */
+static void
+submit_from_dialog (YunWindow *self,
+                    GAsyncResult *result,
+                    DialogFinishFunc finish,
+                    gboolean show_job)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunJobSpec) spec = finish (result, &error);
+  YunJob *job;
+
+  if (spec == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        yun_window_show_error (self, _ ("The job could not start"), error);
+      return;
+    }
+  if (self->workspace == NULL)
+    return;
+  job = _yun_window_submit (self, spec);
+  /* A command's answers are read per instance, as they come. */
+  if (job != NULL && show_job)
+    yun_jobs_panel_show_job (self->jobs_panel, job);
+}
+
+static void
+on_password_dialog_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (YunWindow) self = user_data;
+
+  submit_from_dialog (self, result, yun_password_dialog_run_finish, FALSE);
+}
+
+static void
+reset_password_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+
+  yun_password_dialog_run_async (GTK_WINDOW (self), self->workspace, selected, self->settings,
+                                 self->cancellable, on_password_dialog_done, g_object_ref (self));
+}
+
+static void
+on_command_dialog_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (YunWindow) self = user_data;
+
+  submit_from_dialog (self, result, yun_command_dialog_run_finish, TRUE);
+}
+
+static void
+run_command_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+
+  yun_command_dialog_run_async (GTK_WINDOW (self), self->workspace, selected, self->settings,
+                                self->cancellable, on_command_dialog_done, g_object_ref (self));
+}
+
+/* ---- Export ---- */
+
+typedef struct
+{
+  YunWindow *window;
+  char *csv;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_object_unref (export->window);
+  g_free (export->csv);
+  g_free (export);
+}
+
+static void
+on_export_file_chosen (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  Export *export = user_data;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      /* Exports are private: 0600, like everything YunDesk writes. */
+      if (g_file_set_contents_full (path, export->csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                    &error))
+        yun_window_add_toast (export->window, adw_toast_new (_ ("Selection exported")));
+      else
+        yun_window_show_error (export->window, _ ("The selection could not be exported"), error);
+    }
+  g_object_unref (chooser);
+  export_free (export);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  GtkFileChooserNative *chooser;
+  Export *export;
+
+  if (selected->len == 0)
+    return;
+  export = g_new0 (Export, 1);
+  export->window = g_object_ref (self);
+  export->csv = yun_instances_to_csv (selected);
+  chooser
+    = gtk_file_chooser_native_new (_ ("Export Selection"), GTK_WINDOW (self),
+                                   GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "instances.csv");
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_file_chosen), export);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 show_jobs_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -563,6 +698,9 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-ip", NULL, copy_ip_action);
   gtk_widget_class_install_action (widget_class, "win.open-vnc", NULL, open_vnc_action);
   gtk_widget_class_install_action (widget_class, "win.show-jobs", NULL, show_jobs_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-password", NULL, reset_password_action);
+  gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",
@@ -573,4 +711,6 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.show-jobs",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.terminate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
+                                       NULL);
 }

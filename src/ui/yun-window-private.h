@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "yun-jobs-panel.h"
 #include "yun-sidebar.h"
 #include "yun-window.h"
 
@@ -38,6 +39,7 @@ struct _YunWindow
   GtkButton *terminate_button;
 
   /* Owned */
+  YunJobsPanel *jobs_panel;
   GSettings *settings;
   YunWorkspace *workspace;
   GCancellable *cancellable;
@@ -49,6 +51,7 @@ void _yun_window_class_install_actions (GtkWidgetClass *widget_class);
 void _yun_window_update_actions (YunWindow *self);
 void _yun_window_reload_protected (YunWindow *self);
 void _yun_window_refresh (YunWindow *self);
-void _yun_window_submit (YunWindow *self, YunJobSpec *spec);
+YunJob *_yun_window_submit (YunWindow *self, YunJobSpec *spec);
+void _yun_window_follow_job (YunWindow *self, YunJob *job);
 
 G_END_DECLS

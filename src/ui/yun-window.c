@@ -387,6 +387,11 @@ yun_window_init (YunWindow *self)
   self->protected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   setup_state_filter (self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  self->jobs_panel = yun_jobs_panel_new ();
+  gtk_widget_set_vexpand (GTK_WIDGET (self->jobs_panel), TRUE);
+  gtk_box_append (self->jobs_area, GTK_WIDGET (self->jobs_panel));
+  g_signal_connect_object (self->jobs_panel, "job-retried", G_CALLBACK (_yun_window_follow_job),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::selected-region",
                            G_CALLBACK (on_region_selected), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
@@ -437,6 +442,8 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   g_set_object (&self->workspace, workspace);
   g_hash_table_remove_all (self->protected_ids);
 
+  yun_jobs_panel_set_engine (self->jobs_panel,
+                             workspace != NULL ? yun_workspace_get_job_engine (workspace) : NULL);
   if (workspace == NULL)
     {
       yun_instance_view_set_model (self->instance_view, NULL);

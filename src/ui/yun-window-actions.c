@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "yun-command-dialog.h"
+#include "yun-create-dialog.h"
 #include "yun-password-dialog.h"
 #include "yun-window-private.h"
 
@@ -615,6 +616,23 @@ run_command_action (GtkWidget *widget, const char *action_name, GVariant *parame
                                 self->cancellable, on_command_dialog_done, g_object_ref (self));
 }
 
+static void
+on_create_dialog_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (YunWindow) self = user_data;
+
+  submit_from_dialog (self, result, yun_create_dialog_run_finish, FALSE);
+}
+
+static void
+create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+
+  yun_create_dialog_run_async (GTK_WINDOW (self), self->workspace, self->settings,
+                               self->cancellable, on_create_dialog_done, g_object_ref (self));
+}
+
 /* ---- Export ---- */
 
 typedef struct
@@ -701,6 +719,7 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.reset-password", NULL, reset_password_action);
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.create", NULL, create_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",
@@ -711,6 +730,8 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.show-jobs",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.terminate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.create",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
                                        NULL);
 }

@@ -1,0 +1,452 @@
+/* test-gui-window.c: the real YunDesk window under Xvfb, driven through its actions
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The application starts as a user would start it, opens the demo (an in-process yunsim),
+ * and is driven through its GActions and widgets: select instances and stop them, watch
+ * the job end and the states change in the list; run a command on Linux and Windows
+ * instances and read each one's output in the job's window. Screenshots of each step go to
+ * the build tree (tests/gui/screenshots/), in the language the test runs in.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "yun-application.h"
+#include "yun-job-view.h"
+
+#define WAIT_SECONDS 90
+
+static YunApplication *application;
+
+/* ---- Helpers ---- */
+
+/* Runs the main loop until @done (data) holds, or fails the test after WAIT_SECONDS. */
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %d s waiting for %s", WAIT_SECONDS, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+frame_drawn (gpointer data)
+{
+  return GPOINTER_TO_INT (*(int *) data) > 0;
+}
+
+static void
+count_frame (GdkFrameClock *clock, int *frames)
+{
+  (*frames)++;
+}
+
+/* Waits for the window to draw two more frames, so the screen shows the model's state. */
+static void
+wait_for_draw (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  int frames = -1;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  gtk_widget_queue_draw (window);
+  wait_until (frame_drawn, &frames, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* Renders @window as it is on screen into screenshots/NAME-LANG.png in the build tree. */
+static void
+save_screenshot (GtkWidget *window, const char *name)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  const char *language = g_getenv ("LANGUAGE");
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+
+  wait_for_draw (window);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file_name = g_strdup_printf ("%s-%s.png", name, language != NULL ? language : "en");
+  g_mkdir_with_parents (SCREENSHOT_DIR, 0755);
+  path = g_build_filename (SCREENSHOT_DIR, file_name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static YunWindow *
+main_window (void)
+{
+  YunWindow *window = yun_application_get_main_window (application);
+
+  g_assert_nonnull (window);
+  return window;
+}
+
+static YunInventory *
+inventory (void)
+{
+  return yun_workspace_get_inventory (yun_window_get_workspace (main_window ()));
+}
+
+static gboolean
+inventory_synced (gpointer data)
+{
+  YunWorkspace *workspace = yun_window_get_workspace (main_window ());
+
+  return workspace != NULL && yun_inventory_get_loaded (yun_workspace_get_inventory (workspace))
+         && !yun_inventory_get_syncing (yun_workspace_get_inventory (workspace))
+         && g_list_model_get_n_items (
+              yun_inventory_get_instances (yun_workspace_get_inventory (workspace)))
+              == YUN_WORKSPACE_DEMO_INSTANCES;
+}
+
+/* The first @count instances the view shows that are in @state and of @os (or any OS). */
+static GPtrArray *
+visible_instances (const char *state, int windows, guint count)
+{
+  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  GListModel *shown
+    = G_LIST_MODEL (gtk_column_view_get_model (yun_instance_view_get_column_view (view)));
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown) && found->len < count; i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (yun_instance_get_state (instance), state) == 0
+          && (windows < 0 || yun_instance_is_windows (instance) == windows))
+        g_ptr_array_add (found, g_steal_pointer (&instance));
+    }
+  return found;
+}
+
+static void
+select_instances (GPtrArray *instances)
+{
+  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+
+  yun_instance_view_unselect_all (view);
+  for (guint i = 0; i < instances->len; i++)
+    g_assert_true (yun_instance_view_select_id (
+      view, yun_instance_get_instance_id (g_ptr_array_index (instances, i))));
+  g_assert_cmpuint (yun_instance_view_get_n_selected (view), ==, instances->len);
+}
+
+/* The toplevel window of type @type other than the main window, once it is shown. */
+typedef struct
+{
+  GType type;
+  GtkWindow *found;
+} FindWindow;
+
+static gboolean
+find_window (gpointer data)
+{
+  FindWindow *find = data;
+  g_autoptr (GListModel) toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, find->type)
+          && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        {
+          find->found = window;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static GtkWindow *
+wait_for_window (GType type)
+{
+  FindWindow find = { type, NULL };
+
+  wait_until (find_window, &find, g_type_name (type));
+  return find.found;
+}
+
+/* The first descendant of @widget of @type. */
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button of @widget's tree whose action is @action_name. */
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The widget of @widget's tree that its template calls @id. */
+static GtkWidget *
+find_by_id (GtkWidget *widget, const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+all_in_state (gpointer data)
+{
+  GPtrArray *instances = data;
+
+  for (guint i = 0; i < instances->len; i++)
+    {
+      YunInstance *instance = yun_inventory_lookup (
+        inventory (), yun_instance_get_instance_id (g_ptr_array_index (instances, i)));
+
+      if (instance == NULL || g_strcmp0 (yun_instance_get_state (instance), "STOPPED") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  return yun_job_get_finished (YUN_JOB (data));
+}
+
+static YunJob *
+newest_job (void)
+{
+  GListModel *jobs = yun_job_engine_get_jobs (
+    yun_workspace_get_job_engine (yun_window_get_workspace (main_window ())));
+
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), >, 0);
+  /* The engine's list is newest first; the reference stays with the engine. */
+  {
+    g_autoptr (YunJob) job = g_list_model_get_item (jobs, 0);
+
+    return job;
+  }
+}
+
+/* ---- Tests ---- */
+
+static void
+test_demo_opens (void)
+{
+  YunWindow *window = main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+
+  yun_application_open_demo (application);
+  wait_until (inventory_synced, NULL, "the demo's first sync");
+  g_assert_true (yun_workspace_get_demo (yun_window_get_workspace (window)));
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, YUN_WORKSPACE_DEMO_INSTANCES);
+  g_assert_cmpuint (g_list_model_get_n_items (yun_inventory_get_regions (inventory ())), ==,
+                    YUN_WORKSPACE_DEMO_REGIONS);
+
+  /* Nothing selected: nothing to act on. */
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (window), "win.stop")));
+  save_screenshot (GTK_WIDGET (window), "main-window");
+}
+
+static void
+test_search_and_filter (void)
+{
+  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 1);
+  const char *id;
+
+  g_assert_cmpuint (running->len, ==, 1);
+  id = yun_instance_get_instance_id (g_ptr_array_index (running, 0));
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.find", NULL);
+  yun_instance_view_set_search_text (view, id);
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, 1);
+  yun_instance_view_set_search_text (view, NULL);
+  yun_instance_view_set_state_filter (view, "STOPPED");
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), <, YUN_WORKSPACE_DEMO_INSTANCES);
+  g_assert_cmpuint (visible_instances ("RUNNING", -1, 1)->len, ==, 0);
+  yun_instance_view_set_state_filter (view, NULL);
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, YUN_WORKSPACE_DEMO_INSTANCES);
+}
+
+static void
+test_stop_instances (void)
+{
+  YunWindow *window = main_window ();
+  g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 6);
+  g_autoptr (GPtrArray) stopped = visible_instances ("STOPPED", -1, 2);
+  g_autoptr (GPtrArray) selection = g_ptr_array_new ();
+  GtkWidget *stop_button = find_action_button (GTK_WIDGET (window), "win.stop");
+  AdwMessageDialog *dialog;
+  YunJob *job;
+
+  g_assert_cmpuint (running->len, ==, 6);
+  g_assert_cmpuint (stopped->len, ==, 2);
+  g_ptr_array_extend (selection, running, NULL, NULL);
+  g_ptr_array_extend (selection, stopped, NULL, NULL);
+  select_instances (selection);
+
+  /* The button says how many of the selection it acts on. */
+  g_assert_true (gtk_widget_is_sensitive (stop_button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (stop_button)), ==, _ ("Stop 6 of 8"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  dialog = ADW_MESSAGE_DIALOG (wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  save_screenshot (GTK_WIDGET (dialog), "stop-confirmation");
+  adw_message_dialog_response (dialog, "confirm");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  job = newest_job ();
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_STOP);
+  g_assert_cmpuint (yun_job_get_n_items (job), ==, 8);
+  wait_until (job_finished, job, "the stop job");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 6);
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SKIPPED), ==, 2);
+
+  /* The list follows: each stopped instance reads STOPPED without a refresh. */
+  wait_until (all_in_state, running, "the stopped instances in the list");
+  save_screenshot (GTK_WIDGET (window), "after-stop");
+}
+
+static gboolean
+every_task_answered (gpointer data)
+{
+  GListModel *items = yun_job_get_items (YUN_JOB (data));
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      if (yun_job_item_get_outcome (item) == YUN_JOB_OUTCOME_PENDING)
+        return FALSE;
+    }
+  return yun_job_get_finished (YUN_JOB (data));
+}
+
+static void
+test_run_command (void)
+{
+  YunWindow *window = main_window ();
+  g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 3);
+  g_autoptr (GPtrArray) windows_running = visible_instances ("RUNNING", TRUE, 2);
+  g_autoptr (GPtrArray) selection = g_ptr_array_new ();
+  GtkWindow *dialog;
+  GtkTextView *editor;
+  GtkWidget *run_button;
+  GtkWindow *job_view;
+  YunJob *job;
+  GListModel *items;
+
+  g_assert_cmpuint (linux_running->len, ==, 3);
+  g_assert_cmpuint (windows_running->len, ==, 2);
+  g_ptr_array_extend (selection, linux_running, NULL, NULL);
+  g_ptr_array_extend (selection, windows_running, NULL, NULL);
+  select_instances (selection);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
+  dialog = wait_for_window (g_type_from_name ("YunCommandDialog"));
+  editor = GTK_TEXT_VIEW (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
+  g_assert_nonnull (editor);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (editor), "hostname; uptime", -1);
+  save_screenshot (GTK_WIDGET (dialog), "run-command");
+  run_button = find_by_id (GTK_WIDGET (dialog), "run_button");
+  g_assert_nonnull (run_button);
+  g_assert_true (gtk_widget_is_sensitive (run_button));
+  g_signal_emit_by_name (run_button, "clicked");
+
+  /* The job's window opens by itself and fills in as the instances answer. */
+  job_view = wait_for_window (YUN_TYPE_JOB_VIEW);
+  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_RUN_COMMAND);
+  wait_until (every_task_answered, job, "every instance's answer");
+  items = yun_job_get_items (job);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 5);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_SUCCEEDED);
+      g_assert_true (yun_job_item_get_has_exit_code (item));
+      g_assert_cmpint (yun_job_item_get_exit_code (item), ==, 0);
+      g_assert_nonnull (yun_job_item_get_output (item));
+      g_assert_cmpstr (yun_job_item_get_output (item), !=, "");
+    }
+  save_screenshot (GTK_WIDGET (job_view), "command-results");
+  gtk_window_destroy (job_view);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  application = yun_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (application));
+
+  g_test_add_func ("/yun/gui/window/demo-opens", test_demo_opens);
+  g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
+  g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
+  g_test_add_func ("/yun/gui/window/run-command", test_run_command);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  g_object_unref (application);
+  return status;
+}

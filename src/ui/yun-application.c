@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: MIT
  *
  * The application owns what outlives a window: the settings, the cache (one SQLite file
- * for every account), the secret store, and the workspace of the account shown. It opens
- * the account used last, the demo with --demo, or the welcome page on a first run.
+ * for every account), the secret store, the list of profiles, and the workspace of the
+ * account shown. It opens the account used last, the demo with --demo, or the welcome page
+ * on a first run. An account's SecretKey is looked up on a worker thread (the keyring
+ * answers over D-Bus); when it cannot be found, the error is shown and the preferences open.
  */
 
 #define G_LOG_DOMAIN "yun-application"
@@ -15,7 +17,11 @@
 
 #include <glib/gi18n.h>
 
+#include "yun-preferences-window.h"
 #include "yundesk-resources.h"
+
+/* The app.switch-account target that opens the demo. */
+#define DEMO_ACCOUNT "demo"
 
 struct _YunApplication
 {
@@ -25,6 +31,10 @@ struct _YunApplication
   YunCache *cache;
   YunSecretStore *secrets;
   YunWindow *window;
+  GListStore *profiles;              /* YunProfile, as the profiles file holds them */
+  YunPreferencesWindow *preferences; /* (nullable) (unowned): while open */
+  GCancellable *opening;             /* (nullable): while an account is being opened */
+  char *opening_account;             /* (nullable): its name */
 
   /* Command-line options */
   gboolean demo;
@@ -32,6 +42,8 @@ struct _YunApplication
 };
 
 G_DEFINE_FINAL_TYPE (YunApplication, yun_application, ADW_TYPE_APPLICATION)
+
+static void open_preferences (YunApplication *self);
 
 static gboolean
 ensure_cache (YunApplication *self)
@@ -51,6 +63,25 @@ ensure_cache (YunApplication *self)
   return TRUE;
 }
 
+/* app.switch-account's state: the account shown, "" for none. */
+static void
+set_account_state (YunApplication *self, const char *account)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "switch-account");
+
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_string (account != NULL ? account : ""));
+}
+
+static void
+cancel_opening (YunApplication *self)
+{
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
+  g_clear_pointer (&self->opening_account, g_free);
+}
+
 void
 yun_application_open_demo (YunApplication *self)
 {
@@ -59,8 +90,9 @@ yun_application_open_demo (YunApplication *self)
 
   g_return_if_fail (YUN_IS_APPLICATION (self));
 
-  if (!ensure_cache (self))
+  if (self->window == NULL || !ensure_cache (self))
     return;
+  cancel_opening (self);
   workspace
     = yun_workspace_new_demo (self->cache, self->secrets, (guint) self->demo_instances, &error);
   if (workspace == NULL)
@@ -69,6 +101,197 @@ yun_application_open_demo (YunApplication *self)
       return;
     }
   yun_window_set_workspace (self->window, workspace);
+  set_account_state (self, DEMO_ACCOUNT);
+}
+
+/* ---- Profiles ---- */
+
+/* (nullable) (transfer none): the profile named @name in the list */
+static YunProfile *
+find_profile (YunApplication *self, const char *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (YunProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+
+      /* The list keeps its reference. */
+      if (g_strcmp0 (yun_profile_get_name (profile), name) == 0)
+        return profile;
+    }
+  return NULL;
+}
+
+/* Reads the profiles file again into the list. A file that cannot be read leaves the list
+ * as it was. */
+static gboolean
+reload_profiles (YunApplication *self, GError **error)
+{
+  g_autoptr (GPtrArray) profiles = yun_profile_load_all (NULL, error);
+
+  if (profiles == NULL)
+    return FALSE;
+  g_list_store_splice (self->profiles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->profiles)),
+                       profiles->pdata, profiles->len);
+  return TRUE;
+}
+
+/* The profile to open: the one used last, else the first. */
+static YunProfile *
+preferred_profile (YunApplication *self)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-profile");
+  YunProfile *profile = find_profile (self, last);
+  g_autoptr (YunProfile) first = NULL;
+
+  if (profile != NULL)
+    return profile;
+  first = g_list_model_get_item (G_LIST_MODEL (self->profiles), 0);
+  return first; /* the list keeps its reference */
+}
+
+/* An error while the preferences are open goes there, where the user can act on it. */
+static void
+report_error (YunApplication *self, const char *heading, const GError *error)
+{
+  if (self->preferences != NULL)
+    {
+      g_autofree char *title = g_strdup_printf ("%s: %s", heading, error->message);
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->preferences), toast);
+    }
+  else if (self->window != NULL)
+    yun_window_show_error (self->window, heading, error);
+}
+
+static void
+on_workspace_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (YunApplication) self = user_data;
+  g_autoptr (YunWorkspace) workspace = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *heading = NULL;
+
+  workspace = yun_workspace_new_for_profile_finish (result, &error);
+  /* Cancelled: another account (or the demo) was asked for since, and is what counts. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED))
+    return;
+  if (workspace == NULL)
+    {
+      /* Translators: %s is the name of an account */
+      heading = g_strdup_printf (_ ("Account “%s” could not be opened"), self->opening_account);
+      g_clear_object (&self->opening);
+      g_clear_pointer (&self->opening_account, g_free);
+      report_error (self, heading, error);
+      if (self->window != NULL)
+        open_preferences (self);
+      return;
+    }
+  g_clear_object (&self->opening);
+  g_clear_pointer (&self->opening_account, g_free);
+  if (self->window == NULL)
+    return;
+  yun_window_set_workspace (self->window, workspace);
+  set_account_state (self, yun_workspace_get_account (workspace));
+}
+
+/* Opens the account of @profile in the window, once its SecretKey is found. */
+static void
+open_profile (YunApplication *self, YunProfile *profile)
+{
+  const char *name = yun_profile_get_name (profile);
+
+  if (self->window == NULL || !ensure_cache (self))
+    return;
+  cancel_opening (self);
+  self->opening = g_cancellable_new ();
+  self->opening_account = g_strdup (name);
+  g_settings_set_string (self->settings, "last-profile", name);
+  yun_workspace_new_for_profile_async (self->cache, self->secrets, profile, self->opening,
+                                       on_workspace_opened, g_object_ref (self));
+}
+
+/* The preferences saved or deleted the profile @name. */
+static void
+on_profiles_changed (YunApplication *self, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  YunWorkspace *workspace = self->window != NULL ? yun_window_get_workspace (self->window) : NULL;
+  YunProfile *profile;
+
+  if (!reload_profiles (self, &error))
+    {
+      report_error (self, _ ("The accounts could not be read"), error);
+      return;
+    }
+  if (self->window == NULL || (workspace != NULL && yun_workspace_get_demo (workspace)))
+    return;
+
+  profile = find_profile (self, name);
+  if (workspace == NULL)
+    {
+      /* The first account: show it at once. */
+      if (self->opening == NULL && profile != NULL)
+        open_profile (self, profile);
+      return;
+    }
+  if (g_strcmp0 (yun_workspace_get_account (workspace), name) != 0)
+    return;
+
+  /* The account shown changed: open it again with its new settings and key, or, deleted,
+   * the preferred one left, or the welcome page. */
+  if (profile == NULL)
+    profile = preferred_profile (self);
+  if (profile != NULL)
+    open_profile (self, profile);
+  else
+    {
+      cancel_opening (self);
+      yun_window_set_workspace (self->window, NULL);
+      set_account_state (self, NULL);
+    }
+}
+
+static void
+on_preferences_destroyed (YunApplication *self)
+{
+  self->preferences = NULL;
+}
+
+static void
+open_preferences (YunApplication *self)
+{
+  if (self->preferences == NULL)
+    {
+      self->preferences = yun_preferences_window_new (GTK_WINDOW (self->window), self->settings,
+                                                      self->secrets, self->profiles);
+      g_signal_connect_object (self->preferences, "profiles-changed",
+                               G_CALLBACK (on_profiles_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->preferences, "destroy", G_CALLBACK (on_preferences_destroyed),
+                               self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
+/* Opens the preferred account, if there is one; the window shows its welcome page until. */
+static void
+open_initial_account (YunApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+  YunProfile *profile;
+
+  if (!reload_profiles (self, &error))
+    {
+      yun_window_show_error (self->window, _ ("The accounts could not be read"), error);
+      return;
+    }
+  profile = preferred_profile (self);
+  if (profile != NULL)
+    open_profile (self, profile);
 }
 
 /* ---- Actions ---- */
@@ -77,6 +300,37 @@ static void
 demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   yun_application_open_demo (YUN_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  open_preferences (YUN_APPLICATION (user_data));
+}
+
+static void
+switch_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  YunApplication *self = YUN_APPLICATION (user_data);
+  const char *name = g_variant_get_string (parameter, NULL);
+  YunProfile *profile;
+
+  if (g_str_equal (name, DEMO_ACCOUNT))
+    {
+      yun_application_open_demo (self);
+      return;
+    }
+  profile = find_profile (self, name);
+  if (profile == NULL && self->window != NULL)
+    {
+      /* Translators: %s is the name of an account */
+      g_autofree char *title = g_strdup_printf (_ ("There is no account “%s”"), name);
+
+      yun_window_add_toast (self->window, adw_toast_new (title));
+      return;
+    }
+  if (profile != NULL)
+    open_profile (self, profile);
 }
 
 static void
@@ -105,6 +359,8 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
 static const GActionEntry app_actions[] = {
   { "demo", demo_action },
+  { "preferences", preferences_action },
+  { "switch-account", switch_account_action, "s", "''" },
   { "quit", quit_action },
   { "about", about_action },
 };
@@ -116,6 +372,7 @@ yun_application_startup (GApplication *application)
 {
   YunApplication *self = YUN_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (yun_application_parent_class)->startup (application);
 
@@ -124,21 +381,29 @@ yun_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 }
 
 static void
 yun_application_activate (GApplication *application)
 {
   YunApplication *self = YUN_APPLICATION (application);
+  gboolean created = FALSE;
 
   if (self->window == NULL)
     {
       self->window = yun_window_new (GTK_APPLICATION (self), self->settings);
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-      if (self->demo)
-        yun_application_open_demo (self);
+      created = TRUE;
     }
   gtk_window_present (GTK_WINDOW (self->window));
+  if (!created)
+    return;
+  if (self->demo)
+    yun_application_open_demo (self);
+  else
+    open_initial_account (self);
 }
 
 static int
@@ -159,6 +424,9 @@ yun_application_shutdown (GApplication *application)
 {
   YunApplication *self = YUN_APPLICATION (application);
 
+  cancel_opening (self);
+  if (self->preferences != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->preferences));
   if (self->window != NULL)
     yun_window_set_workspace (self->window, NULL);
   g_clear_object (&self->cache);
@@ -169,10 +437,24 @@ yun_application_shutdown (GApplication *application)
 }
 
 static void
+yun_application_finalize (GObject *object)
+{
+  YunApplication *self = YUN_APPLICATION (object);
+
+  g_clear_object (&self->opening);
+  g_free (self->opening_account);
+  g_clear_object (&self->profiles);
+
+  G_OBJECT_CLASS (yun_application_parent_class)->finalize (object);
+}
+
+static void
 yun_application_class_init (YunApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
 
+  object_class->finalize = yun_application_finalize;
   application_class->startup = yun_application_startup;
   application_class->activate = yun_application_activate;
   application_class->handle_local_options = yun_application_handle_local_options;
@@ -190,6 +472,7 @@ yun_application_init (YunApplication *self)
     { NULL },
   };
 
+  self->profiles = g_list_store_new (YUN_TYPE_PROFILE);
   self->demo_instances = YUN_WORKSPACE_DEMO_INSTANCES;
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
@@ -216,4 +499,21 @@ yun_application_get_main_window (YunApplication *self)
 {
   g_return_val_if_fail (YUN_IS_APPLICATION (self), NULL);
   return self->window;
+}
+
+/**
+ * yun_application_get_profiles:
+ * @self: a #YunApplication
+ *
+ * The accounts, for an account switcher: each item activates `app.switch-account` with its
+ * name (and "demo" the demo). The list is read when the window opens and again whenever the
+ * preferences save or delete an account; the action's state is the account shown.
+ *
+ * Returns: (transfer none): a #GListModel of #YunProfile
+ */
+GListModel *
+yun_application_get_profiles (YunApplication *self)
+{
+  g_return_val_if_fail (YUN_IS_APPLICATION (self), NULL);
+  return G_LIST_MODEL (self->profiles);
 }

@@ -19,5 +19,6 @@ YunApplication *yun_application_new (void);
 GSettings *yun_application_get_settings (YunApplication *self);
 YunWindow *yun_application_get_main_window (YunApplication *self);
 void yun_application_open_demo (YunApplication *self);
+GListModel *yun_application_get_profiles (YunApplication *self);
 
 G_END_DECLS

@@ -155,6 +155,131 @@ yun_workspace_new (YunCache *cache, YunSecretStore *secrets, YunProfile *profile
   return self;
 }
 
+/* ---- A profile's workspace, its credentials resolved on a worker thread ---- */
+
+typedef struct
+{
+  YunCache *cache;
+  YunSecretStore *secrets;
+  YunProfile *profile;
+} NewForProfileData;
+
+static void
+new_for_profile_data_free (gpointer data)
+{
+  NewForProfileData *d = data;
+
+  g_clear_object (&d->cache);
+  g_clear_object (&d->secrets);
+  g_clear_object (&d->profile);
+  g_free (d);
+}
+
+/* On the worker: the keyring answers over D-Bus. The credentials go straight into the
+ * client, which is all that leaves the thread. */
+static void
+create_client_in_thread (GTask *task,
+                         gpointer source_object,
+                         gpointer task_data,
+                         GCancellable *cancellable)
+{
+  NewForProfileData *d = task_data;
+  g_autoptr (YunCredentials) credentials = NULL;
+  GError *error = NULL;
+  YunClient *client;
+
+  credentials = yun_profile_resolve_credentials (d->profile, d->secrets, cancellable, &error);
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  client = yun_profile_create_client (d->profile, credentials, &error);
+  if (client == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, client, g_object_unref);
+}
+
+/* Back on the caller's thread: the inventory and the job engine belong to its main context. */
+static void
+on_client_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  NewForProfileData *d = g_task_get_task_data (task);
+  g_autoptr (YunClient) client = NULL;
+  GError *error = NULL;
+
+  client = g_task_propagate_pointer (G_TASK (result), &error);
+  if (client == NULL)
+    g_task_return_error (task, error);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, yun_workspace_new (d->cache, d->secrets, d->profile, client),
+                           g_object_unref);
+}
+
+/**
+ * yun_workspace_new_for_profile_async:
+ * @cache: the inventory cache and job journal
+ * @secrets: where the profile's SecretKey is kept
+ * @profile: the account
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the workspace, or the reason there is none
+ * @user_data: for @callback
+ *
+ * Resolves the credentials of @profile from @secrets on a worker thread (the system keyring
+ * blocks on D-Bus), makes its client, then its workspace on the calling thread.
+ */
+void
+yun_workspace_new_for_profile_async (YunCache *cache,
+                                     YunSecretStore *secrets,
+                                     YunProfile *profile,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) worker = NULL;
+  NewForProfileData *d;
+
+  g_return_if_fail (YUN_IS_CACHE (cache));
+  g_return_if_fail (YUN_IS_SECRET_STORE (secrets));
+  g_return_if_fail (YUN_IS_PROFILE (profile));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  d = g_new0 (NewForProfileData, 1);
+  d->cache = g_object_ref (cache);
+  d->secrets = g_object_ref (secrets);
+  d->profile = g_object_ref (profile);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yun_workspace_new_for_profile_async);
+  g_task_set_task_data (task, d, new_for_profile_data_free);
+
+  worker = g_task_new (NULL, cancellable, on_client_created, g_steal_pointer (&task));
+  /* Owned by @task, which the worker's callback holds. */
+  g_task_set_task_data (worker, d, NULL);
+  g_task_run_in_thread (worker, create_client_in_thread);
+}
+
+/**
+ * yun_workspace_new_for_profile_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the workspace of the profile, or %NULL with the error of
+ *   yun_profile_resolve_credentials() (such as %G_IO_ERROR_NOT_FOUND: no SecretKey is
+ *   stored) or yun_profile_create_client(), or %G_IO_ERROR_CANCELLED
+ */
+YunWorkspace *
+yun_workspace_new_for_profile_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (
+    g_task_get_source_tag (G_TASK (result)) == yun_workspace_new_for_profile_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * yun_workspace_new_demo:
  * @cache: the inventory cache and job journal

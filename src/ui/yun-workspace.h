@@ -25,6 +25,13 @@ YunWorkspace *yun_workspace_new (YunCache *cache,
                                  YunSecretStore *secrets,
                                  YunProfile *profile,
                                  YunClient *client);
+void yun_workspace_new_for_profile_async (YunCache *cache,
+                                          YunSecretStore *secrets,
+                                          YunProfile *profile,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+YunWorkspace *yun_workspace_new_for_profile_finish (GAsyncResult *result, GError **error);
 
 const char *yun_workspace_get_account (YunWorkspace *self);
 gboolean yun_workspace_get_demo (YunWorkspace *self);

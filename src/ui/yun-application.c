@@ -186,9 +186,14 @@ on_workspace_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       heading = g_strdup_printf (_ ("Account “%s” could not be opened"), self->opening_account);
       g_clear_object (&self->opening);
       g_clear_pointer (&self->opening_account, g_free);
-      report_error (self, heading, error);
-      if (self->window != NULL)
-        open_preferences (self);
+      /* The preferences first, so that the error shows above them. */
+      if (self->preferences == NULL && self->window != NULL)
+        {
+          open_preferences (self);
+          yun_window_show_error (self->window, heading, error);
+        }
+      else
+        report_error (self, heading, error);
       return;
     }
   g_clear_object (&self->opening);

@@ -576,6 +576,7 @@ on_test_client (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (YunClient) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  GCancellable *cancellable;
 
   client = g_task_propagate_pointer (G_TASK (result), &error);
   if (account_gone (account))
@@ -591,7 +592,8 @@ on_test_client (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A test says soon whether it works: no long retries. */
   yun_client_set_max_attempts (client, 2);
   yun_client_set_timeouts (client, 10000, 20000);
-  yun_client_describe_regions_async (client, account->cancellable, on_test_regions,
+  cancellable = account->cancellable;
+  yun_client_describe_regions_async (client, cancellable, on_test_regions,
                                      g_steal_pointer (&account));
 }
 

@@ -384,8 +384,11 @@ answer (YunCommandDialog *self, gboolean dry_run)
     return;
   if (!dry_run)
     remember_settings (self);
-  return_task (self, spec);
+  /* The caller's callback may run at once and drop its reference to the dialog. */
+  g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
+  return_task (self, spec);
+  g_object_unref (self);
 }
 
 static void

@@ -975,9 +975,12 @@ answer (YunCreateDialog *self, gboolean dry_run)
   if (!dry_run)
     remember_settings (self);
   stop_all (self);
-  return_task (self, g_steal_pointer (&spec));
   clear_password (self);
+  /* The caller's callback may run at once and drop its reference to the dialog. */
+  g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
+  return_task (self, g_steal_pointer (&spec));
+  g_object_unref (self);
 }
 
 static void

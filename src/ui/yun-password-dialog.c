@@ -251,12 +251,18 @@ build_spec (YunPasswordDialog *self, gboolean dry_run)
 static void
 answer (YunPasswordDialog *self, gboolean dry_run)
 {
+  YunJobSpec *spec;
+
   validate (self);
   if (!self->valid || self->task == NULL)
     return;
-  return_task (self, build_spec (self, dry_run));
+  spec = build_spec (self, dry_run);
   clear_passwords (self);
+  /* The caller's callback may run at once and drop its reference to the dialog. */
+  g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
+  return_task (self, spec);
+  g_object_unref (self);
 }
 
 static void

@@ -202,10 +202,10 @@ test_instances_csv (void)
 {
   g_autoptr (GPtrArray) instances
     = parse_all ("describe-instances.json", "InstanceSet", parse_instance, g_object_unref);
-  g_autoptr (json_object) json = json_tokener_parse (
-    "{\"InstanceId\": \"ins-bbbbbbbb\", \"InstanceState\": \"STOPPED\", "
-    "\"InstanceName\": \"=HYPERLINK(\\\"http://x\\\", \\\"a\\\")\", "
-    "\"Placement\": {\"Zone\": \"ap-guangzhou-3\"}}");
+  g_autoptr (json_object) json
+    = json_tokener_parse ("{\"InstanceId\": \"ins-bbbbbbbb\", \"InstanceState\": \"STOPPED\", "
+                          "\"InstanceName\": \"=HYPERLINK(\\\"http://x\\\", \\\"a\\\")\", "
+                          "\"Placement\": {\"Zone\": \"ap-guangzhou-3\"}}");
   g_autoptr (GError) error = NULL;
   g_autofree char *csv = NULL;
   g_auto (GStrv) lines = NULL;

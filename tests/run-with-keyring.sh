@@ -30,33 +30,32 @@ bus_call () {
 }
 
 # Waits for the daemon to own the Secret Service name. Nothing may call the service before:
-# D-Bus would then start another daemon of its own, without the password.
+# D-Bus would then start another daemon of its own, without the password. A loaded machine
+# (the whole suite on two cores) can take several seconds to start it.
 wait_for_daemon () {
   tries=0
   until bus_call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
       string:$secrets 2>/dev/null | grep -q true; do
     tries=$((tries + 1))
-    if [ $tries -gt 100 ]; then
-      echo "run-with-keyring: gnome-keyring-daemon did not take $secrets within 10 s" >&2
+    if ! kill -0 "$daemon" 2>/dev/null; then
+      echo "run-with-keyring: gnome-keyring-daemon exited before it took $secrets:" >&2
+      cat "$daemon_log" >&2
+      return 1
+    fi
+    if [ $tries -gt 600 ]; then
+      echo "run-with-keyring: gnome-keyring-daemon did not take $secrets within 60 s:" >&2
+      cat "$daemon_log" >&2
       return 1
     fi
     sleep 0.1
   done
 }
 
-# Ends the daemon this session started, by its process ID, and waits for it to be gone so
-# that it writes nothing into the folder about to be removed.
+# Ends the daemon this session started and waits for it to be gone, so that it writes
+# nothing into the folder about to be removed.
 stop_daemon () {
-  pid=$(bus_call org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.GetConnectionUnixProcessID string:$secrets 2>/dev/null \
-    | awk '{ print $NF }') || return 0
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  tries=0
-  while kill -0 "$pid" 2>/dev/null && [ $tries -lt 50 ]; do
-    tries=$((tries + 1))
-    sleep 0.1
-  done
+  kill "$daemon" 2>/dev/null || return 0
+  wait "$daemon" 2>/dev/null || true
 }
 
 # In the session: start the daemon, unlocked or not, run the command, stop the daemon.
@@ -66,13 +65,24 @@ if [ "${1:-}" = "--in-session" ]; then
   # The daemon is the system's, not under test: it does not get the tests' G_DEBUG, whose
   # fatal-warnings would abort it on a harmless warning of its own (gnome-keyring 42 warns
   # "asked to register item …, but it's already registered" when an item is replaced).
+  # It runs in the foreground as this shell's child, so the daemon stopped is the one
+  # started, and each session has its own runtime folder: a daemon started with --start
+  # would instead join one left over from the session before, on that session's bus. The
+  # folder's path is short, as the daemon's control socket must fit in 107 bytes.
+  XDG_RUNTIME_DIR=$(mktemp -d /tmp/yun-run-XXXXXX)
+  export XDG_RUNTIME_DIR
+  trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
+  daemon_log="$XDG_RUNTIME_DIR/daemon.log"
   if [ "$mode" = unlocked ]; then
     printf '%s' "$YUN_TEST_KEYRING_PASSWORD" \
-      | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets > /dev/null
+      | env -u G_DEBUG gnome-keyring-daemon --foreground --unlock --components=secrets \
+        > "$daemon_log" 2>&1 &
   else
-    env -u G_DEBUG gnome-keyring-daemon --start --components=secrets > /dev/null 2>&1
+    env -u G_DEBUG gnome-keyring-daemon --foreground --components=secrets \
+      < /dev/null > "$daemon_log" 2>&1 &
   fi
-  wait_for_daemon
+  daemon=$!
+  wait_for_daemon || { stop_daemon; exit 1; }
   unset YUN_TEST_KEYRING_PASSWORD
   default=$(bus_call $secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias \
     string:default)
@@ -101,10 +111,9 @@ root=$(mktemp -d "${TMPDIR:-/tmp}/yun-keyring-XXXXXX")
 # run-with-canary.sh asks to keep the folder, to scan it for secrets afterwards.
 [ -n "${YUN_TEST_KEEP_FILES:-}" ] || trap 'rm -rf "$root"' EXIT INT TERM
 # mktemp made the folder 0700; its subfolders are too.
-mkdir -m 0700 "$root/home" "$root/config" "$root/data" "$root/state" "$root/cache" \
-  "$root/runtime"
+mkdir -m 0700 "$root/home" "$root/config" "$root/data" "$root/state" "$root/cache"
 export HOME="$root/home" XDG_CONFIG_HOME="$root/config" XDG_DATA_HOME="$root/data"
-export XDG_STATE_HOME="$root/state" XDG_CACHE_HOME="$root/cache" XDG_RUNTIME_DIR="$root/runtime"
+export XDG_STATE_HOME="$root/state" XDG_CACHE_HOME="$root/cache"
 export YUN_TEST_KEYRING_ROOT="$root"
 YUN_TEST_KEYRING_PASSWORD="keyring-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export YUN_TEST_KEYRING_PASSWORD
@@ -138,7 +147,8 @@ case $mode in
   </policy>
 </busconfig>
 EOF
-    dbus-run-session --config-file="$root/session.conf" -- "$@" || status=$?
+    XDG_RUNTIME_DIR=$bus_dir dbus-run-session --config-file="$root/session.conf" -- "$@" \
+      || status=$?
     rm -rf "$bus_dir"
     ;;
 esac

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 
 #define YUN_TYPE_PROFILE (yun_profile_get_type ())
 
+#define YUN_PROFILE_DEFAULT_SSH_PORT 22
+#define YUN_PROFILE_DEFAULT_SSH_USER "root"
+#define YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER "Administrator"
+
 G_DECLARE_FINAL_TYPE (YunProfile, yun_profile, YUN, PROFILE, GObject)
 
 gboolean yun_profile_name_is_valid (const char *name);
@@ -44,6 +48,11 @@ void yun_profile_set_proxy (YunProfile *self, const char *proxy);
 void yun_profile_set_ca_file (YunProfile *self, const char *ca_file);
 void yun_profile_set_language (YunProfile *self, const char *language);
 void yun_profile_set_read_only (YunProfile *self, gboolean read_only);
+
+guint yun_profile_get_ssh_port (YunProfile *self);
+void yun_profile_set_ssh_port (YunProfile *self, guint port);
+const char *yun_profile_get_ssh_user (YunProfile *self, YunOsFamily os_family);
+void yun_profile_set_ssh_user (YunProfile *self, YunOsFamily os_family, const char *user);
 
 YunCredentials *yun_profile_resolve_credentials (YunProfile *self,
                                                  YunSecretStore *secrets,

@@ -38,6 +38,8 @@ struct _YunProfile
   char *ca_file;
   char *language;
   gboolean read_only;
+  guint ssh_port;                            /* 0: the default, 22 */
+  char *ssh_user[YUN_OS_FAMILY_WINDOWS + 1]; /* NULL: root, Administrator */
 };
 
 G_DEFINE_FINAL_TYPE (YunProfile, yun_profile, G_TYPE_OBJECT)
@@ -53,6 +55,9 @@ enum
   PROP_CA_FILE,
   PROP_LANGUAGE,
   PROP_READ_ONLY,
+  PROP_SSH_PORT,
+  PROP_SSH_USER,
+  PROP_SSH_WINDOWS_USER,
   N_PROPS
 };
 
@@ -70,6 +75,8 @@ yun_profile_finalize (GObject *object)
   g_free (self->proxy);
   g_free (self->ca_file);
   g_free (self->language);
+  for (guint i = 0; i < G_N_ELEMENTS (self->ssh_user); i++)
+    g_free (self->ssh_user[i]);
 
   G_OBJECT_CLASS (yun_profile_parent_class)->finalize (object);
 }
@@ -104,6 +111,15 @@ yun_profile_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_READ_ONLY:
       g_value_set_boolean (value, self->read_only);
+      break;
+    case PROP_SSH_PORT:
+      g_value_set_uint (value, yun_profile_get_ssh_port (self));
+      break;
+    case PROP_SSH_USER:
+      g_value_set_string (value, yun_profile_get_ssh_user (self, YUN_OS_FAMILY_LINUX));
+      break;
+    case PROP_SSH_WINDOWS_USER:
+      g_value_set_string (value, yun_profile_get_ssh_user (self, YUN_OS_FAMILY_WINDOWS));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -141,6 +157,15 @@ yun_profile_set_property (GObject *object, guint prop_id, const GValue *value, G
     case PROP_READ_ONLY:
       yun_profile_set_read_only (self, g_value_get_boolean (value));
       break;
+    case PROP_SSH_PORT:
+      yun_profile_set_ssh_port (self, g_value_get_uint (value));
+      break;
+    case PROP_SSH_USER:
+      yun_profile_set_ssh_user (self, YUN_OS_FAMILY_LINUX, g_value_get_string (value));
+      break;
+    case PROP_SSH_WINDOWS_USER:
+      yun_profile_set_ssh_user (self, YUN_OS_FAMILY_WINDOWS, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -165,6 +190,13 @@ yun_profile_class_init (YunProfileClass *klass)
   properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, flags);
   properties[PROP_LANGUAGE] = g_param_spec_string ("language", NULL, NULL, NULL, flags);
   properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
+  /* Setting 0 or %NULL goes back to the default, which is what reading gives then. */
+  properties[PROP_SSH_PORT]
+    = g_param_spec_uint ("ssh-port", NULL, NULL, 0, 65535, YUN_PROFILE_DEFAULT_SSH_PORT, flags);
+  properties[PROP_SSH_USER]
+    = g_param_spec_string ("ssh-user", NULL, NULL, YUN_PROFILE_DEFAULT_SSH_USER, flags);
+  properties[PROP_SSH_WINDOWS_USER] = g_param_spec_string (
+    "ssh-windows-user", NULL, NULL, YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -381,6 +413,23 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
         }
     }
 
+  self->ssh_user[YUN_OS_FAMILY_LINUX] = dup_optional_string (key_file, group, "ssh-user");
+  self->ssh_user[YUN_OS_FAMILY_WINDOWS] = dup_optional_string (key_file, group, "ssh-windows-user");
+  if (g_key_file_has_key (key_file, group, "ssh-port", NULL))
+    {
+      g_autofree char *port = dup_optional_string (key_file, group, "ssh-port");
+      guint64 value = 0;
+
+      if (port != NULL && (!g_ascii_string_to_unsigned (port, 10, 1, 65535, &value, NULL)))
+        {
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                       "%s: profile “%s”: ssh-port must be a port number from 1 to 65535", path,
+                       name);
+          return NULL;
+        }
+      self->ssh_port = (guint) value;
+    }
+
   if (!check_endpoint (self, path, error))
     return NULL;
 
@@ -395,8 +444,9 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
  *
  * Reads `[profile NAME]` from the profiles file. Keys: `secret-id`, `endpoint` (a URL or a
  * root domain such as `intl.tencentcloudapi.com`), `region`, `proxy`, `ca-file`, `language`
- * and `read-only`. Unknown keys are ignored so a newer file still loads; a key that holds a
- * secret (`secret-key`, `session-token`, `password`) is an error.
+ * `read-only`, and for SSH `ssh-port`, `ssh-user` and `ssh-windows-user`. Unknown keys are ignored
+ * so a newer file still loads; a key that holds a secret (`secret-key`, `session-token`,
+ * `password`) is an error.
  *
  * Returns: (transfer full): the profile, or %NULL with %G_FILE_ERROR, %G_KEY_FILE_ERROR or
  *   %YUN_ERROR_INVALID_PARAMETER naming the file and what is wrong
@@ -481,9 +531,14 @@ set_group (YunProfile *self, GKeyFile *key_file, const char *group)
     const char *key;
     const char *value;
   } values[] = {
-    { "secret-id", self->secret_id }, { "endpoint", self->endpoint },
-    { "region", self->region },       { "proxy", self->proxy },
-    { "ca-file", self->ca_file },     { "language", self->language },
+    { "secret-id", self->secret_id },
+    { "endpoint", self->endpoint },
+    { "region", self->region },
+    { "proxy", self->proxy },
+    { "ca-file", self->ca_file },
+    { "language", self->language },
+    { "ssh-user", self->ssh_user[YUN_OS_FAMILY_LINUX] },
+    { "ssh-windows-user", self->ssh_user[YUN_OS_FAMILY_WINDOWS] },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
@@ -493,6 +548,11 @@ set_group (YunProfile *self, GKeyFile *key_file, const char *group)
       else
         g_key_file_remove_key (key_file, group, values[i].key, NULL);
     }
+  /* The default port is not written: a file stays as older versions wrote it. */
+  if (self->ssh_port != 0)
+    g_key_file_set_integer (key_file, group, "ssh-port", (int) self->ssh_port);
+  else
+    g_key_file_remove_key (key_file, group, "ssh-port", NULL);
   /* Always written, so that a profile without settings still has its group. */
   g_key_file_set_boolean (key_file, group, "read-only", self->read_only);
 }
@@ -934,4 +994,77 @@ yun_profile_set_read_only (YunProfile *self, gboolean read_only)
     return;
   self->read_only = read_only;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);
+}
+
+/**
+ * yun_profile_get_ssh_port:
+ * @self: a profile
+ *
+ * Returns: the port SSH connections of this profile go to (%YUN_PROFILE_DEFAULT_SSH_PORT
+ *   unless set)
+ */
+guint
+yun_profile_get_ssh_port (YunProfile *self)
+{
+  g_return_val_if_fail (YUN_IS_PROFILE (self), YUN_PROFILE_DEFAULT_SSH_PORT);
+  return self->ssh_port != 0 ? self->ssh_port : YUN_PROFILE_DEFAULT_SSH_PORT;
+}
+
+/**
+ * yun_profile_set_ssh_port:
+ * @self: a profile
+ * @port: the SSH port, 1 to 65535, or 0 for the default (22)
+ */
+void
+yun_profile_set_ssh_port (YunProfile *self, guint port)
+{
+  g_return_if_fail (YUN_IS_PROFILE (self));
+  g_return_if_fail (port <= 65535);
+
+  if (port == YUN_PROFILE_DEFAULT_SSH_PORT)
+    port = 0;
+  if (self->ssh_port == port)
+    return;
+  self->ssh_port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SSH_PORT]);
+}
+
+/**
+ * yun_profile_get_ssh_user:
+ * @self: a profile
+ * @os_family: the OS of the instance logged into
+ *
+ * Returns: the user SSH logs in as on an instance of @os_family: the one set, or `root`
+ *   (Linux and any non-Windows system) or `Administrator` (Windows)
+ */
+const char *
+yun_profile_get_ssh_user (YunProfile *self, YunOsFamily os_family)
+{
+  guint index = os_family == YUN_OS_FAMILY_WINDOWS ? YUN_OS_FAMILY_WINDOWS : YUN_OS_FAMILY_LINUX;
+
+  g_return_val_if_fail (YUN_IS_PROFILE (self), NULL);
+
+  if (self->ssh_user[index] != NULL)
+    return self->ssh_user[index];
+  return index == YUN_OS_FAMILY_WINDOWS ? YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER
+                                        : YUN_PROFILE_DEFAULT_SSH_USER;
+}
+
+/**
+ * yun_profile_set_ssh_user:
+ * @self: a profile
+ * @os_family: %YUN_OS_FAMILY_WINDOWS for Windows instances, anything else for the others
+ * @user: (nullable): the login user, or %NULL for the default
+ */
+void
+yun_profile_set_ssh_user (YunProfile *self, YunOsFamily os_family, const char *user)
+{
+  guint index = os_family == YUN_OS_FAMILY_WINDOWS ? YUN_OS_FAMILY_WINDOWS : YUN_OS_FAMILY_LINUX;
+
+  g_return_if_fail (YUN_IS_PROFILE (self));
+
+  if (set_value (&self->ssh_user[index], user))
+    g_object_notify_by_pspec (
+      G_OBJECT (self),
+      properties[index == YUN_OS_FAMILY_WINDOWS ? PROP_SSH_WINDOWS_USER : PROP_SSH_USER]);
 }

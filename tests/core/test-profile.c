@@ -546,6 +546,86 @@ test_notify (void)
   g_assert_cmpstr (yun_profile_get_secret_id (profile), ==, "AKIDnotify");
 }
 
+/* The SSH settings: defaults when absent (files of older versions), kept when set, the
+ * default port never written, and a port that is not one refused. */
+static void
+test_ssh_settings (void)
+{
+  g_autofree char *old_path = write_profiles ("[profile old]\nregion=ap-guangzhou\n"
+                                              "[profile set]\nssh-port=2222\n"
+                                              "ssh-user = ubuntu \nssh-windows-user=admin\n");
+  g_autofree char *bad_path = write_profiles ("[profile bad]\nssh-port=70000\n");
+  g_autofree char *directory = NULL;
+  g_autofree char *path = dup_tmp_profiles_path (&directory);
+  g_autofree char *contents = NULL;
+  g_autofree char *user = NULL;
+  g_autoptr (YunProfile) old = NULL;
+  g_autoptr (YunProfile) set = NULL;
+  g_autoptr (YunProfile) bad = NULL;
+  g_autoptr (YunProfile) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+  guint notified = 0;
+  guint port = 0;
+
+  old = yun_profile_load (old_path, "old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (yun_profile_get_ssh_port (old), ==, 22);
+  g_assert_cmpstr (yun_profile_get_ssh_user (old, YUN_OS_FAMILY_LINUX), ==, "root");
+  g_assert_cmpstr (yun_profile_get_ssh_user (old, YUN_OS_FAMILY_UNKNOWN), ==, "root");
+  g_assert_cmpstr (yun_profile_get_ssh_user (old, YUN_OS_FAMILY_WINDOWS), ==, "Administrator");
+
+  set = yun_profile_load (old_path, "set", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (yun_profile_get_ssh_port (set), ==, 2222);
+  g_assert_cmpstr (yun_profile_get_ssh_user (set, YUN_OS_FAMILY_LINUX), ==, "ubuntu");
+  g_assert_cmpstr (yun_profile_get_ssh_user (set, YUN_OS_FAMILY_WINDOWS), ==, "admin");
+
+  bad = yun_profile_load (bad_path, "bad", &error);
+  g_assert_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "ssh-port"));
+  g_assert_null (bad);
+  g_clear_error (&error);
+
+  /* A profile saved with the defaults has no SSH key in the file. */
+  g_assert_true (yun_profile_save (old, path, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "ssh-"));
+  g_clear_pointer (&contents, g_free);
+
+  g_signal_connect (old, "notify", G_CALLBACK (count_notify), &notified);
+  yun_profile_set_ssh_port (old, 2200);
+  yun_profile_set_ssh_port (old, 2200);
+  yun_profile_set_ssh_user (old, YUN_OS_FAMILY_LINUX, " debian ");
+  yun_profile_set_ssh_user (old, YUN_OS_FAMILY_LINUX, "debian");
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_true (yun_profile_save (old, path, &error));
+  g_assert_no_error (error);
+  loaded = yun_profile_load (path, "old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (yun_profile_get_ssh_port (loaded), ==, 2200);
+  g_assert_cmpstr (yun_profile_get_ssh_user (loaded, YUN_OS_FAMILY_LINUX), ==, "debian");
+  g_assert_cmpstr (yun_profile_get_ssh_user (loaded, YUN_OS_FAMILY_WINDOWS), ==, "Administrator");
+  g_object_get (loaded, "ssh-port", &port, "ssh-user", &user, NULL);
+  g_assert_cmpuint (port, ==, 2200);
+  g_assert_cmpstr (user, ==, "debian");
+
+  /* Back to the defaults: the keys leave the file again. */
+  g_object_set (old, "ssh-port", 0, "ssh-user", NULL, NULL);
+  g_assert_cmpuint (notified, ==, 4);
+  g_assert_cmpuint (yun_profile_get_ssh_port (old), ==, 22);
+  g_assert_true (yun_profile_save (old, path, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "ssh-"));
+
+  g_unlink (old_path);
+  g_unlink (bad_path);
+  remove_tmp_profiles (directory, path);
+}
+
 static void
 test_secret_key (void)
 {
@@ -668,6 +748,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/core/profile/permissions", test_permissions);
   g_test_add_func ("/yun/core/profile/load-all-files", test_load_all_files);
   g_test_add_func ("/yun/core/profile/notify", test_notify);
+  g_test_add_func ("/yun/core/profile/ssh-settings", test_ssh_settings);
   g_test_add_func ("/yun/core/profile/secret-key", test_secret_key);
   g_test_add_func ("/yun/core/profile/create-client", test_create_client);
 

@@ -36,6 +36,7 @@ main (int argc, char **argv)
   g_autofree char *secret_key = NULL;
   g_auto (GStrv) faults = NULL;
   g_auto (GStrv) region_sizes = NULL;
+  g_auto (GStrv) loopback_ips = NULL;
   gint port = 0;
   gint64 seed;
   gint regions, instances, images, latency = 0, jitter = 0, transition;
@@ -78,6 +79,9 @@ main (int argc, char **argv)
         "SPEC" },
       { "region-instances", 0, 0, G_OPTION_ARG_STRING_ARRAY, &region_sizes,
         "Give REGION exactly N of the instances", "REGION=N" },
+      { "loopback-ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &loopback_ips,
+        "Give an instance (or the first N running Linux ones) the public address 127.0.0.1",
+        "ID|N" },
       { NULL },
     };
 
@@ -122,6 +126,7 @@ main (int argc, char **argv)
   options.no_rate_limits = no_rate_limits;
   options.faults = (const char *const *) faults;
   options.region_sizes = (const char *const *) region_sizes;
+  options.loopback_ips = (const char *const *) loopback_ips;
 
   sim = yun_sim_start (&options, &error);
   if (sim == NULL)

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -2400,3 +2401,115 @@ const SimAction sim_cvm_actions[] = {
     action_reset_instances_password },
   { NULL, NULL, 0, FALSE, NULL, NULL },
 };
+
+/* ---- Public addresses on loopback (SSH tests and the demo) ---- */
+
+/* Gives @instance the public IPv4 @address, or takes its public address away for %NULL or
+ * "". An instance given an address has some bandwidth, as a real one would. */
+gboolean
+sim_instance_set_public_ip (SimInstance *instance, const char *address, GString *error)
+{
+  struct in_addr parsed;
+
+  if (address == NULL || *address == '\0')
+    {
+      instance->public_ip = 0;
+      instance->bandwidth = 0;
+      sim_instance_invalidate (instance);
+      return TRUE;
+    }
+  if (inet_pton (AF_INET, address, &parsed) != 1)
+    {
+      g_string_printf (error, "PublicIpAddress “%s” is not an IPv4 address", address);
+      return FALSE;
+    }
+  instance->public_ip = g_ntohl (parsed.s_addr);
+  if (instance->bandwidth == 0)
+    instance->bandwidth = 1;
+  sim_instance_invalidate (instance);
+  return TRUE;
+}
+
+/* --loopback-ip: each spec is an instance ID, or a number N for the first N RUNNING Linux
+ * instances of the fleet (regions in order, instances in creation order). Start-up only. */
+gboolean
+sim_loopback_apply (YunSim *sim, const char *const *specs, GError **error)
+{
+  g_autoptr (GString) message = g_string_new (NULL);
+
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      guint64 count = 0;
+
+      if (g_ascii_string_to_unsigned (specs[i], 10, 1, G_MAXUINT, &count, NULL))
+        {
+          for (guint r = 0; r < sim->regions->len && count > 0; r++)
+            {
+              SimRegion *region = g_ptr_array_index (sim->regions, r);
+
+              for (guint k = 0; k < region->instances->len && count > 0; k++)
+                {
+                  SimInstance *instance = g_ptr_array_index (region->instances, k);
+
+                  if (instance->state != SIM_STATE_RUNNING || sim_instance_is_windows (instance))
+                    continue;
+                  sim_instance_set_public_ip (instance, "127.0.0.1", message);
+                  count--;
+                }
+            }
+          if (count > 0)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "--loopback-ip=%s: the fleet has fewer running Linux instances",
+                           specs[i]);
+              return FALSE;
+            }
+          continue;
+        }
+
+      {
+        SimInstance *instance = g_hash_table_lookup (sim->instances, specs[i]);
+
+        if (instance == NULL)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "--loopback-ip=%s: no such instance", specs[i]);
+            return FALSE;
+          }
+        sim_instance_set_public_ip (instance, "127.0.0.1", message);
+      }
+    }
+  return TRUE;
+}
+
+/**
+ * yun_sim_set_public_ip:
+ * @self: a running simulator
+ * @instance_id: an instance of its fleet
+ * @address: (nullable): an IPv4 address such as `127.0.0.1`, or %NULL for none
+ * @error: return location for an error
+ *
+ * Changes the public address DescribeInstances gives @instance_id: the in-process form of the
+ * admin API's `PublicIpAddress`, for the demo to reach an SSH server on this machine.
+ *
+ * Returns: %FALSE with %G_IO_ERROR_NOT_FOUND or %G_IO_ERROR_INVALID_ARGUMENT
+ */
+gboolean
+yun_sim_set_public_ip (YunSim *self, const char *instance_id, const char *address, GError **error)
+{
+  g_autoptr (GString) message = g_string_new (NULL);
+  SimInstance *instance;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (instance_id != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  instance = g_hash_table_lookup (self->instances, instance_id);
+  if (instance == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No instance %s", instance_id);
+  else if (!(ok = sim_instance_set_public_ip (instance, address, message)))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message->str);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}

@@ -319,6 +319,8 @@ SimInstance *sim_instance_create (YunSim *sim,
                                   SimState state,
                                   gboolean prepaid);
 gboolean sim_instance_is_windows (SimInstance *instance);
+gboolean sim_instance_set_public_ip (SimInstance *instance, const char *address, GString *error);
+gboolean sim_loopback_apply (YunSim *sim, const char *const *specs, GError **error);
 extern const SimAction sim_cvm_actions[];
 
 /* yun-sim-tat.c */

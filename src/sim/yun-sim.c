@@ -1082,6 +1082,11 @@ admin_patch_instance (YunSim *sim, SimInstance *instance, json_object *body, GSt
         }
       else if (g_str_equal (key, "DisableApiTermination"))
         instance->protected = json_object_get_boolean (value);
+      else if (g_str_equal (key, "PublicIpAddress"))
+        {
+          if (!sim_instance_set_public_ip (instance, text, error))
+            return FALSE;
+        }
       else if (g_str_equal (key, "InstanceChargeType") && text != NULL)
         instance->prepaid = g_str_equal (text, "PREPAID");
       else if (g_str_equal (key, "AgentStatus"))
@@ -1611,6 +1616,7 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   sim->options = *options;
   sim->options.faults = NULL;
   sim->options.region_sizes = NULL;
+  sim->options.loopback_ips = NULL;
   sim->options.credentials_file = NULL;
   sim->options.secret_id = NULL;
   sim->options.secret_key = NULL;
@@ -1635,7 +1641,8 @@ yun_sim_start (const YunSimOptions *options, GError **error)
       return NULL;
     }
   /* Fault regions are checked against the fleet's regions. */
-  if (!sim_fleet_build (sim, options->region_sizes, error))
+  if (!sim_fleet_build (sim, options->region_sizes, error)
+      || !sim_loopback_apply (sim, options->loopback_ips, error))
     {
       sim_free (sim);
       return NULL;

@@ -39,6 +39,12 @@ typedef struct _YunSim YunSim;
  * @region_sizes: (nullable) (array zero-terminated=1): `REGION=N` entries: each named region
  *   (among the first @n_regions) gets exactly N instances, and the rest of @n_instances is
  *   spread over the other regions
+ * @loopback_ips: (nullable) (array zero-terminated=1): instances that get 127.0.0.1 as their
+ *   public address, so that SSH to them reaches a server on this machine: each entry is an
+ *   instance ID, or a number N for the first N RUNNING Linux instances of the fleet
+ * @tls_cert_file: (nullable): a PEM certificate (chain) to serve HTTPS with, with
+ *   @tls_key_file; %NULL serves plain HTTP
+ * @tls_key_file: (nullable): the PEM private key of @tls_cert_file
  *
  * When neither @credentials_file nor @secret_id is given, the demo credentials are
  * accepted.
@@ -61,6 +67,9 @@ typedef struct
   gboolean no_rate_limits;
   const char *const *faults;
   const char *const *region_sizes;
+  const char *const *loopback_ips;
+  const char *tls_cert_file;
+  const char *tls_key_file;
 } YunSimOptions;
 
 void yun_sim_options_init (YunSimOptions *options);
@@ -68,6 +77,8 @@ void yun_sim_options_init (YunSimOptions *options);
 YunSim *yun_sim_start (const YunSimOptions *options, GError **error);
 const char *yun_sim_get_url (YunSim *self);
 void yun_sim_stop (YunSim *self);
+gboolean
+yun_sim_set_public_ip (YunSim *self, const char *instance_id, const char *address, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunSim, yun_sim_stop)
 

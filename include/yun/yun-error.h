@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @YUN_ERROR_CANCELLED: the caller cancelled the operation
  * @YUN_ERROR_FAILED: any other error reported by Tencent Cloud
  * @YUN_ERROR_STORAGE: the local database could not be opened, read or written
+ * @YUN_ERROR_CERTIFICATE: the server's TLS certificate was not trusted (an unknown
+ *   certificate authority, another host's name, expired); the connection was refused
  *
  * A small set of categories a caller can act on. The exact Tencent error code, its
  * message and the RequestId travel with the error; see yun_error_get_code().
@@ -49,6 +51,7 @@ typedef enum
   YUN_ERROR_CANCELLED,
   YUN_ERROR_FAILED,
   YUN_ERROR_STORAGE,
+  YUN_ERROR_CERTIFICATE,
 } YunError;
 
 GQuark yun_error_quark (void);

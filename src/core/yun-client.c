@@ -300,7 +300,9 @@ yun_client_set_proxy (YunClient *self, const char *proxy_url)
  * @ca_file: (nullable): a PEM file of trusted certificates, replacing the system's (a
  *   private TCE deployment's own CA); %NULL for the system's
  *
- * Certificate verification itself cannot be switched off.
+ * Certificate verification itself cannot be switched off. A certificate that does not
+ * verify fails the call with %YUN_ERROR_CERTIFICATE, whose message names the host and this
+ * setting; it is never retried.
  */
 void
 yun_client_set_ca_file (YunClient *self, const char *ca_file)
@@ -523,6 +525,7 @@ attempt_once (YunClient *self,
       g_propagate_error (error, local_error);
       return NULL;
     case YUN_HTTP_TOO_LARGE:
+    case YUN_HTTP_UNTRUSTED:
     default:
       *outcome = YUN_ATTEMPT_FATAL;
       g_propagate_error (error, local_error);

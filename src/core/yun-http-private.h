@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  *   connection, TLS failure)
  * @YUN_HTTP_TOO_LARGE: the answer went over the size limit and was abandoned
  * @YUN_HTTP_CANCELLED: the #GCancellable fired
+ * @YUN_HTTP_UNTRUSTED: the server's certificate was not trusted, or the trust store could
+ *   not be read; the request was not sent, and sending it again cannot help
  */
 typedef enum
 {
@@ -26,6 +28,7 @@ typedef enum
   YUN_HTTP_FAILED,
   YUN_HTTP_TOO_LARGE,
   YUN_HTTP_CANCELLED,
+  YUN_HTTP_UNTRUSTED,
 } YunHttpOutcome;
 
 /**
@@ -37,7 +40,8 @@ typedef enum
  * @body_len: length of @body
  * @proxy: (nullable): a proxy URL, possibly with user:password; %NULL leaves libcurl to
  *   the environment (`https_proxy`, `no_proxy`)
- * @ca_file: (nullable): a PEM bundle replacing the system trust store
+ * @ca_file: (nullable): a PEM bundle replacing the system trust store (its file and its
+ *   directory)
  * @connect_timeout_ms: limit for opening the connection
  * @total_timeout_ms: limit for the whole exchange
  * @max_response_size: larger answers fail with %YUN_HTTP_TOO_LARGE

@@ -213,6 +213,34 @@ get_thread_easy_handle (void)
   return easy;
 }
 
+/* Verification failed: the connection was refused before a byte of the request went out,
+ * so nothing reached the service. libcurl checks the host name itself once OpenSSL has
+ * accepted the chain, and says so in its message ("…subject name … target host name…");
+ * OpenSSL's own check says "Hostname mismatch". Anything else is a chain that no trusted
+ * authority vouches for (unknown issuer, self-signed, expired). */
+static YunHttpOutcome
+certificate_refused (const YunHttpRequest *request, const char *detail, GError **error)
+{
+  if (strstr (detail, "host name") != NULL || strstr (detail, "Hostname mismatch") != NULL)
+    g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
+                 "The TLS certificate presented by %s is made out to another host name (%s); "
+                 "check the endpoint's host name: the connection was refused",
+                 request->host, detail);
+  else if (request->ca_file != NULL)
+    g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
+                 "The TLS certificate of %s is not trusted: it was not issued by a certificate "
+                 "authority in “%s”, the profile's “ca-file” (%s). Name the file of the "
+                 "authority that issued it",
+                 request->host, request->ca_file, detail);
+  else
+    g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
+                 "The TLS certificate of %s is not trusted: no certificate authority of this "
+                 "system issued it (%s). If the service uses a private certificate authority, "
+                 "set the profile's “ca-file” to the PEM file of that authority",
+                 request->host, detail);
+  return YUN_HTTP_UNTRUSTED;
+}
+
 static YunHttpOutcome
 transfer_failed (const YunHttpRequest *request,
                  CURL *easy,
@@ -283,10 +311,18 @@ transfer_failed (const YunHttpRequest *request,
       return YUN_HTTP_FAILED;
 
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return certificate_refused (request, detail, error);
+
+    case CURLE_SSL_CACERT_BADFILE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
+                   "The certificate file “%s” could not be read to check %s (%s); fix the "
+                   "profile's “ca-file” setting",
+                   request->ca_file != NULL ? request->ca_file : "(system)", request->host, detail);
+      return YUN_HTTP_UNTRUSTED;
+
+    case CURLE_SSL_CERTPROBLEM:
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
                    "The TLS certificate of %s could not be verified (%s)", request->host, detail);
       return YUN_HTTP_FAILED;
@@ -390,8 +426,12 @@ _yun_http_perform (const YunHttpRequest *request, YunHttpResponse *response, GEr
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (easy, CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (easy, CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
+  /* A profile's CA file replaces the system's trust store, directory included. */
   if (request->ca_file != NULL)
-    curl_easy_setopt (easy, CURLOPT_CAINFO, request->ca_file);
+    {
+      curl_easy_setopt (easy, CURLOPT_CAINFO, request->ca_file);
+      curl_easy_setopt (easy, CURLOPT_CAPATH, NULL);
+    }
   /* Unset, libcurl reads https_proxy/no_proxy from the environment. */
   if (request->proxy != NULL)
     curl_easy_setopt (easy, CURLOPT_PROXY, request->proxy);

@@ -34,6 +34,8 @@ main (int argc, char **argv)
   g_autofree char *credentials_file = NULL;
   g_autofree char *secret_id = NULL;
   g_autofree char *secret_key = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   g_auto (GStrv) faults = NULL;
   g_auto (GStrv) region_sizes = NULL;
   g_auto (GStrv) loopback_ips = NULL;
@@ -77,6 +79,10 @@ main (int argc, char **argv)
         "Inject a fault: "
         "throttle|internal|drop-before|drop-after|stall|op-fail:RATE[:ACTION[:REGION]]",
         "SPEC" },
+      { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+        "Serve HTTPS with this PEM certificate (chain)", "FILE" },
+      { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The PEM private key of --tls-cert",
+        "FILE" },
       { "region-instances", 0, 0, G_OPTION_ARG_STRING_ARRAY, &region_sizes,
         "Give REGION exactly N of the instances", "REGION=N" },
       { "loopback-ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &loopback_ips,
@@ -127,6 +133,8 @@ main (int argc, char **argv)
   options.faults = (const char *const *) faults;
   options.region_sizes = (const char *const *) region_sizes;
   options.loopback_ips = (const char *const *) loopback_ips;
+  options.tls_cert_file = tls_cert;
+  options.tls_key_file = tls_key;
 
   sim = yun_sim_start (&options, &error);
   if (sim == NULL)

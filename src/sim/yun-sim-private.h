@@ -192,6 +192,8 @@ struct _YunSim
   char *listen_address;
   char *url;
   struct MHD_Daemon *daemon;
+  char *tls_cert; /* PEM, when serving HTTPS */
+  char *tls_key;
   GHashTable *credentials; /* SecretId → SimCredential */
   guint64 seed;
   guint8 password_salt[16];
@@ -211,6 +213,7 @@ struct _YunSim
   GPtrArray *all_images; /* owns every SimImage */
   GHashTable *buckets;   /* "SecretId/Action" → SimBucket */
   GPtrArray *faults;     /* SimFault */
+  GPtrArray *hostile;    /* armed hostile answers (yun-sim-hostile.c) */
   guint64 jitter_counter;
   gint64 clock_offset;  /* seconds */
   GHashTable *requests; /* action → count (GUINT_TO_POINTER) */

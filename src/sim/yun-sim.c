@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "yun-sim-private.h"
+#include "yun-sim-hostile.h"
 
 #define MAX_BODY_SIZE (10 * 1024 * 1024)
 #define MAX_QUERY_SIZE (32 * 1024)
@@ -345,13 +345,13 @@ rate_allows (YunSim *sim, const char *secret_id, const SimAction *action, gint64
 
 /* ---- Responses ---- */
 
-static enum MHD_Result
-send_body (YunSim *sim,
-           struct MHD_Connection *connection,
-           unsigned int status,
-           const char *content_type,
-           char *body,
-           gsize length)
+enum MHD_Result
+sim_send_body (YunSim *sim,
+               struct MHD_Connection *connection,
+               unsigned int status,
+               const char *content_type,
+               char *body,
+               gsize length)
 {
   struct MHD_Response *response;
   g_autofree char *date = http_date (sim_wall_now (sim));
@@ -376,35 +376,40 @@ send_json_object (YunSim *sim,
   const char *text = json_object_to_json_string_length (
     object, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &length);
 
-  return send_body (sim, connection, status, "application/json", g_memdup2 (text, length + 1),
-                    length);
+  return sim_send_body (sim, connection, status, "application/json", g_memdup2 (text, length + 1),
+                        length);
 }
 
-static enum MHD_Result
-send_api_error (YunSim *sim,
-                struct MHD_Connection *connection,
-                const char *request_id,
-                const char *code,
-                const char *message)
+/* The error envelope of @call as JSON text; API errors travel with HTTP 200, as Tencent
+ * Cloud sends them. */
+static char *
+call_error_text (SimCall *call, gsize *length)
 {
   g_autoptr (json_object) root = json_object_new_object ();
   json_object *response = json_object_new_object ();
   json_object *error = json_object_new_object ();
+  const char *text;
+  size_t len;
 
-  json_object_object_add (error, "Code", json_object_new_string (code));
-  json_object_object_add (error, "Message", json_object_new_string (message));
+  json_object_object_add (error, "Code", json_object_new_string (call->error_code));
+  json_object_object_add (error, "Message", json_object_new_string (call->error_message));
   json_object_object_add (response, "Error", error);
-  json_object_object_add (response, "RequestId", json_object_new_string (request_id));
+  json_object_object_add (response, "RequestId", json_object_new_string (call->request_id));
   json_object_object_add (root, "Response", response);
-  /* API errors travel with HTTP 200, as Tencent Cloud sends them. */
-  return send_json_object (sim, connection, MHD_HTTP_OK, root);
+  text = json_object_to_json_string_length (
+    root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+  *length = len;
+  return g_memdup2 (text, len + 1);
 }
 
+/* Sends an API answer (@body, transfer full), spoiled as @hostile says. */
 static enum MHD_Result
-send_call_error (SimCall *call, struct MHD_Connection *connection)
+send_api_answer (
+  YunSim *sim, struct MHD_Connection *connection, SimHostileKind hostile, char *body, gsize length)
 {
-  return send_api_error (call->sim, connection, call->request_id, call->error_code,
-                         call->error_message);
+  if (hostile != SIM_HOSTILE_NONE)
+    return sim_hostile_send (sim, connection, hostile, body, length);
+  return sim_send_body (sim, connection, MHD_HTTP_OK, "application/json", body, length);
 }
 
 /* ---- The Tencent API ---- */
@@ -700,7 +705,9 @@ handle_api (YunSim *sim, struct MHD_Connection *connection, SimRequest *request,
   g_autoptr (json_object) params = NULL;
   g_autoptr (json_object) result = NULL;
   FaultOutcome outcome;
+  SimHostileKind hostile = SIM_HOSTILE_NONE;
   enum MHD_Result answer;
+  gsize length;
   g_autofree char *uuid = g_uuid_string_random ();
 
   call.sim = sim;
@@ -783,6 +790,8 @@ handle_api (YunSim *sim, struct MHD_Connection *connection, SimRequest *request,
                    "frequency limit `%u` for a second. Please reduce the frequency of calls.",
                    action->rate + 1, action->rate);
   outcome = call.error_code == NULL ? draw_faults (sim, action->action, region_name) : OUTCOME_NONE;
+  if (call.error_code == NULL && outcome == OUTCOME_NONE)
+    hostile = sim_hostile_take (sim, action->action, region_name);
   if (call.error_code == NULL && (sim->options.latency_ms > 0 || sim->options.jitter_ms > 0))
     {
       gint64 delay = sim->options.latency_ms;
@@ -852,23 +861,30 @@ handle_api (YunSim *sim, struct MHD_Connection *connection, SimRequest *request,
       g_string_append_len (body, call.raw->str, call.raw->len);
       g_string_append_printf (body, ",\"RequestId\":\"%s\"}}", call.request_id);
       g_string_free (call.raw, TRUE);
-      answer = send_body (sim, connection, MHD_HTTP_OK, "application/json", body->str, body->len);
-      g_string_free (body, FALSE);
-      return answer;
+      length = body->len;
+      return send_api_answer (sim, connection, hostile, g_string_free (body, FALSE), length);
     }
   else
     {
       g_autoptr (json_object) root = json_object_new_object ();
+      const char *text;
+      size_t len;
 
       json_object_object_add (result, "RequestId", json_object_new_string (call.request_id));
       json_object_object_add (root, "Response", g_steal_pointer (&result));
-      return send_json_object (sim, connection, MHD_HTTP_OK, root);
+      text = json_object_to_json_string_length (
+        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+      return send_api_answer (sim, connection, hostile, g_memdup2 (text, len + 1), len);
     }
 
 fail:
   if (call.raw != NULL)
     g_string_free (call.raw, TRUE);
-  answer = send_call_error (&call, connection);
+  {
+    char *text = call_error_text (&call, &length);
+
+    answer = send_api_answer (sim, connection, hostile, text, length);
+  }
   g_free (call.error_code);
   g_free (call.error_message);
   return answer;
@@ -1038,6 +1054,7 @@ admin_state (YunSim *sim)
   json_object_object_add (root, "requests", requests);
   json_object_object_add (root, "faults", faults);
   json_object_object_add (root, "failures", failures);
+  json_object_object_add (root, "hostile", sim_hostile_dump (sim));
   json_object_object_add (root, "invocations", sim_tat_dump (sim, now));
   return root;
 }
@@ -1296,6 +1313,24 @@ handle_admin (YunSim *sim,
             }
         }
     }
+  else if (g_str_equal (path, "hostile"))
+    {
+      json_object *list = NULL;
+      g_autoptr (GPtrArray) entries = NULL;
+      g_autoptr (GError) parse_error = NULL;
+
+      json_object_object_get_ex (body, "answers", &list);
+      entries = sim_hostile_parse (list, &parse_error);
+      if (entries == NULL)
+        g_string_assign (error, parse_error->message);
+      else
+        {
+          g_clear_pointer (&sim->hostile, g_ptr_array_unref);
+          sim->hostile = g_steal_pointer (&entries);
+          reply = json_object_new_object ();
+          json_object_object_add (reply, "answers", sim_hostile_dump (sim));
+        }
+    }
   else if (g_str_equal (path, "clock"))
     {
       json_object *offset = NULL;
@@ -1464,8 +1499,8 @@ on_request (void *cls,
   if (g_str_has_prefix (url, "/_yunsim/") && header (connection, "X-TC-Action") == NULL)
     return handle_admin (sim, connection, request, url, method);
   if (!g_str_equal (url, "/") && header (connection, "X-TC-Action") == NULL)
-    return send_body (sim, connection, MHD_HTTP_NOT_FOUND, "text/plain", g_strdup ("not found\n"),
-                      strlen ("not found\n"));
+    return sim_send_body (sim, connection, MHD_HTTP_NOT_FOUND, "text/plain",
+                          g_strdup ("not found\n"), strlen ("not found\n"));
   return handle_api (sim, connection, request, method);
 }
 
@@ -1557,14 +1592,41 @@ random_salt (guint8 *salt, gsize size)
     salt[i] = (guint8) g_rand_int (rand);
 }
 
+/* Reads the certificate and key files into memory, where libmicrohttpd wants them. */
+static gboolean
+load_tls (YunSim *sim, const YunSimOptions *options, GError **error)
+{
+  if (options->tls_cert_file == NULL && options->tls_key_file == NULL)
+    return TRUE;
+  if (options->tls_cert_file == NULL || options->tls_key_file == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "a TLS certificate and its key go together");
+      return FALSE;
+    }
+  if (!MHD_is_feature_supported (MHD_FEATURE_TLS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "this libmicrohttpd was built without TLS");
+      return FALSE;
+    }
+  return g_file_get_contents (options->tls_cert_file, &sim->tls_cert, NULL, error)
+         && g_file_get_contents (options->tls_key_file, &sim->tls_key, NULL, error);
+}
+
 static void
 sim_free (YunSim *sim)
 {
+  if (sim->tls_key != NULL)
+    explicit_bzero (sim->tls_key, strlen (sim->tls_key));
+  g_free (sim->tls_key);
+  g_free (sim->tls_cert);
   g_free (sim->listen_address);
   g_free (sim->url);
   g_clear_pointer (&sim->credentials, g_hash_table_unref);
   g_clear_pointer (&sim->buckets, g_hash_table_unref);
   g_clear_pointer (&sim->faults, g_ptr_array_unref);
+  g_clear_pointer (&sim->hostile, g_ptr_array_unref);
   g_clear_pointer (&sim->requests, g_hash_table_unref);
   g_clear_pointer (&sim->failures, g_hash_table_unref);
   g_clear_pointer (&sim->tokens, g_hash_table_unref);
@@ -1596,6 +1658,8 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
                        | MHD_USE_POLL | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
   const union MHD_DaemonInfo *info;
+  struct MHD_OptionItem tls_options[3] = { { MHD_OPTION_END, 0, NULL } };
+  const char *scheme = "http";
   guint16 port;
   guint32 seed32[2];
 
@@ -1621,6 +1685,8 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   sim->options.secret_id = NULL;
   sim->options.secret_key = NULL;
   sim->options.listen_address = NULL;
+  sim->options.tls_cert_file = NULL;
+  sim->options.tls_key_file = NULL;
   sim->listen_address = g_inet_address_to_string (address);
   sim->seed = options->seed;
   sim->transition_us = (gint64) options->transition_ms * 1000;
@@ -1635,7 +1701,7 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   sim->rand = g_rand_new_with_seed_array (seed32, 2);
   random_salt (sim->password_salt, sizeof sim->password_salt);
 
-  if (!load_credentials (sim, options, error))
+  if (!load_credentials (sim, options, error) || !load_tls (sim, options, error))
     {
       sim_free (sim);
       return NULL;
@@ -1673,11 +1739,20 @@ yun_sim_start (const YunSimOptions *options, GError **error)
       memcpy (&in->sin_addr, g_inet_address_to_bytes (address), 4);
     }
 
+  if (sim->tls_cert != NULL)
+    {
+      flags |= MHD_USE_TLS;
+      scheme = "https";
+      tls_options[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, sim->tls_cert };
+      tls_options[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, sim->tls_key };
+      tls_options[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    }
+
   sim->daemon = MHD_start_daemon (
     flags, options->port, NULL, NULL, on_request, sim, MHD_OPTION_SOCK_ADDR, &storage,
     MHD_OPTION_URI_LOG_CALLBACK, on_uri, sim, MHD_OPTION_NOTIFY_COMPLETED, on_completed, sim,
     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 600, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-    (unsigned int) 1, MHD_OPTION_END);
+    (unsigned int) 1, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
   if (sim->daemon == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "yunsim cannot listen on %s port %u",
@@ -1688,9 +1763,9 @@ yun_sim_start (const YunSimOptions *options, GError **error)
   info = MHD_get_daemon_info (sim->daemon, MHD_DAEMON_INFO_BIND_PORT);
   port = info != NULL ? info->port : options->port;
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    sim->url = g_strdup_printf ("http://[%s]:%u", sim->listen_address, port);
+    sim->url = g_strdup_printf ("%s://[%s]:%u", scheme, sim->listen_address, port);
   else
-    sim->url = g_strdup_printf ("http://%s:%u", sim->listen_address, port);
+    sim->url = g_strdup_printf ("%s://%s:%u", scheme, sim->listen_address, port);
   return sim;
 }
 
@@ -1698,7 +1773,8 @@ yun_sim_start (const YunSimOptions *options, GError **error)
  * yun_sim_get_url:
  * @self: a running simulator
  *
- * Returns: (transfer none): `http://HOST:PORT`, without a trailing slash
+ * Returns: (transfer none): `http://HOST:PORT` (`https://` with a certificate), without a
+ *   trailing slash
  */
 const char *
 yun_sim_get_url (YunSim *self)

@@ -23,6 +23,7 @@ struct _YunTestSim
   GSubprocess *process;
   GInputStream *stdout_pipe;
   char *url;
+  char *ca_file;
   const char *secret_id;
   const char *secret_key;
 };
@@ -201,6 +202,8 @@ admin_request (YunTestSim *self, const char *path, const char *json_body)
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
+  if (self->ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
   if (json_body != NULL)
@@ -239,6 +242,14 @@ yun_test_sim_admin_post (YunTestSim *self, const char *path, const char *json_bo
 }
 
 void
+yun_test_sim_set_ca_file (YunTestSim *self, const char *ca_file)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+}
+
+void
 yun_test_sim_free (YunTestSim *self)
 {
   if (self == NULL)
@@ -255,6 +266,7 @@ yun_test_sim_free (YunTestSim *self)
   g_clear_object (&self->stdout_pipe);
   g_clear_object (&self->process);
   g_free (self->url);
+  g_free (self->ca_file);
   g_free (self);
 }
 

@@ -26,6 +26,8 @@ const char *yun_test_sim_get_secret_key (YunTestSim *self);
 /* Admin API (loopback only, under /_yunsim/): parsed JSON answer, transfer full. */
 json_object *yun_test_sim_admin_get (YunTestSim *self, const char *path);
 json_object *yun_test_sim_admin_post (YunTestSim *self, const char *path, const char *json_body);
+/* The CA file the admin API trusts, for a yunsim serving HTTPS (--tls-cert). */
+void yun_test_sim_set_ca_file (YunTestSim *self, const char *ca_file);
 void yun_test_sim_free (YunTestSim *self);
 
 /* The string member @name of @object, or NULL (for the admin API's answers). */

@@ -245,6 +245,9 @@ yun_jobs_panel_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (value, self);
       g_clear_pointer (&self->views, g_hash_table_unref);
     }
+  /* The stack is both a template child and the bin's child: the bin lets go of it first,
+   * or it would unparent it again after the template has. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_JOBS_PANEL);
   g_clear_object (&self->engine);
 

@@ -18,6 +18,7 @@
 #include "yun-command-dialog.h"
 #include "yun-create-dialog.h"
 #include "yun-password-dialog.h"
+#include "yun-job-view.h"
 #include "yun-window-private.h"
 
 /* What an action does to an instance, and which instances it applies to. */
@@ -170,7 +171,11 @@ static void
 on_job_finished (YunJob *job, YunWindow *self)
 {
   guint n_failed = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED);
-  g_autoptr (AdwToast) toast = adw_toast_new (yun_job_get_summary (job));
+  g_autofree char *summary = yun_job_view_dup_summary (job);
+  /* Translators: a job that ended: its kind ("Stop"), then "6 succeeded, 2 skipped of 8" */
+  g_autofree char *title
+    = g_strdup_printf (_ ("%s: %s"), yun_job_kind_get_label (yun_job_get_kind (job)), summary);
+  g_autoptr (AdwToast) toast = adw_toast_new (title);
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 5);
@@ -185,7 +190,7 @@ on_job_finished (YunJob *job, YunWindow *self)
       g_autoptr (GNotification) notification
         = g_notification_new (n_failed > 0 ? _ ("A job ended with failures") : _ ("A job ended"));
 
-      g_notification_set_body (notification, yun_job_get_summary (job));
+      g_notification_set_body (notification, title);
       g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (G_APPLICATION (application), "job-finished", notification);
     }

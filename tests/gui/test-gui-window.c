@@ -15,88 +15,12 @@
 #include <locale.h>
 
 #include "yun-application.h"
+#include "yun-gui-test.h"
 #include "yun-job-view.h"
-
-#define WAIT_SECONDS 90
 
 static YunApplication *application;
 
 /* ---- Helpers ---- */
-
-/* Runs the main loop until @done (data) holds, or fails the test after WAIT_SECONDS. */
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up after %d s waiting for %s", WAIT_SECONDS, what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-frame_drawn (gpointer data)
-{
-  return GPOINTER_TO_INT (*(int *) data) > 0;
-}
-
-static void
-count_frame (GdkFrameClock *clock, int *frames)
-{
-  (*frames)++;
-}
-
-/* Waits for the window to draw two more frames, so the screen shows the model's state. */
-static void
-wait_for_draw (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  int frames = -1;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
-  gtk_widget_queue_draw (window);
-  wait_until (frame_drawn, &frames, "a frame");
-  g_signal_handler_disconnect (clock, handler);
-}
-
-/* Renders @window as it is on screen into screenshots/NAME-LANG.png in the build tree. */
-static void
-save_screenshot (GtkWidget *window, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  const char *language = g_getenv ("LANGUAGE");
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  int width = 0, height = 0;
-
-  /* A new window has no size, and so nothing to render, until it has drawn once. */
-  for (guint frame = 0; node == NULL && frame < 50; frame++)
-    {
-      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      wait_for_draw (window);
-      width = gtk_widget_get_width (window);
-      height = gtk_widget_get_height (window);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file_name = g_strdup_printf ("%s-%s.png", name, language != NULL ? language : "en");
-  g_mkdir_with_parents (SCREENSHOT_DIR, 0755);
-  path = g_build_filename (SCREENSHOT_DIR, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static YunWindow *
 main_window (void)
@@ -157,94 +81,6 @@ select_instances (GPtrArray *instances)
   g_assert_cmpuint (yun_instance_view_get_n_selected (view), ==, instances->len);
 }
 
-/* The toplevel window of type @type other than the main window, once it is shown. */
-typedef struct
-{
-  GType type;
-  GtkWindow *found;
-} FindWindow;
-
-static gboolean
-find_window (gpointer data)
-{
-  FindWindow *find = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, find->type)
-          && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        {
-          find->found = window;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static GtkWindow *
-wait_for_window (GType type)
-{
-  FindWindow find = { type, NULL };
-
-  wait_until (find_window, &find, g_type_name (type));
-  return find.found;
-}
-
-/* The first descendant of @widget of @type. */
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The button of @widget's tree whose action is @action_name. */
-static GtkWidget *
-find_action_button (GtkWidget *widget, const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The widget of @widget's tree that its template calls @id. */
-static GtkWidget *
-find_by_id (GtkWidget *widget, const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 all_in_state (gpointer data)
 {
@@ -291,15 +127,16 @@ test_demo_opens (void)
   YunInstanceView *view = yun_window_get_instance_view (window);
 
   yun_application_open_demo (application);
-  wait_until (inventory_synced, NULL, "the demo's first sync");
+  yun_test_wait_until (inventory_synced, NULL, "the demo's first sync");
   g_assert_true (yun_workspace_get_demo (yun_window_get_workspace (window)));
   g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, YUN_WORKSPACE_DEMO_INSTANCES);
   g_assert_cmpuint (g_list_model_get_n_items (yun_inventory_get_regions (inventory ())), ==,
                     YUN_WORKSPACE_DEMO_REGIONS);
 
   /* Nothing selected: nothing to act on. */
-  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (window), "win.stop")));
-  save_screenshot (GTK_WIDGET (window), "main-window");
+  g_assert_false (
+    gtk_widget_is_sensitive (yun_test_find_action_button (GTK_WIDGET (window), "win.stop")));
+  yun_test_save_screenshot (GTK_WIDGET (window), "main-window");
 }
 
 static void
@@ -329,7 +166,7 @@ test_stop_instances (void)
   g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 6);
   g_autoptr (GPtrArray) stopped = visible_instances ("STOPPED", -1, 2);
   g_autoptr (GPtrArray) selection = g_ptr_array_new ();
-  GtkWidget *stop_button = find_action_button (GTK_WIDGET (window), "win.stop");
+  GtkWidget *stop_button = yun_test_find_action_button (GTK_WIDGET (window), "win.stop");
   g_autofree char *expected_label = NULL;
   AdwMessageDialog *dialog;
   YunJob *job;
@@ -346,21 +183,21 @@ test_stop_instances (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (stop_button)), ==, expected_label);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  dialog = ADW_MESSAGE_DIALOG (wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
-  save_screenshot (GTK_WIDGET (dialog), "stop-confirmation");
+  dialog = ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  yun_test_save_screenshot (GTK_WIDGET (dialog), "stop-confirmation");
   /* The dialog closes itself after its answer. */
   adw_message_dialog_response (dialog, "confirm");
 
   job = newest_job ();
   g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_STOP);
   g_assert_cmpuint (yun_job_get_n_items (job), ==, 8);
-  wait_until (job_finished, job, "the stop job");
+  yun_test_wait_until (job_finished, job, "the stop job");
   g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 6);
   g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SKIPPED), ==, 2);
 
   /* The list follows: each stopped instance reads STOPPED without a refresh. */
-  wait_until (all_in_state, running, "the stopped instances in the list");
-  save_screenshot (GTK_WIDGET (window), "after-stop");
+  yun_test_wait_until (all_in_state, running, "the stopped instances in the list");
+  yun_test_save_screenshot (GTK_WIDGET (window), "after-stop");
 }
 
 static gboolean
@@ -400,21 +237,21 @@ test_run_command (void)
   select_instances (selection);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
-  dialog = wait_for_window (g_type_from_name ("YunCommandDialog"));
-  editor = GTK_TEXT_VIEW (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
+  dialog = yun_test_wait_for_window (g_type_from_name ("YunCommandDialog"));
+  editor = GTK_TEXT_VIEW (yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
   g_assert_nonnull (editor);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (editor), "hostname; uptime", -1);
-  save_screenshot (GTK_WIDGET (dialog), "run-command");
-  run_button = find_by_id (GTK_WIDGET (dialog), "run_button");
+  yun_test_save_screenshot (GTK_WIDGET (dialog), "run-command");
+  run_button = yun_test_find_by_id (GTK_WIDGET (dialog), "run_button");
   g_assert_nonnull (run_button);
   g_assert_true (gtk_widget_is_sensitive (run_button));
   g_signal_emit_by_name (run_button, "clicked");
 
   /* The job's window opens by itself and fills in as the instances answer. */
-  job_view = wait_for_window (YUN_TYPE_JOB_VIEW);
+  job_view = yun_test_wait_for_window (YUN_TYPE_JOB_VIEW);
   job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
   g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_RUN_COMMAND);
-  wait_until (every_task_answered, job, "every instance's answer");
+  yun_test_wait_until (every_task_answered, job, "every instance's answer");
   items = yun_job_get_items (job);
   g_assert_cmpuint (g_list_model_get_n_items (items), ==, 9);
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
@@ -439,7 +276,7 @@ test_run_command (void)
   /* Both systems answered, each through its own invocation (SHELL, POWERSHELL). */
   g_assert_cmpuint (n_answered[FALSE], >=, 1);
   g_assert_cmpuint (n_answered[TRUE], >=, 1);
-  save_screenshot (GTK_WIDGET (job_view), "command-results");
+  yun_test_save_screenshot (GTK_WIDGET (job_view), "command-results");
   gtk_window_destroy (job_view);
 }
 

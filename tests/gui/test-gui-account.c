@@ -1,0 +1,250 @@
+/* test-gui-account.c: the first run, adding an account and a read-only account, in the
+ * real window under Xvfb
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The application starts with no account and shows its welcome page. The test then adds an
+ * account in the preferences as a user would, typing into its rows and pressing Save, with
+ * a yunsim process as the account's endpoint: the key must land in the keyring and nowhere
+ * on disk, and the window must open the account and show its whole fleet. Marked read-only,
+ * the account keeps its list and refuses every action that changes an instance.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "yun-application.h"
+#include "yun-gui-test.h"
+#include "yun-preferences-window.h"
+#include "yun-test-sim.h"
+
+#define ACCOUNT "gui-test"
+#define N_INSTANCES 40
+
+static YunApplication *application;
+static YunTestSim *sim;
+
+static YunWindow *
+main_window (void)
+{
+  YunWindow *window = yun_application_get_main_window (application);
+
+  g_assert_nonnull (window);
+  return window;
+}
+
+/* The row of the preferences titled @title (as translated, with its mnemonic). */
+static AdwPreferencesRow *
+find_row (GtkWidget *widget, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_PREFERENCES_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwPreferencesRow *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button of @widget's tree labelled @label (as translated, with its mnemonic). */
+static GtkButton *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return GTK_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkButton *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_into (GtkWidget *window, const char *title, const char *text)
+{
+  AdwPreferencesRow *row = find_row (window, title);
+
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static gboolean
+widget_sensitive (gpointer widget)
+{
+  return gtk_widget_is_sensitive (widget);
+}
+
+/* Presses the button labelled @label once it can be pressed (an account's buttons wait
+ * while the keyring is asked whether it holds a key). */
+static void
+press (GtkWidget *window, const char *label)
+{
+  GtkButton *button = find_button (window, label);
+
+  g_assert_nonnull (button);
+  yun_test_wait_until (widget_sensitive, button, label);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+account_shown (gpointer data)
+{
+  gboolean read_only = GPOINTER_TO_INT (data);
+  YunWorkspace *workspace = yun_window_get_workspace (main_window ());
+  YunInventory *inventory;
+
+  if (workspace == NULL || g_strcmp0 (yun_workspace_get_account (workspace), ACCOUNT) != 0
+      || yun_workspace_get_read_only (workspace) != read_only)
+    return FALSE;
+  inventory = yun_workspace_get_inventory (workspace);
+  return yun_inventory_get_loaded (inventory) && !yun_inventory_get_syncing (inventory)
+         && g_list_model_get_n_items (yun_inventory_get_instances (inventory)) == N_INSTANCES;
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* ---- Tests ---- */
+
+static void
+test_welcome (void)
+{
+  YunWindow *window = main_window ();
+  GtkStack *stack = GTK_STACK (yun_test_find_by_id (GTK_WIDGET (window), "main_stack"));
+
+  g_assert_nonnull (stack);
+  g_assert_null (yun_window_get_workspace (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_nonnull (yun_test_find_action_button (GTK_WIDGET (window), "app.demo"));
+  g_assert_false (
+    gtk_widget_is_sensitive (yun_test_find_action_button (GTK_WIDGET (window), "win.refresh")));
+  yun_test_save_screenshot (GTK_WIDGET (window), "welcome");
+}
+
+static void
+test_add_account (void)
+{
+  GtkWidget *preferences;
+  g_autofree char *profiles_path = yun_profile_dup_default_path ();
+  g_autofree char *profiles = NULL;
+  GStatBuf status;
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = GTK_WIDGET (yun_test_wait_for_window (YUN_TYPE_PREFERENCES_WINDOW));
+
+  type_into (preferences, _ ("Account _name"), ACCOUNT);
+  press (preferences, _ ("_Add"));
+  type_into (preferences, _ ("Secret_Id"), yun_test_sim_get_secret_id (sim));
+  type_into (preferences, _ ("New Secret_Key (empty keeps the saved one)"),
+             yun_test_sim_get_secret_key (sim));
+  type_into (preferences, _ ("_Endpoint (empty for tencentcloudapi.com)"),
+             yun_test_sim_get_url (sim));
+  yun_test_save_screenshot (preferences, "add-account");
+  press (preferences, _ ("_Save"));
+
+  /* The first account opens at once. */
+  yun_test_wait_until (account_shown, GINT_TO_POINTER (FALSE), "the new account's fleet");
+  g_assert_cmpuint (yun_instance_view_get_n_visible (yun_window_get_instance_view (main_window ())),
+                    ==, N_INSTANCES);
+
+  /* Its settings on disk, readable by the user only, and its key nowhere on disk. */
+  g_assert_cmpint (g_stat (profiles_path, &status), ==, 0);
+  g_assert_cmpint (status.st_mode & 0777, ==, 0600);
+  profiles = read_file (profiles_path);
+  g_assert_nonnull (strstr (profiles, "[profile " ACCOUNT "]"));
+  g_assert_nonnull (strstr (profiles, yun_test_sim_get_secret_id (sim)));
+  g_assert_null (strstr (profiles, yun_test_sim_get_secret_key (sim)));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  yun_test_save_screenshot (GTK_WIDGET (main_window ()), "account");
+}
+
+static void
+test_read_only_account (void)
+{
+  static const char *const changing_actions[]
+    = { "win.start",          "win.stop",        "win.reboot", "win.terminate",
+        "win.reset-password", "win.run-command", "win.create" };
+  YunWindow *window = main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  GtkWidget *preferences;
+  AdwPreferencesRow *row;
+  GtkSwitch *read_only;
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = GTK_WIDGET (yun_test_wait_for_window (YUN_TYPE_PREFERENCES_WINDOW));
+  row = find_row (preferences, _ ("Rea_d-only"));
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  read_only = GTK_SWITCH (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+  g_assert_false (gtk_switch_get_active (read_only));
+  gtk_switch_set_active (read_only, TRUE);
+  press (preferences, _ ("_Save"));
+  yun_test_wait_until (account_shown, GINT_TO_POINTER (TRUE), "the account, read-only");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  yun_instance_view_select_all (view);
+  g_assert_cmpuint (yun_instance_view_get_n_selected (view), ==, N_INSTANCES);
+  for (guint i = 0; i < G_N_ELEMENTS (changing_actions); i++)
+    {
+      GtkWidget *button = yun_test_find_action_button (GTK_WIDGET (window), changing_actions[i]);
+
+      g_test_message ("%s", changing_actions[i]);
+      g_assert_nonnull (button);
+      g_assert_false (gtk_widget_is_sensitive (button));
+    }
+  /* Reading stays possible. */
+  g_assert_true (
+    gtk_widget_is_sensitive (yun_test_find_action_button (GTK_WIDGET (window), "win.refresh")));
+  yun_test_save_screenshot (GTK_WIDGET (window), "read-only");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  sim = yun_test_sim_spawn ("--seed", "11", "--regions", "3", "--instances",
+                            G_STRINGIFY (N_INSTANCES), "--transition-ms", "300", NULL);
+  application = yun_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (application));
+
+  g_test_add_func ("/yun/gui/account/welcome", test_welcome);
+  g_test_add_func ("/yun/gui/account/add", test_add_account);
+  g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  g_object_unref (application);
+  yun_test_sim_free (sim);
+  return status;
+}

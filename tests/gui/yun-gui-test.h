@@ -1,0 +1,32 @@
+/* yun-gui-test.h: what the GUI tests share: waiting on the main loop, finding widgets,
+ * screenshots
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* How long a GUI test waits for anything before it fails. */
+#define WAIT_SECONDS 90
+
+/* Runs the main loop until @done (data) holds, or fails the test after WAIT_SECONDS. */
+void yun_test_wait_until (gboolean (*done) (gpointer), gpointer data, const char *what);
+/* Waits for @window's page transitions to end and for two more frames, so the screen
+ * shows the model's state. */
+void yun_test_wait_for_draw (GtkWidget *window);
+/* Renders @window as it is on screen into screenshots/NAME-LANG.png in the build tree. */
+void yun_test_save_screenshot (GtkWidget *window, const char *name);
+/* The toplevel window of type @type, once it is shown. */
+GtkWindow *yun_test_wait_for_window (GType type);
+/* The first descendant of @widget (or @widget) of @type. */
+GtkWidget *yun_test_find_descendant (GtkWidget *widget, GType type);
+/* The actionable widget of @widget's tree whose action is @action_name. */
+GtkWidget *yun_test_find_action_button (GtkWidget *widget, const char *action_name);
+/* The widget of @widget's tree that its template calls @id. */
+GtkWidget *yun_test_find_by_id (GtkWidget *widget, const char *id);
+
+G_END_DECLS

@@ -17,8 +17,8 @@
 
 #include "yun-command-dialog.h"
 #include "yun-create-dialog.h"
-#include "yun-password-dialog.h"
 #include "yun-job-view.h"
+#include "yun-password-dialog.h"
 #include "yun-window-private.h"
 
 /* What an action does to an instance, and which instances it applies to. */

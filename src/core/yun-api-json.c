@@ -526,15 +526,33 @@ _yun_parse_set (json_object *response,
   return TRUE;
 }
 
+/* One page of a paged list. Every paged list of the contract has TotalCount, so it is
+ * required; @field may be missing or null only when TotalCount says that nothing is left
+ * from @offset on. An answer that has neither is broken, not an empty list: taken for an
+ * empty one, it would make a sync forget every cached instance of its region. */
 gboolean
-_yun_parse_total_count (json_object *response, guint *total_count, GError **error)
+_yun_parse_page (json_object *response,
+                 const char *field,
+                 guint offset,
+                 YunItemParser parse,
+                 const char *region,
+                 GPtrArray *into,
+                 guint *total_count,
+                 GError **error)
 {
   gint64 total = 0;
 
-  if (!_yun_json_get_int64 (response, "Response", "TotalCount", FALSE, &total, error))
+  if (!_yun_json_get_int64 (response, "Response", "TotalCount", TRUE, &total, error))
     return FALSE;
-  *total_count = (guint) CLAMP (total, 0, G_MAXUINT);
-  return TRUE;
+  if (total < 0)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
+                   "The service sent an answer that cannot be read: Response.TotalCount is "
+                   "negative");
+      return FALSE;
+    }
+  *total_count = (guint) MIN (total, (gint64) G_MAXUINT);
+  return _yun_parse_set (response, field, (guint64) total > offset, parse, region, into, error);
 }
 
 char *

@@ -152,7 +152,14 @@ gboolean _yun_parse_set (json_object *response,
                          const char *region,
                          GPtrArray *into,
                          GError **error);
-gboolean _yun_parse_total_count (json_object *response, guint *total_count, GError **error);
+gboolean _yun_parse_page (json_object *response,
+                          const char *field,
+                          guint offset,
+                          YunItemParser parse,
+                          const char *region,
+                          GPtrArray *into,
+                          guint *total_count,
+                          GError **error);
 char *_yun_dup_request_id (json_object *response);
 
 G_END_DECLS

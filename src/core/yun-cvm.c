@@ -349,8 +349,8 @@ yun_client_describe_images_page (YunClient *self,
   response = _yun_client_call (self, YUN_SERVICE_CVM, "DescribeImages", region, params,
                                YUN_CALL_SAFE, cancellable, error);
   if (response == NULL
-      || !_yun_parse_set (response, "ImageSet", FALSE, parse_image, region, images, error)
-      || !_yun_parse_total_count (response, &total, error))
+      || !_yun_parse_page (response, "ImageSet", offset, parse_image, region, images, &total,
+                           error))
     return NULL;
 
   if (total_count != NULL)
@@ -449,8 +449,8 @@ describe_instances_call (YunClient *self,
     return NULL;
 
   instances = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!_yun_parse_set (response, "InstanceSet", FALSE, parse_instance, region, instances, error)
-      || !_yun_parse_total_count (response, &total, error))
+  if (!_yun_parse_page (response, "InstanceSet", offset, parse_instance, region, instances, &total,
+                        error))
     return NULL;
 
   if (total_count != NULL)
@@ -838,9 +838,8 @@ yun_client_describe_instances_status (YunClient *self,
       response = _yun_client_call (self, YUN_SERVICE_CVM, "DescribeInstancesStatus", region, params,
                                    YUN_CALL_SAFE, cancellable, error);
       if (response == NULL
-          || !_yun_parse_set (response, "InstanceStatusSet", FALSE, parse_instance_status, region,
-                              all, error)
-          || !_yun_parse_total_count (response, &total, error))
+          || !_yun_parse_page (response, "InstanceStatusSet", offset, parse_instance_status, region,
+                               all, &total, error))
         return NULL;
 
       offset += all->len - before;

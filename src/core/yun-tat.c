@@ -691,8 +691,8 @@ describe_all (YunClient *self,
       json_object_object_add (params, "Limit", json_object_new_int (PAGE_LIMIT));
       response = _yun_client_call (self, YUN_SERVICE_TAT, action, region, params, YUN_CALL_SAFE,
                                    cancellable, error);
-      if (response == NULL || !_yun_parse_set (response, set, FALSE, parse, region, all, error)
-          || !_yun_parse_total_count (response, &total, error))
+      if (response == NULL
+          || !_yun_parse_page (response, set, offset, parse, region, all, &total, error))
         return NULL;
 
       offset += all->len - before;

@@ -403,8 +403,12 @@ sim_hostile_send (
   switch (kind)
     {
     case SIM_HOSTILE_TRUNCATED_JSON:
+      /* Cut between two characters: the JSON ends early, its UTF-8 is whole. */
+      new_length = length / 2;
+      while (new_length > 0 && ((guchar) answer[new_length] & 0xc0) == 0x80)
+        new_length--;
       return sim_send_body (sim, connection, MHD_HTTP_OK, "application/json",
-                            g_steal_pointer (&answer), length / 2);
+                            g_steal_pointer (&answer), new_length);
     case SIM_HOSTILE_HUGE_BODY:
       spoiled = huge_body (&new_length);
       return sim_send_body (sim, connection, MHD_HTTP_OK, "application/json", spoiled, new_length);

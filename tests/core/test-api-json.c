@@ -478,9 +478,57 @@ test_integer_range (void)
       g_autoptr (GError) error = NULL;
       guint total = 0;
 
+      g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
       g_assert_nonnull (response);
-      g_assert_false (_yun_parse_total_count (response, &total, &error));
+      g_assert_false (
+        _yun_parse_page (response, "RegionSet", 0, parse_region, NULL, items, &total, &error));
       g_assert_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL);
+    }
+}
+
+/* A page without TotalCount, or without its set while TotalCount says there are items from
+ * the offset on, is a broken answer, not an empty list (hostile "missing-fields"). */
+static void
+test_page_members (void)
+{
+  static const struct
+  {
+    const char *json;
+    guint offset;
+    gboolean ok;
+    guint n_items;
+  } cases[] = {
+    { "{\"RequestId\": \"r\"}", 0, FALSE, 0 },
+    { "{\"RegionSet\": []}", 0, FALSE, 0 },
+    { "{\"TotalCount\": 0}", 0, TRUE, 0 },
+    { "{\"TotalCount\": 0, \"RegionSet\": null}", 0, TRUE, 0 },
+    { "{\"TotalCount\": 3}", 0, FALSE, 0 },
+    { "{\"TotalCount\": 3, \"RegionSet\": null}", 2, FALSE, 0 },
+    { "{\"TotalCount\": 3}", 3, TRUE, 0 },
+    { "{\"TotalCount\": -1, \"RegionSet\": []}", 0, FALSE, 0 },
+    { "{\"TotalCount\": 1, \"RegionSet\": [{\"Region\": \"ap-guangzhou\", "
+      "\"RegionName\": \"广州\", \"RegionState\": \"AVAILABLE\"}]}",
+      0, TRUE, 1 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (json_object) response = json_tokener_parse (cases[i].json);
+      g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GError) error = NULL;
+      guint total = 0;
+      gboolean ok;
+
+      g_assert_nonnull (response);
+      ok = _yun_parse_page (response, "RegionSet", cases[i].offset, parse_region, NULL, items,
+                            &total, &error);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL);
+      g_assert_cmpuint (items->len, ==, cases[i].n_items);
     }
 }
 
@@ -491,6 +539,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/yun/core/api-json/instances", test_instances);
   g_test_add_func ("/yun/core/api-json/integer-range", test_integer_range);
+  g_test_add_func ("/yun/core/api-json/page-members", test_page_members);
   g_test_add_func ("/yun/core/api-json/instance-equal", test_instance_equal);
   g_test_add_func ("/yun/core/api-json/instance-errors", test_instance_errors);
   g_test_add_func ("/yun/core/api-json/instance-minimal", test_instance_minimal);

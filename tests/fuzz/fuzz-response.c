@@ -148,9 +148,12 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       const SetParser *parser = &set_parsers[selector];
       g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (parser->free_func);
 
+      g_autoptr (GPtrArray) page = g_ptr_array_new_with_free_func (parser->free_func);
+
       if (_yun_parse_set (response, parser->field, parser->required, parser->parse, "ap-guangzhou",
                           items, &error))
-        _yun_parse_total_count (response, &total, NULL);
+        _yun_parse_page (response, parser->field, 0, parser->parse, "ap-guangzhou", page, &total,
+                         NULL);
     }
   else if (selector == G_N_ELEMENTS (set_parsers))
     parse_price (response);

@@ -821,6 +821,181 @@ test_region_outage (void)
   assert_regions_match_fleet (harness.inventory, after, harness.started);
 }
 
+/* ---- Hostile answers for one region ---- */
+
+typedef struct
+{
+  const char *region;
+  GString *dump;
+} RegionDump;
+
+/* Every column of every instance row of a region, and its row in regions, as text: what a
+ * half-written sync would change. */
+static void
+dump_region (sqlite3 *db, gpointer data)
+{
+  RegionDump *dump = data;
+  const char *const queries[] = {
+    "SELECT * FROM instances i JOIN accounts a ON a.id = i.account_id "
+    "WHERE a.name = ?1 AND i.region = ?2 ORDER BY i.instance_id",
+    "SELECT r.region, r.name, r.state, r.synced_at FROM regions r "
+    "JOIN accounts a ON a.id = r.account_id WHERE a.name = ?1 AND r.region = ?2",
+  };
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      sqlite3_stmt *statement = NULL;
+      int rc;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &statement, NULL), ==, SQLITE_OK);
+      sqlite3_bind_text (statement, 1, ACCOUNT, -1, SQLITE_STATIC);
+      sqlite3_bind_text (statement, 2, dump->region, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (statement); c++)
+            {
+              const char *text = (const char *) sqlite3_column_text (statement, c);
+
+              g_string_append_printf (dump->dump, "%s=%s|", sqlite3_column_name (statement, c),
+                                      text != NULL ? text : "NULL");
+            }
+          g_string_append_c (dump->dump, '\n');
+        }
+      g_assert_cmpint (rc, ==, SQLITE_DONE);
+      sqlite3_finalize (statement);
+    }
+}
+
+static char *
+dup_region_dump (YunCache *cache, const char *region)
+{
+  RegionDump dump = { region, g_string_new (NULL) };
+
+  _yun_cache_with_db (cache, dump_region, &dump);
+  return g_string_free (dump.dump, FALSE);
+}
+
+typedef struct
+{
+  const char *region;
+  char *error_code;
+  char *error_message;
+} RegionError;
+
+static void
+read_region_error (sqlite3 *db, gpointer data)
+{
+  RegionError *found = data;
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT r.error_code, r.error_message FROM regions r "
+                                       "JOIN accounts a ON a.id = r.account_id "
+                                       "WHERE a.name = ?1 AND r.region = ?2",
+                                       -1, &statement, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, ACCOUNT, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, found->region, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  found->error_code = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+  found->error_message = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+  sqlite3_finalize (statement);
+}
+
+/* A region whose DescribeInstances answers cannot be believed keeps the rows of its last
+ * good sync, row for row and column for column, and is marked stale with the error; the
+ * other regions are synced as usual. An answer with unknown members is no reason to fail. */
+static void
+test_hostile_region (void)
+{
+  const char *const args[] = { "--seed", "34", "--regions", "3", "--instances", "90", NULL };
+  const char *const kinds[]
+    = { "truncated-json", "huge-body", "invalid-utf8", "wrong-types",  "missing-fields",
+        "html-200",       "html-502",  "http-503",     "drop-mid-body" };
+  const char *target = "ap-shanghai";
+  g_auto (Harness) harness = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Fleet) before = NULL;
+  g_autoptr (Fleet) after = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *vanished = NULL;
+  g_autofree char *other_vanished = NULL;
+
+  harness_init (&harness, args);
+  g_assert_true (harness_sync (&harness, &error));
+  g_assert_no_error (error);
+  before = fleet_read (harness.sim);
+  rows_before = dup_region_dump (harness.cache, target);
+  g_assert_cmpuint (fleet_region (before, target)->len, >, 0);
+
+  /* Behind the client's back, an instance goes in each of two regions: a sync that believed
+   * a broken answer, or wrote half of one, would change the rows. */
+  vanished = g_strdup (field (fleet_find (before, target, NULL), "InstanceId"));
+  other_vanished = g_strdup (field (fleet_find (before, "ap-guangzhou", NULL), "InstanceId"));
+  admin_delete (harness.sim, vanished);
+  admin_delete (harness.sim, other_vanished);
+  after = fleet_read (harness.sim);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *body
+        = g_strdup_printf ("{\"answers\": [{\"kind\": \"%s\", \"action\": \"DescribeInstances\", "
+                           "\"region\": \"%s\", \"count\": 100}]}",
+                           kinds[k], target);
+      g_autofree char *rows_now = NULL;
+      g_autoptr (YunInventoryRegion) region = NULL;
+      RegionError stored = { target, NULL, NULL };
+
+      g_test_message ("hostile DescribeInstances in %s: %s", target, kinds[k]);
+      admin_post (harness.sim, "/_yunsim/hostile", body);
+      g_assert_false (harness_sync (&harness, &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, target));
+      g_clear_error (&error);
+
+      /* Row for row what the last good sync wrote: checked in SQL. */
+      rows_now = dup_region_dump (harness.cache, target);
+      g_assert_cmpstr (rows_now, ==, rows_before);
+      _yun_cache_with_db (harness.cache, read_region_error, &stored);
+      g_assert_nonnull (stored.error_code);
+      g_assert_nonnull (stored.error_message);
+      g_assert_cmpstr (stored.error_message, !=, "");
+      g_assert_true (g_utf8_validate (stored.error_message, -1, NULL));
+      g_free (stored.error_code);
+      g_free (stored.error_message);
+
+      region = find_region (harness.inventory, target);
+      g_assert_true (yun_inventory_region_get_stale (region));
+      g_assert_nonnull (yun_inventory_region_get_error_message (region));
+      g_assert_cmpuint (yun_inventory_region_get_instance_count (region), ==,
+                        fleet_region (before, target)->len);
+      g_assert_nonnull (yun_inventory_lookup (harness.inventory, vanished));
+
+      /* The other regions answered and are committed. */
+      for (guint r = 0; r < after->regions->len; r++)
+        if (!g_str_equal (after->regions->pdata[r], target))
+          {
+            g_autoptr (GHashTable) cached
+              = cache_rows (harness.cache, ACCOUNT, after->regions->pdata[r]);
+            g_autoptr (GHashTable) listed = fleet_rows (after, after->regions->pdata[r]);
+
+            assert_sets_equal (cached, listed, after->regions->pdata[r]);
+          }
+      g_assert_null (yun_inventory_lookup (harness.inventory, other_vanished));
+    }
+
+  /* Unknown members everywhere: tolerated, and the region catches up. */
+  admin_post (harness.sim, "/_yunsim/hostile",
+              "{\"answers\": [{\"kind\": \"unexpected-fields\", \"action\": "
+              "\"DescribeInstances\", \"count\": 100}]}");
+  g_assert_true (harness_sync (&harness, &error));
+  g_assert_no_error (error);
+  assert_cache_matches_fleet (harness.cache, ACCOUNT, after);
+  assert_model_matches_fleet (harness.inventory, after);
+  assert_regions_match_fleet (harness.inventory, after, harness.started);
+  g_assert_null (yun_inventory_lookup (harness.inventory, vanished));
+}
+
 /* ---- yunctl ---- */
 
 typedef struct
@@ -1589,6 +1764,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/inventory/full-sync", test_full_sync);
   g_test_add_func ("/yun/inventory/changes-behind-the-back", test_changes_behind_the_back);
   g_test_add_func ("/yun/inventory/region-outage", test_region_outage);
+  g_test_add_func ("/yun/inventory/hostile-region", test_hostile_region);
   g_test_add_func ("/yun/inventory/first-sync-reports", test_first_sync_reports);
   g_test_add_func ("/yun/inventory/killed-sync", test_killed_sync);
   g_test_add_func ("/yun/inventory/yunctl-sync-and-offline", test_yunctl_sync_and_offline);

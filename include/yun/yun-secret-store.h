@@ -96,4 +96,10 @@ gboolean yun_secret_store_clear (YunSecretStore *self,
                                  GCancellable *cancellable,
                                  GError **error);
 
+GStrv yun_secret_store_dup_keys (YunSecretStore *self,
+                                 YunSecretKind kind,
+                                 const char *account,
+                                 GCancellable *cancellable,
+                                 GError **error);
+
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <libsecret/secret.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "yun-core-private.h"
@@ -333,6 +334,12 @@ dup_description (YunSecretKind kind, const char *key)
     }
 }
 
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 /* Unambiguous whatever the account and key hold: the account's length comes first. */
 static char *
 dup_memory_key (YunSecretKind kind, const char *account, const char *key)
@@ -554,6 +561,88 @@ yun_secret_store_clear (YunSecretStore *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * yun_secret_store_dup_keys:
+ * @self: a store
+ * @kind: what the secrets are
+ * @account: the profile name
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Lists which secrets of @kind @account has, such as the instances whose password the user
+ * chose to remember. Only the items' attributes are read: no secret is loaded, and a locked
+ * keyring is not asked to unlock. With a persistent store this blocks on D-Bus: call it
+ * from a worker thread.
+ *
+ * Returns: (transfer full): the keys, sorted; %NULL with %YUN_ERROR_STORAGE or
+ *   %YUN_ERROR_CANCELLED
+ */
+GStrv
+yun_secret_store_dup_keys (YunSecretStore *self,
+                           YunSecretKind kind,
+                           const char *account,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
+  g_autoptr (GError) local_error = NULL;
+  GStrv sorted;
+
+  g_return_val_if_fail (YUN_IS_SECRET_STORE (self), NULL);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  g_return_val_if_fail (account != NULL && *account != '\0', NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
+                   "Cancelled: the keyring did not list the %ss (profile “%s”)", kind_names[kind],
+                   account);
+      return NULL;
+    }
+
+  if (!self->persistent)
+    {
+      g_autofree char *prefix = dup_memory_key (kind, account, "");
+      GHashTableIter iter;
+      gpointer memory_key;
+
+      g_mutex_lock (&self->lock);
+      g_hash_table_iter_init (&iter, self->memory);
+      while (g_hash_table_iter_next (&iter, &memory_key, NULL))
+        if (g_str_has_prefix (memory_key, prefix))
+          g_strv_builder_add (keys, (const char *) memory_key + strlen (prefix));
+      g_mutex_unlock (&self->lock);
+    }
+  else
+    {
+      GList *items
+        = secret_password_search_sync (&schema, SECRET_SEARCH_ALL, cancellable, &local_error,
+                                       "kind", kind_names[kind], "account", account, NULL);
+
+      if (local_error != NULL)
+        {
+          g_autofree char *clause = dup_cause (local_error);
+
+          g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                       "The keyring could not list the %ss (profile “%s”): %s", kind_names[kind],
+                       account, clause);
+          return NULL;
+        }
+      for (GList *l = items; l != NULL; l = l->next)
+        {
+          g_autoptr (GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+          const char *key = g_hash_table_lookup (attributes, "key");
+
+          if (key != NULL)
+            g_strv_builder_add (keys, key);
+        }
+      g_list_free_full (items, g_object_unref);
+    }
+  sorted = g_strv_builder_end (keys);
+  qsort (sorted, g_strv_length (sorted), sizeof (char *), compare_strings);
+  return sorted;
 }
 
 /* ---- Asynchronous variants: the synchronous calls on a worker thread ---- */

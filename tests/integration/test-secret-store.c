@@ -134,6 +134,56 @@ check_round_trip (YunSecretStore *store)
     }
 }
 
+/* The keys an account has secrets of, by kind: what the password column shows. Another
+ * account's and another kind's never appear, and a cleared one is gone. */
+static void
+check_listing (YunSecretStore *store)
+{
+  static const char *const stored[] = { "ins-b2", "ins-a1", "ins:with:colons" };
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) keys = NULL;
+  g_auto (GStrv) after_clear = NULL;
+  g_auto (GStrv) none = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (stored); i++)
+    {
+      g_autofree char *secret = dup_unique_secret ("listed");
+
+      g_assert_true (yun_secret_store_store (store, YUN_SECRET_INSTANCE_PASSWORD, "listing",
+                                             stored[i], secret, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (yun_secret_store_store (store, YUN_SECRET_INSTANCE_PASSWORD, "listing-other",
+                                         "ins-other", "x-1", NULL, &error));
+  g_assert_true (yun_secret_store_store (store, YUN_SECRET_JOB_PASSWORD, "listing", "job-1", "x-2",
+                                         NULL, &error));
+  g_assert_no_error (error);
+
+  keys = yun_secret_store_dup_keys (store, YUN_SECRET_INSTANCE_PASSWORD, "listing", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (keys, ((const char *const[]){ "ins-a1", "ins-b2", "ins:with:colons", NULL }));
+
+  g_assert_true (yun_secret_store_clear (store, YUN_SECRET_INSTANCE_PASSWORD, "listing", "ins-b2",
+                                         NULL, &error));
+  after_clear
+    = yun_secret_store_dup_keys (store, YUN_SECRET_INSTANCE_PASSWORD, "listing", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (after_clear, ((const char *const[]){ "ins-a1", "ins:with:colons", NULL }));
+
+  none = yun_secret_store_dup_keys (store, YUN_SECRET_SESSION_TOKEN, "listing", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stored); i++)
+    g_assert_true (yun_secret_store_clear (store, YUN_SECRET_INSTANCE_PASSWORD, "listing",
+                                           stored[i], NULL, &error));
+  g_assert_true (yun_secret_store_clear (store, YUN_SECRET_INSTANCE_PASSWORD, "listing-other",
+                                         "ins-other", NULL, &error));
+  g_assert_true (
+    yun_secret_store_clear (store, YUN_SECRET_JOB_PASSWORD, "listing", "job-1", NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* Two accounts, two keys and two kinds with the same account and key: six secrets that
  * never answer for each other. */
 static void
@@ -270,6 +320,7 @@ test_memory (void)
   check_in_memory_reason (store, "YunDesk was asked not to use the system keyring;");
   check_round_trip (store);
   check_isolation (store);
+  check_listing (store);
   check_cancelled (store);
 }
 
@@ -371,6 +422,7 @@ test_keyring_isolation (void)
   g_autoptr (YunSecretStore) store = new_keyring_store ();
 
   check_isolation (store);
+  check_listing (store);
 }
 
 /* What `secret-tool search` says of the items with these attributes: the labels and the

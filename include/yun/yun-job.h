@@ -33,6 +33,11 @@ G_BEGIN_DECLS
  * @YUN_JOB_KIND_CREATE: RunInstances
  * @YUN_JOB_KIND_RUN_COMMAND: a command through TAT's RunCommand, one invocation per region
  *   and OS
+ * @YUN_JOB_KIND_SSH_EXEC: a command over SSH to each instance's public address, for
+ *   instances without the TAT agent; never sent twice (a resumed job reports an item that
+ *   may have been sent as unknown)
+ * @YUN_JOB_KIND_SFTP_UPLOAD: a local file uploaded over SFTP to each instance (into a
+ *   temporary file renamed into place, so a resumed job sends it again)
  */
 typedef enum
 {
@@ -43,6 +48,8 @@ typedef enum
   YUN_JOB_KIND_RESET_PASSWORD,
   YUN_JOB_KIND_CREATE,
   YUN_JOB_KIND_RUN_COMMAND,
+  YUN_JOB_KIND_SSH_EXEC,
+  YUN_JOB_KIND_SFTP_UPLOAD,
 } YunJobKind;
 
 GType yun_job_kind_get_type (void) G_GNUC_CONST;
@@ -78,6 +85,15 @@ void yun_job_spec_set_command_os_options (YunJobSpec *self,
                                           YunOsFamily os_family,
                                           const char *username,
                                           const char *working_directory);
+
+void yun_job_spec_set_ssh_login (
+  YunJobSpec *self, const char *user, const char *windows_user, guint port, const char *password);
+void yun_job_spec_set_ssh_host_keys (YunJobSpec *self,
+                                     const char *known_hosts_file,
+                                     gboolean accept_new);
+void yun_job_spec_set_ssh_identity_directory (YunJobSpec *self, const char *path);
+gboolean yun_job_spec_set_upload (
+  YunJobSpec *self, const char *local_path, const char *remote_path, int mode, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunJobSpec, yun_job_spec_unref)
 

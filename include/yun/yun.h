@@ -29,6 +29,7 @@
 #include <yun/yun-region.h>
 #include <yun/yun-secret-store.h>
 #include <yun/yun-signer.h>
+#include <yun/yun-ssh-session.h>
 #include <yun/yun-tat.h>
 #include <yun/yun-types.h>
 #include <yun/yun-zone.h>

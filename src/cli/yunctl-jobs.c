@@ -715,3 +715,209 @@ yunctl_command_unprotect (YunctlContext *context, GError **error)
 {
   return mark_protected (context, FALSE, error);
 }
+
+/* ---- SSH ---- */
+
+/* The SSH settings that apply: the profile's (the defaults without one), under --user,
+ * --windows-user and --ssh-port. A profile of this run only, never saved. */
+static YunProfile *
+dup_ssh_profile (YunctlContext *context, GError **error)
+{
+  const YunctlOptions *options = context->options;
+  YunProfile *login = yun_profile_new ("ssh");
+
+  if (options->ssh_port < 0 || options->ssh_port > 65535)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--ssh-port %d is not a port number", options->ssh_port);
+      g_object_unref (login);
+      return NULL;
+    }
+  if (context->profile != NULL)
+    {
+      yun_profile_set_ssh_port (login, yun_profile_get_ssh_port (context->profile));
+      for (YunOsFamily os = YUN_OS_FAMILY_LINUX; os <= YUN_OS_FAMILY_WINDOWS; os++)
+        yun_profile_set_ssh_user (login, os, yun_profile_get_ssh_user (context->profile, os));
+    }
+  if (options->ssh_port > 0)
+    yun_profile_set_ssh_port (login, (guint) options->ssh_port);
+  if (options->user != NULL)
+    yun_profile_set_ssh_user (login, YUN_OS_FAMILY_LINUX, options->user);
+  if (options->windows_user != NULL || options->user != NULL)
+    yun_profile_set_ssh_user (login, YUN_OS_FAMILY_WINDOWS,
+                              options->windows_user != NULL ? options->windows_user
+                                                            : options->user);
+  return login;
+}
+
+/* Login, host keys, and the password if one is given (from a file or standard input only). */
+static gboolean
+set_ssh_login (YunctlContext *context, YunJobSpec *spec, GError **error)
+{
+  const YunctlOptions *options = context->options;
+  g_autoptr (YunProfile) login = dup_ssh_profile (context, error);
+  g_autoptr (YunSecret) password = NULL;
+
+  if (login == NULL)
+    return FALSE;
+  if (options->password_file != NULL || options->password_stdin)
+    {
+      password = read_password (context, error);
+      if (password == NULL)
+        return FALSE;
+    }
+  yun_job_spec_set_ssh_login (spec, yun_profile_get_ssh_user (login, YUN_OS_FAMILY_LINUX),
+                              yun_profile_get_ssh_user (login, YUN_OS_FAMILY_WINDOWS),
+                              yun_profile_get_ssh_port (login), password);
+  yun_job_spec_set_ssh_host_keys (spec, options->known_hosts, options->accept_new_host_keys);
+  return TRUE;
+}
+
+/* Submits an ssh-exec or sftp-upload job over the selection and reports it as run-command
+ * does: exit status 0 only when every instance succeeded. */
+static gboolean
+run_ssh_job (YunctlContext *context, YunJobSpec *spec, GError **error)
+{
+  const YunctlOptions *options = context->options;
+  g_autoptr (YunJobEngine) engine = NULL;
+  YunJob *job;
+
+  if (!add_selection (context, spec, error))
+    return FALSE;
+  if (yun_job_spec_get_n_instances (spec) == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "the selection holds no instance");
+      return FALSE;
+    }
+  if (!set_ssh_login (context, spec, error))
+    return FALSE;
+  yun_job_spec_set_dry_run (spec, options->dry_run);
+  if (options->wait_timeout > 0)
+    yun_job_spec_set_timeout (spec, (guint) options->wait_timeout);
+
+  /* The password waits in the keyring while the job runs, as a reset-password job's does. */
+  engine = create_engine (context, TRUE);
+  job = yun_job_engine_submit (engine, spec, error);
+  if (job == NULL)
+    return FALSE;
+  if (!options->json && !options->dry_run)
+    fprintf (stderr, "yunctl: job %" G_GINT64_FORMAT ": %s on %u instances\n", yun_job_get_id (job),
+             yun_job_kind_to_string (yun_job_spec_get_kind (spec)), yun_job_get_n_items (job));
+  wait_for_job (context, job);
+
+  context->exit_status
+    = yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED) == yun_job_get_n_items (job) ? 0 : 1;
+  if (options->json || options->dry_run)
+    report_job (context, job);
+  else
+    print_command_results (job);
+  return TRUE;
+}
+
+static gboolean
+refuse_read_only (YunctlContext *context, const char *command, GError **error)
+{
+  if (!context->read_only)
+    return FALSE;
+  g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+               "Profile “%s” is read-only: %s is refused", context->account, command);
+  return TRUE;
+}
+
+gboolean
+yunctl_command_ssh_exec (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (YUN_JOB_KIND_SSH_EXEC);
+  g_autoptr (GBytes) script = NULL;
+
+  if (refuse_read_only (context, "ssh-exec", error))
+    return FALSE;
+  script = read_command (context, error);
+  if (script == NULL
+      || !yun_job_spec_set_command (
+        spec, script, context->command_timeout > 0 ? (guint) context->command_timeout : 0, error))
+    return FALSE;
+  return run_ssh_job (context, spec, error);
+}
+
+gboolean
+yunctl_command_sftp_upload (YunctlContext *context, GError **error)
+{
+  const YunctlOptions *options = context->options;
+  g_autoptr (YunJobSpec) spec = yun_job_spec_new (YUN_JOB_KIND_SFTP_UPLOAD);
+  guint64 mode = 0;
+
+  if (refuse_read_only (context, "sftp-upload", error))
+    return FALSE;
+  if (options->local_path == NULL || options->remote_path == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "sftp-upload needs --local F and --remote PATH");
+      return FALSE;
+    }
+  if (options->mode != NULL
+      && !g_ascii_string_to_unsigned (options->mode, 8, 0, 07777, &mode, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--mode %s is not an octal mode such as 0644", options->mode);
+      return FALSE;
+    }
+  if (!yun_job_spec_set_upload (spec, options->local_path, options->remote_path,
+                                options->mode != NULL ? (int) mode : -1, error))
+    return FALSE;
+  return run_ssh_job (context, spec, error);
+}
+
+gboolean
+yunctl_command_ssh_command (YunctlContext *context, GError **error)
+{
+  g_autoptr (YunInventory) cached = NULL;
+  g_autoptr (YunProfile) login = NULL;
+  g_autoptr (GPtrArray) instances = NULL;
+  g_autofree char *command = NULL;
+  const char *ids[2] = { NULL, NULL };
+  const char *region = context->region;
+  YunInstance *instance;
+
+  if (context->args == NULL || context->args[0] == NULL || context->args[1] != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "ssh-command takes one instance ID");
+      return FALSE;
+    }
+  login = dup_ssh_profile (context, error);
+  if (login == NULL)
+    return FALSE;
+
+  /* Its region from the cache, else --region. */
+  ids[0] = context->args[0];
+  cached = yun_inventory_new (context->cache, context->account);
+  if (yun_inventory_load (cached, NULL, NULL)
+      && (instance = yun_inventory_lookup (cached, ids[0])) != NULL)
+    region = yun_instance_get_region (instance);
+  instances = yun_client_describe_instances_by_ids (context->client, region, ids, NULL, error);
+  if (instances == NULL)
+    return FALSE;
+  if (instances->len == 0)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_NOT_FOUND, "No instance %s in %s", ids[0], region);
+      return FALSE;
+    }
+
+  command = yun_ssh_dup_command_for_instance (instances->pdata[0], login, error);
+  if (command == NULL)
+    return FALSE;
+  if (context->options->json)
+    {
+      json_object *object = json_object_new_object ();
+
+      json_object_object_add (object, "instance_id", json_object_new_string (ids[0]));
+      json_object_object_add (object, "command", json_object_new_string (command));
+      yunctl_print_json_object (object);
+      json_object_put (object);
+    }
+  else
+    printf ("%s\n", command);
+  return TRUE;
+}

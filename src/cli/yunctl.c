@@ -45,6 +45,11 @@ static const YunctlCommand commands[] = {
     "Mark instances protected in YunDesk: no terminate, no password reset (no IDs: list)" },
   { "unprotect", yunctl_command_unprotect, "Remove the protected mark of instances" },
   { "jobs", yunctl_command_jobs, "List jobs; jobs show ID; jobs resume" },
+  { "ssh-exec", yunctl_command_ssh_exec,
+    "Run a command over SSH (--command, --file or --stdin): IDs… or a selection" },
+  { "sftp-upload", yunctl_command_sftp_upload,
+    "Upload --local F to --remote PATH over SFTP: IDs… or a selection" },
+  { "ssh-command", yunctl_command_ssh_command, "Print the ssh command line for instance ID" },
 };
 
 static void
@@ -72,6 +77,10 @@ yunctl_options_clear (YunctlOptions *options)
   g_free (options->windows_user);
   g_free (options->windows_workdir);
   g_free (options->command_name);
+  g_free (options->known_hosts);
+  g_free (options->local_path);
+  g_free (options->remote_path);
+  g_free (options->mode);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (YunctlOptions, yunctl_options_clear)
@@ -251,7 +260,9 @@ command_takes_arguments (const YunctlCommand *command)
          || command->func == yunctl_command_reset_password || command->func == yunctl_command_jobs
          || command->func == yunctl_command_create || command->func == yunctl_command_run_command
          || command->func == yunctl_command_commands || command->func == yunctl_command_protect
-         || command->func == yunctl_command_unprotect;
+         || command->func == yunctl_command_unprotect || command->func == yunctl_command_ssh_exec
+         || command->func == yunctl_command_sftp_upload
+         || command->func == yunctl_command_ssh_command;
 }
 
 static char *
@@ -349,6 +360,18 @@ main (int argc, char *argv[])
       "run-command: a description", "NAME" },
     { "secret", 0, 0, G_OPTION_ARG_NONE, &options.command_secret,
       "run-command: the script holds a secret: not journaled, not kept for reuse", NULL },
+    { "ssh-port", 0, 0, G_OPTION_ARG_INT, &options.ssh_port,
+      "ssh-exec, sftp-upload, ssh-command: the SSH port (default: the profile's, 22)", "PORT" },
+    { "accept-new-host-keys", 0, 0, G_OPTION_ARG_NONE, &options.accept_new_host_keys,
+      "ssh-exec, sftp-upload: record the host key of a server not known yet", NULL },
+    { "known-hosts", 0, 0, G_OPTION_ARG_FILENAME, &options.known_hosts,
+      "ssh-exec, sftp-upload: the known-hosts file (default ~/.ssh/known_hosts)", "F" },
+    { "local", 0, 0, G_OPTION_ARG_FILENAME, &options.local_path, "sftp-upload: the file to upload",
+      "F" },
+    { "remote", 0, 0, G_OPTION_ARG_STRING, &options.remote_path,
+      "sftp-upload: where it goes on each instance", "PATH" },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &options.mode,
+      "sftp-upload: the remote file's mode in octal (default: the local file's)", "MODE" },
     G_OPTION_ENTRY_NULL,
   };
 
@@ -412,8 +435,9 @@ main (int argc, char *argv[])
         }
     }
 
-  /* For run-command, --timeout is the command's, as TAT names it; calls keep their own. */
-  if (command->func == yunctl_command_run_command)
+  /* For run-command and ssh-exec, --timeout is the command's, as TAT names it; calls keep
+   * their own. */
+  if (command->func == yunctl_command_run_command || command->func == yunctl_command_ssh_exec)
     {
       command_timeout = options.timeout;
       options.timeout = 0;
@@ -445,6 +469,7 @@ main (int argc, char *argv[])
     }
 
   context.client = client;
+  context.profile = profile;
   context.cache = cache;
   context.account = account;
   context.region = region;

@@ -49,13 +49,20 @@ typedef struct
   char *windows_workdir;
   char *command_name;
   gboolean command_secret;
+  int ssh_port;
+  gboolean accept_new_host_keys;
+  char *known_hosts;
+  char *local_path;
+  char *remote_path;
+  char *mode;
 } YunctlOptions;
 
 typedef struct
 {
   const YunctlOptions *options;
-  YunClient *client; /* NULL with --offline */
-  char *region;      /* --region, or the profile's, or the default */
+  YunClient *client;   /* NULL with --offline */
+  YunProfile *profile; /* NULL without a profile */
+  char *region;        /* --region, or the profile's, or the default */
   /* The inventory cache and the account its rows belong to. */
   YunCache *cache;
   const char *account;
@@ -83,6 +90,9 @@ gboolean yunctl_command_run_command (YunctlContext *context, GError **error);
 gboolean yunctl_command_commands (YunctlContext *context, GError **error);
 gboolean yunctl_command_protect (YunctlContext *context, GError **error);
 gboolean yunctl_command_unprotect (YunctlContext *context, GError **error);
+gboolean yunctl_command_ssh_exec (YunctlContext *context, GError **error);
+gboolean yunctl_command_sftp_upload (YunctlContext *context, GError **error);
+gboolean yunctl_command_ssh_command (YunctlContext *context, GError **error);
 
 /* The live instances of --region (or every region), filtered by --state and --search. */
 GPtrArray *yunctl_list_instances (YunctlContext *context, GError **error);

@@ -35,6 +35,7 @@
 #include "yun-job-private.h"
 #include "yun-rate-limiter-private.h"
 #include "yun-source-private.h"
+#include "yun-ssh-private.h"
 
 #define DEFAULT_POLL_INTERVAL_MS 1000
 #define DEFAULT_TIMEOUT_S 600
@@ -44,6 +45,8 @@
 /* Reads in flight at once for one job: enough to keep DescribeInstances at its rate limit
  * through round trips of a few hundred milliseconds. */
 #define MAX_PARALLEL_READS 8
+/* SSH connections one job keeps open at once. */
+#define MAX_PARALLEL_SSH 8
 
 typedef struct _JobRun JobRun;
 
@@ -52,6 +55,8 @@ static gboolean error_proves_not_applied (const GError *error);
 static gboolean
 command_not_sent (JobRun *run, GPtrArray *items, const GError *call_error, GError **error);
 static gboolean dry_run_create (JobRun *run, GPtrArray *items, GError **error);
+static gboolean prefilter (JobRun *run, GError **error);
+static void cancel_queued (JobRun *run);
 
 struct _YunJobEngine
 {
@@ -103,9 +108,10 @@ struct _JobRun
   GHashTable *cancelled_invocations;      /* invocation IDs CancelInvocation was sent for */
   GHashTable *protected_ids;              /* instances marked protected in YunDesk */
   guint timeout;
-  gint cancel_requested; /* atomic */
-  GHashTable *latest;    /* instance ID → YunInstance, as last read */
-  GPtrArray *changed;    /* YunJobRecordItem, borrowed: to journal and to post */
+  gint cancel_requested;     /* atomic */
+  GCancellable *cancellable; /* cancelled with the job: stops SSH work in flight */
+  GHashTable *latest;        /* instance ID → YunInstance, as last read */
+  GPtrArray *changed;        /* YunJobRecordItem, borrowed: to journal and to post */
 };
 
 typedef struct
@@ -143,6 +149,7 @@ job_run_free (JobRun *run)
   g_hash_table_unref (run->protected_ids);
   g_hash_table_unref (run->latest);
   g_ptr_array_unref (run->changed);
+  g_object_unref (run->cancellable);
   g_free (run);
 }
 
@@ -565,6 +572,19 @@ judge (JobRun *run, YunInstance *instance, char **reason)
         return VERDICT_SEND;
       *reason = g_strdup_printf ("not RUNNING (%s)", state);
       return VERDICT_SKIP;
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
+      if (!g_str_equal (state, "RUNNING"))
+        {
+          *reason = g_strdup_printf ("not RUNNING (%s)", state);
+          return VERDICT_SKIP;
+        }
+      if (yun_ssh_instance_get_address (instance) == NULL)
+        {
+          *reason = g_strdup ("no public address to connect to");
+          return VERDICT_SKIP;
+        }
+      return VERDICT_SEND;
     case YUN_JOB_KIND_CREATE:
     default:
       return VERDICT_SEND;
@@ -1002,6 +1022,173 @@ command_os_of (JobRun *run, YunJobRecordItem *item)
   return os_family == YUN_OS_FAMILY_WINDOWS ? YUN_OS_FAMILY_WINDOWS : YUN_OS_FAMILY_LINUX;
 }
 
+/* ---- SSH and SFTP ---- */
+
+static const char *
+ssh_user (JobRun *run, YunOsFamily os_family)
+{
+  return os_family == YUN_OS_FAMILY_WINDOWS
+           ? command_param (run, "SshWindowsUser", YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER)
+           : command_param (run, "SshUser", YUN_PROFILE_DEFAULT_SSH_USER);
+}
+
+static guint
+ssh_port (JobRun *run)
+{
+  json_object *value = NULL;
+
+  if (json_object_object_get_ex (run->record->params, "SshPort", &value))
+    return (guint) json_object_get_int64 (value);
+  return YUN_PROFILE_DEFAULT_SSH_PORT;
+}
+
+static gboolean
+is_ssh_kind (YunJobKind kind)
+{
+  return kind == YUN_JOB_KIND_SSH_EXEC || kind == YUN_JOB_KIND_SFTP_UPLOAD;
+}
+
+/* What one item's SSH call needs: the job's settings, the instance's address and the
+ * password (the job's, or else the instance's remembered one). Job worker thread. */
+static YunSshCall *
+ssh_call_new (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
+{
+  YunSshCall *call = _yun_ssh_call_new (run->record->kind);
+  json_object *value = NULL;
+
+  call->host = g_strdup (yun_ssh_instance_get_address (instance));
+  call->port = ssh_port (run);
+  call->user = g_strdup (ssh_user (run, yun_instance_get_os_family (instance)));
+  call->accept_new_host_key
+    = json_object_object_get_ex (run->record->params, "SshAcceptNewHostKeys", NULL);
+  call->known_hosts_file = g_strdup (command_param (run, "SshKnownHosts", NULL));
+  call->identity_directory = g_strdup (command_param (run, "SshIdentityDirectory", NULL));
+  call->connect_timeout_ms = YUN_SSH_DEFAULT_TIMEOUT_MS;
+  call->cancellable = g_object_ref (run->cancellable);
+  call->max_output = YUN_SSH_DEFAULT_MAX_OUTPUT;
+  if (run->password != NULL)
+    call->password = g_strdup (run->password);
+  else if (run->engine->secrets != NULL)
+    call->password = yun_secret_store_lookup (run->engine->secrets, YUN_SECRET_INSTANCE_PASSWORD,
+                                              run->engine->account, item->instance_id, NULL, NULL);
+  if (run->record->kind == YUN_JOB_KIND_SSH_EXEC)
+    {
+      call->command = g_bytes_ref (run->command);
+      call->command_timeout
+        = json_object_object_get_ex (run->record->params, "CommandTimeout", &value)
+            ? (guint) json_object_get_int64 (value)
+            : run->timeout;
+    }
+  else
+    {
+      call->local_path = g_strdup (command_param (run, "LocalPath", NULL));
+      call->remote_path = g_strdup (command_param (run, "RemotePath", NULL));
+      if (json_object_object_get_ex (run->record->params, "RemoteMode", &value))
+        call->mode = (int) json_object_get_int64 (value);
+    }
+  return call;
+}
+
+/* An ssh-exec or sftp-upload job: after the prefilter, the items go out a few at a time,
+ * each journaled at the sending step before its connection opens. */
+static gboolean
+drive_ssh (JobRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) sending = items_at (run, YUN_JOB_STEP_SENDING);
+  g_autoptr (GPtrArray) queued = NULL;
+
+  /* Resumed after a crash. A command has no ClientToken and may do harm twice: one that may
+   * have gone out is reported unknown and never sent again. An upload can be sent again: it
+   * replaces the file in one rename. */
+  for (guint i = 0; i < sending->len; i++)
+    {
+      YunJobRecordItem *item = g_ptr_array_index (sending, i);
+
+      if (run->record->kind == YUN_JOB_KIND_SSH_EXEC)
+        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "unknown: may have run, not sent again",
+                     "Unknown",
+                     "YunDesk stopped while the command was being sent or run, so whether it "
+                     "ran is unknown. It was not sent again: look at the instance before "
+                     "running it again");
+      else
+        {
+          item->step = YUN_JOB_STEP_QUEUED;
+          mark_changed (run, item);
+        }
+    }
+  if (!commit_changes (run, error))
+    return FALSE;
+  if (cancelled (run))
+    cancel_queued (run);
+  if (!prefilter (run, error))
+    return FALSE;
+  if (run->record->dry_run)
+    return TRUE;
+
+  if (run->record->kind == YUN_JOB_KIND_SSH_EXEC && run->command == NULL)
+    {
+      g_autoptr (GError) lost = g_error_new_literal (
+        YUN_ERROR, YUN_ERROR_INVALID_STATE, "The job's command is missing from its journal");
+
+      queued = items_at (run, YUN_JOB_STEP_QUEUED);
+      for (guint i = 0; i < queued->len; i++)
+        fail_item_with_error (run, g_ptr_array_index (queued, i), lost);
+      return commit_changes (run, error);
+    }
+
+  queued = items_at (run, YUN_JOB_STEP_QUEUED);
+  for (guint start = 0; start < queued->len; start += MAX_PARALLEL_SSH)
+    {
+      g_autoptr (GPtrArray) calls
+        = g_ptr_array_new_with_free_func ((GDestroyNotify) _yun_ssh_call_free);
+      g_autoptr (GPtrArray) wave = g_ptr_array_new ();
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      if (cancelled (run))
+        {
+          cancel_queued (run);
+          break;
+        }
+      for (guint i = start; i < MIN (queued->len, start + MAX_PARALLEL_SSH); i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (queued, i);
+          YunInstance *instance = g_hash_table_lookup (run->latest, item->instance_id);
+
+          if (item->step != YUN_JOB_STEP_QUEUED || instance == NULL)
+            continue;
+          item->step = YUN_JOB_STEP_SENDING;
+          item->attempts++;
+          if (item->started_at == 0)
+            item->started_at = now;
+          mark_changed (run, item);
+          g_ptr_array_add (wave, item);
+          g_ptr_array_add (calls, ssh_call_new (run, item, instance));
+        }
+      /* Journaled before any connection: a crash from here on is resolved above. */
+      if (!commit_changes (run, error))
+        return FALSE;
+
+      _yun_ssh_calls_run (calls, MAX_PARALLEL_SSH);
+
+      for (guint i = 0; i < wave->len; i++)
+        {
+          YunJobRecordItem *item = g_ptr_array_index (wave, i);
+          YunSshCall *call = g_ptr_array_index (calls, i);
+
+          item->has_exit_code = call->has_exit_code;
+          item->exit_code = call->exit_code;
+          set_text (&item->output, call->output);
+          if (call->succeeded)
+            finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, NULL, NULL, NULL);
+          else
+            finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, call->code, call->message);
+        }
+      if (!commit_changes (run, error))
+        return FALSE;
+    }
+  return commit_changes (run, error);
+}
+
 static char *
 describe_plan (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
 {
@@ -1018,6 +1205,11 @@ describe_plan (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
       return g_strdup_printf ("would run as %s, as %s in %s",
                               os_family == YUN_OS_FAMILY_WINDOWS ? "POWERSHELL" : "SHELL",
                               command_user (run, os_family), command_directory (run, os_family));
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
+      return g_strdup_printf ("would connect as %s to %s port %u",
+                              ssh_user (run, yun_instance_get_os_family (instance)),
+                              yun_ssh_instance_get_address (instance), ssh_port (run));
     case YUN_JOB_KIND_START:
     case YUN_JOB_KIND_STOP:
     case YUN_JOB_KIND_REBOOT:
@@ -1246,6 +1438,8 @@ send_chunk (JobRun *run, YunJobStep step, const char *region, GPtrArray *chunk, 
       }
     case YUN_JOB_KIND_CREATE:
     case YUN_JOB_KIND_RUN_COMMAND:
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
     default:
       g_assert_not_reached ();
     }
@@ -1664,6 +1858,8 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
       break;
     case YUN_JOB_KIND_CREATE:
     case YUN_JOB_KIND_RUN_COMMAND:
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
     default:
       reached = settled && g_str_equal (state, "RUNNING");
       break;
@@ -1767,6 +1963,9 @@ drive (JobRun *run, GError **error)
   g_autoptr (GPtrArray) restart_sending = items_at (run, YUN_JOB_STEP_RESTART_SENDING);
   guint failures_in_a_row = 0;
 
+  if (is_ssh_kind (run->record->kind))
+    return drive_ssh (run, error);
+
   /* A job resumed after a crash: the calls that may have gone out are checked first. */
   if (!reconcile (run, sending, YUN_JOB_STEP_SENDING, error)
       || !reconcile (run, restart_sending, YUN_JOB_STEP_RESTART_SENDING, error))
@@ -1824,7 +2023,9 @@ needs_password (JobRun *run)
          || (run->record->kind == YUN_JOB_KIND_CREATE
              && json_object_object_get_ex (run->record->params, "HasPassword", NULL))
          || (run->record->kind == YUN_JOB_KIND_RUN_COMMAND
-             && json_object_object_get_ex (run->record->params, "CommandSecret", NULL));
+             && json_object_object_get_ex (run->record->params, "CommandSecret", NULL))
+         || (is_ssh_kind (run->record->kind)
+             && json_object_object_get_ex (run->record->params, "HasPassword", NULL));
 }
 
 /* Where a job's password (or secret command) is kept: under the key its params name, which
@@ -1950,6 +2151,7 @@ cancel_run (YunJob *job, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   g_atomic_int_set (&run->cancel_requested, TRUE);
+  g_cancellable_cancel (run->cancellable);
   if (!yun_job_get_dry_run (job)
       && !_yun_journal_request_cancel (run->engine->cache, yun_job_get_id (job), &error))
     g_warning ("%s", error->message);
@@ -1966,6 +2168,7 @@ job_run_new (YunJobEngine *self, YunJobRecord *record)
   run->latest
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
   run->changed = g_ptr_array_new ();
+  run->cancellable = g_cancellable_new ();
   run->command_os = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->cancelled_invocations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->protected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2036,10 +2239,25 @@ check_spec (YunJobSpec *spec, GError **error)
                            "The job names no instance");
       return FALSE;
     }
-  if (spec->kind == YUN_JOB_KIND_RUN_COMMAND && spec->command == NULL)
+  if ((spec->kind == YUN_JOB_KIND_RUN_COMMAND || spec->kind == YUN_JOB_KIND_SSH_EXEC)
+      && spec->command == NULL)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "A %s job needs the command",
+                   yun_job_kind_to_string (spec->kind));
+      return FALSE;
+    }
+  /* The secret store keeps one secret per job: for SSH that is the login password. */
+  if (spec->kind == YUN_JOB_KIND_SSH_EXEC && spec->command_secret)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "A run-command job needs the command");
+                           "An ssh-exec job cannot keep its command secret: its journal holds "
+                           "the command");
+      return FALSE;
+    }
+  if (spec->kind == YUN_JOB_KIND_SFTP_UPLOAD && spec->upload_local == NULL)
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "An sftp-upload job needs the file and where it goes");
       return FALSE;
     }
   for (guint i = 0; i < spec->instance_ids->len; i++)
@@ -2189,7 +2407,7 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
       /* The spec's own bytes, rather than those job_run_new() decoded from the journal. */
       g_clear_pointer (&run->command, g_bytes_unref);
       run->command = g_bytes_ref (spec->command);
-      if (!spec->command_secret && !spec->dry_run)
+      if (spec->kind == YUN_JOB_KIND_RUN_COMMAND && !spec->command_secret && !spec->dry_run)
         _yun_journal_remember_command (self->cache, self->account, run->record->params);
     }
   start_run (self, run);

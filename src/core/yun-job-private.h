@@ -36,6 +36,16 @@ struct _YunJobSpec
   guint command_timeout;
   char *os_user[YUN_OS_FAMILY_WINDOWS + 1];
   char *os_directory[YUN_OS_FAMILY_WINDOWS + 1];
+  /* ssh-exec, sftp-upload; the login password is @password */
+  char *ssh_user;
+  char *ssh_windows_user;
+  guint ssh_port;
+  char *ssh_known_hosts;
+  gboolean ssh_accept_new;
+  char *ssh_identity_directory;
+  char *upload_local;
+  char *upload_remote;
+  int upload_mode;
 };
 
 typedef struct

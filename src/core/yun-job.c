@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yun-job-private.h"
 #include "yun-models-private.h"
@@ -26,6 +28,8 @@ static const GEnumValue kind_values[] = {
   { YUN_JOB_KIND_RESET_PASSWORD, "YUN_JOB_KIND_RESET_PASSWORD", "reset-password" },
   { YUN_JOB_KIND_CREATE, "YUN_JOB_KIND_CREATE", "create" },
   { YUN_JOB_KIND_RUN_COMMAND, "YUN_JOB_KIND_RUN_COMMAND", "run-command" },
+  { YUN_JOB_KIND_SSH_EXEC, "YUN_JOB_KIND_SSH_EXEC", "ssh-exec" },
+  { YUN_JOB_KIND_SFTP_UPLOAD, "YUN_JOB_KIND_SFTP_UPLOAD", "sftp-upload" },
   { 0, NULL, NULL },
 };
 
@@ -43,12 +47,13 @@ yun_job_kind_get_type (void)
  * yun_job_kind_to_string:
  * @kind: a #YunJobKind
  *
- * Returns: `start`, `stop`, `reboot`, `terminate`, `reset-password` or `create`
+ * Returns: `start`, `stop`, `reboot`, `terminate`, `reset-password`, `create`,
+ *   `run-command`, `ssh-exec` or `sftp-upload`
  */
 const char *
 yun_job_kind_to_string (YunJobKind kind)
 {
-  g_return_val_if_fail (kind <= YUN_JOB_KIND_RUN_COMMAND, "start");
+  g_return_val_if_fail (kind <= YUN_JOB_KIND_SFTP_UPLOAD, "start");
   return kind_values[kind].value_nick;
 }
 
@@ -56,7 +61,8 @@ yun_job_kind_to_string (YunJobKind kind)
  * yun_job_kind_get_action:
  * @kind: a #YunJobKind
  *
- * Returns: the CVM action a job of @kind sends, such as `StopInstances`
+ * Returns: the CVM action a job of @kind sends, such as `StopInstances` (`SSH` and `SFTP`
+ *   for the kinds that talk to the instances themselves)
  */
 const char *
 yun_job_kind_get_action (YunJobKind kind)
@@ -69,6 +75,8 @@ yun_job_kind_get_action (YunJobKind kind)
     [YUN_JOB_KIND_RESET_PASSWORD] = "ResetInstancesPassword",
     [YUN_JOB_KIND_CREATE] = "RunInstances",
     [YUN_JOB_KIND_RUN_COMMAND] = "RunCommand",
+    [YUN_JOB_KIND_SSH_EXEC] = "SSH",
+    [YUN_JOB_KIND_SFTP_UPLOAD] = "SFTP",
   };
 
   g_return_val_if_fail (kind < G_N_ELEMENTS (actions), NULL);
@@ -114,6 +122,7 @@ yun_job_spec_new (YunJobKind kind)
   self->kind = kind;
   self->instance_ids = g_ptr_array_new_with_free_func (g_free);
   self->regions = g_ptr_array_new_with_free_func (g_free);
+  self->upload_mode = -1;
   return self;
 }
 
@@ -147,6 +156,12 @@ yun_job_spec_unref (YunJobSpec *self)
       g_free (self->os_user[i]);
       g_free (self->os_directory[i]);
     }
+  g_free (self->ssh_user);
+  g_free (self->ssh_windows_user);
+  g_free (self->ssh_known_hosts);
+  g_free (self->ssh_identity_directory);
+  g_free (self->upload_local);
+  g_free (self->upload_remote);
   g_free (self);
 }
 
@@ -414,6 +429,107 @@ yun_job_spec_set_dry_run (YunJobSpec *self, gboolean dry_run)
   self->dry_run = dry_run;
 }
 
+/**
+ * yun_job_spec_set_ssh_login:
+ * @self: a #YunJobSpec of kind ssh-exec or sftp-upload
+ * @user: (nullable): the login user on Linux (and any non-Windows) instances, %NULL for
+ *   `root` (see yun_profile_get_ssh_user())
+ * @windows_user: (nullable): the login user on Windows instances, %NULL for `Administrator`
+ * @port: the SSH port, 0 for 22 (see yun_profile_get_ssh_port())
+ * @password: (nullable): the login password, tried after ssh-agent and the key files; kept
+ *   in memory (and in the secret store while the job runs), never journaled. Without one,
+ *   an instance's remembered password (yun_job_spec_set_remember_password()) is tried.
+ */
+void
+yun_job_spec_set_ssh_login (
+  YunJobSpec *self, const char *user, const char *windows_user, guint port, const char *password)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (port <= 65535);
+
+  g_free (self->ssh_user);
+  self->ssh_user = g_strdup (user);
+  g_free (self->ssh_windows_user);
+  self->ssh_windows_user = g_strdup (windows_user);
+  self->ssh_port = port;
+  yun_secret_free (self->password);
+  self->password = g_strdup (password);
+}
+
+/**
+ * yun_job_spec_set_ssh_host_keys:
+ * @self: a #YunJobSpec of kind ssh-exec or sftp-upload
+ * @known_hosts_file: (nullable): the known-hosts file, %NULL for `~/.ssh/known_hosts`
+ * @accept_new: record the key of a server the file does not know yet and go on (as
+ *   OpenSSH's `StrictHostKeyChecking=accept-new`); by default such an instance fails with
+ *   the code `HostKeyUnknown`. A changed key always fails (`HostKeyChanged`).
+ */
+void
+yun_job_spec_set_ssh_host_keys (YunJobSpec *self, const char *known_hosts_file, gboolean accept_new)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->ssh_known_hosts);
+  self->ssh_known_hosts = g_strdup (known_hosts_file);
+  self->ssh_accept_new = !!accept_new;
+}
+
+/**
+ * yun_job_spec_set_ssh_identity_directory:
+ * @self: a #YunJobSpec of kind ssh-exec or sftp-upload
+ * @path: (nullable): the folder of the key files to log in with, %NULL for `~/.ssh`
+ */
+void
+yun_job_spec_set_ssh_identity_directory (YunJobSpec *self, const char *path)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->ssh_identity_directory);
+  self->ssh_identity_directory = g_strdup (path);
+}
+
+/**
+ * yun_job_spec_set_upload:
+ * @self: a #YunJobSpec of kind sftp-upload
+ * @local_path: the file to upload
+ * @remote_path: where it goes on each instance; a file there is replaced
+ * @mode: the remote file's permission bits, or -1 for the local file's
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE with %YUN_ERROR_INVALID_PARAMETER when @local_path is not a readable
+ *   regular file or @remote_path is empty
+ */
+gboolean
+yun_job_spec_set_upload (
+  YunJobSpec *self, const char *local_path, const char *remote_path, int mode, GError **error)
+{
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (local_path != NULL, FALSE);
+  g_return_val_if_fail (mode >= -1 && mode <= 07777, FALSE);
+
+  if (!g_file_test (local_path, G_FILE_TEST_IS_REGULAR) || g_access (local_path, R_OK) != 0)
+    {
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   "%s is not a file that can be read", local_path);
+      return FALSE;
+    }
+  if (remote_path == NULL || *remote_path == '\0')
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           "The remote path is empty");
+      return FALSE;
+    }
+  absolute = g_canonicalize_filename (local_path, NULL);
+  g_free (self->upload_local);
+  self->upload_local = g_steal_pointer (&absolute);
+  g_free (self->upload_remote);
+  self->upload_remote = g_strdup (remote_path);
+  self->upload_mode = mode;
+  return TRUE;
+}
+
 static void
 add_optional_string (json_object *object, const char *key, const char *value)
 {
@@ -454,6 +570,24 @@ _yun_job_spec_params_to_json (YunJobSpec *spec)
       add_optional_string (params, "LinuxDirectory", spec->os_directory[YUN_OS_FAMILY_LINUX]);
       add_optional_string (params, "WindowsUser", spec->os_user[YUN_OS_FAMILY_WINDOWS]);
       add_optional_string (params, "WindowsDirectory", spec->os_directory[YUN_OS_FAMILY_WINDOWS]);
+    }
+  if (spec->kind == YUN_JOB_KIND_SSH_EXEC || spec->kind == YUN_JOB_KIND_SFTP_UPLOAD)
+    {
+      add_optional_string (params, "SshUser", spec->ssh_user);
+      add_optional_string (params, "SshWindowsUser", spec->ssh_windows_user);
+      if (spec->ssh_port > 0)
+        json_object_object_add (params, "SshPort", json_object_new_int64 (spec->ssh_port));
+      add_optional_string (params, "SshKnownHosts", spec->ssh_known_hosts);
+      if (spec->ssh_accept_new)
+        json_object_object_add (params, "SshAcceptNewHostKeys", json_object_new_boolean (TRUE));
+      add_optional_string (params, "SshIdentityDirectory", spec->ssh_identity_directory);
+      /* Only that there is one: the password waits in the secret store while the job runs. */
+      if (spec->password != NULL)
+        json_object_object_add (params, "HasPassword", json_object_new_boolean (TRUE));
+      add_optional_string (params, "LocalPath", spec->upload_local);
+      add_optional_string (params, "RemotePath", spec->upload_remote);
+      if (spec->upload_mode >= 0)
+        json_object_object_add (params, "RemoteMode", json_object_new_int64 (spec->upload_mode));
     }
   return params;
 }
@@ -1002,7 +1136,7 @@ yun_job_to_json (YunJob *self)
                               optional_string (yun_job_item_get_request_id (item)));
       json_object_object_add (object, "attempts",
                               json_object_new_int64 (yun_job_item_get_attempts (item)));
-      if (self->kind == YUN_JOB_KIND_RUN_COMMAND)
+      if (self->kind == YUN_JOB_KIND_RUN_COMMAND || self->kind == YUN_JOB_KIND_SSH_EXEC)
         {
           json_object_object_add (object, "exit_code",
                                   yun_job_item_get_has_exit_code (item)

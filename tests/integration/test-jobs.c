@@ -321,6 +321,8 @@ expected_skip_reason (YunJobKind kind, json_object *instance)
       return g_strdup_printf ("the password cannot be reset while %s", state);
     case YUN_JOB_KIND_CREATE:
     case YUN_JOB_KIND_RUN_COMMAND:
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
     default:
       return NULL;
     }
@@ -405,6 +407,8 @@ check_succeeded (Fixture *fixture,
       break;
     case YUN_JOB_KIND_TERMINATE:
     case YUN_JOB_KIND_RUN_COMMAND:
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
     default:
       g_assert_not_reached ();
     }

@@ -2557,11 +2557,76 @@ yun_job_engine_resume (YunJobEngine *self, GError **error)
   return resumed;
 }
 
+/* The settings of an ssh-exec or sftp-upload job, as journaled, for retrying it. */
+static gboolean
+copy_ssh_params (YunJobSpec *spec, json_object *params, const char *password, GError **error)
+{
+  json_object *value = NULL;
+  const char *user = NULL;
+  const char *windows_user = NULL;
+  const char *known_hosts = NULL;
+  guint port = 0;
+
+  if (json_object_object_get_ex (params, "SshUser", &value))
+    user = json_object_get_string (value);
+  if (json_object_object_get_ex (params, "SshWindowsUser", &value))
+    windows_user = json_object_get_string (value);
+  if (json_object_object_get_ex (params, "SshPort", &value))
+    port = (guint) json_object_get_int64 (value);
+  yun_job_spec_set_ssh_login (spec, user, windows_user, port, password);
+  if (json_object_object_get_ex (params, "SshKnownHosts", &value))
+    known_hosts = json_object_get_string (value);
+  yun_job_spec_set_ssh_host_keys (spec, known_hosts,
+                                  json_object_object_get_ex (params, "SshAcceptNewHostKeys", NULL));
+  if (json_object_object_get_ex (params, "SshIdentityDirectory", &value))
+    yun_job_spec_set_ssh_identity_directory (spec, json_object_get_string (value));
+
+  if (spec->kind == YUN_JOB_KIND_SSH_EXEC)
+    {
+      g_autoptr (GBytes) command = NULL;
+      guint timeout = 0;
+      gsize length = 0;
+      guchar *script;
+
+      if (!json_object_object_get_ex (params, "Command", &value))
+        {
+          g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                               "The job's command is not in its journal");
+          return FALSE;
+        }
+      script = g_base64_decode (json_object_get_string (value), &length);
+      command = g_bytes_new_take (script, length);
+      if (json_object_object_get_ex (params, "CommandTimeout", &value))
+        timeout = (guint) json_object_get_int64 (value);
+      return yun_job_spec_set_command (spec, command, timeout, error);
+    }
+  {
+    json_object *local = NULL;
+    json_object *remote = NULL;
+    int mode = -1;
+
+    json_object_object_get_ex (params, "LocalPath", &local);
+    json_object_object_get_ex (params, "RemotePath", &remote);
+    if (json_object_object_get_ex (params, "RemoteMode", &value))
+      mode = (int) json_object_get_int64 (value);
+    if (local == NULL)
+      {
+        g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                             "The job's file is not in its journal");
+        return FALSE;
+      }
+    return yun_job_spec_set_upload (spec, json_object_get_string (local),
+                                    json_object_get_string (remote), mode, error);
+  }
+}
+
 /**
  * yun_job_engine_retry_failed:
  * @self: a #YunJobEngine
  * @job: a finished job
- * @password: (nullable): the new password, for a reset-password job
+ * @password: (nullable): the new password, for a reset-password job; the login password, for
+ *   an ssh-exec or sftp-upload job (which keeps its user, port, host key settings, command or
+ *   file)
  * @error: return location for a #GError
  *
  * Submits a new job of the same kind and parameters over the instances whose item failed.
@@ -2610,6 +2675,8 @@ yun_job_engine_retry_failed (YunJobEngine *self, YunJob *job, const char *passwo
       if (json_object_object_get_ex (params, "UserName", &value) || password != NULL)
         yun_job_spec_set_password (spec, password,
                                    value != NULL ? json_object_get_string (value) : NULL);
+      if (is_ssh_kind (yun_job_get_kind (job)) && !copy_ssh_params (spec, params, password, error))
+        return NULL;
     }
   return yun_job_engine_submit (self, spec, error);
 }

@@ -1763,17 +1763,11 @@ yun_ssh_session_upload (YunSshSession *self,
       return FALSE;
     }
 
-  RETRY (self,
-         libssh2_sftp_rename_ex (
-           upload.sftp, upload.temp_path, (unsigned int) strlen (upload.temp_path), remote_path,
-           (unsigned int) strlen (remote_path),
-           LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE),
-         deadline, cancellable, "renaming the remote file", error, FALSE);
-  if (rc == LIBSSH2_ERROR_SFTP_PROTOCOL)
+  /* SFTP version 3 (OpenSSH) renames over nothing: the old file is removed first, and the
+   * pair tried again a few times, for a second upload to the same path may put its file
+   * there in between (the last one then wins, whole). */
+  for (guint attempt = 0;; attempt++)
     {
-      /* SFTP version 3 (OpenSSH) renames over nothing: remove the old file first. */
-      RETRY (self, libssh2_sftp_unlink (upload.sftp, remote_path), deadline, cancellable,
-             "replacing the remote file", error, FALSE);
       RETRY (self,
              libssh2_sftp_rename_ex (upload.sftp, upload.temp_path,
                                      (unsigned int) strlen (upload.temp_path), remote_path,
@@ -1781,6 +1775,12 @@ yun_ssh_session_upload (YunSshSession *self,
                                      LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC
                                        | LIBSSH2_SFTP_RENAME_NATIVE),
              deadline, cancellable, "renaming the remote file", error, FALSE);
+      if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL || attempt == 3
+          || (libssh2_sftp_last_error (upload.sftp) != LIBSSH2_FX_FAILURE
+              && libssh2_sftp_last_error (upload.sftp) != LIBSSH2_FX_FILE_ALREADY_EXISTS))
+        break;
+      RETRY (self, libssh2_sftp_unlink (upload.sftp, remote_path), deadline, cancellable,
+             "replacing the remote file", error, FALSE);
     }
   if (rc != 0)
     {

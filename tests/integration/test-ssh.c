@@ -774,6 +774,18 @@ test_job_exec (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (json, "\"exit_code\": 5"));
   g_assert_nonnull (strstr (json, "\"kind\": \"ssh-exec\""));
 
+  /* Retrying the failed ones runs the same command on them again (not the skipped one). */
+  {
+    YunJob *retry = yun_job_engine_retry_failed (cloud.engine, job, NULL, &error);
+
+    g_assert_no_error (error);
+    wait_for_job (retry);
+    g_assert_cmpint (yun_job_get_kind (retry), ==, YUN_JOB_KIND_SSH_EXEC);
+    g_assert_cmpuint (yun_job_get_n_items (retry), ==, 3);
+    g_assert_cmpint (yun_job_item_get_exit_code (find_item (retry, cloud.loopback->pdata[1])), ==,
+                     5);
+  }
+
   /* accept-new recorded the server's key, once, though three connections saw it new. */
   g_file_get_contents (fixture->known_hosts, &contents, NULL, &error);
   g_assert_no_error (error);

@@ -154,6 +154,15 @@ YunSshShell *yun_ssh_session_open_shell (YunSshSession *self,
                                          guint rows,
                                          GCancellable *cancellable,
                                          GError **error);
+void yun_ssh_session_open_shell_async (YunSshSession *self,
+                                       const char *term,
+                                       guint columns,
+                                       guint rows,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+YunSshShell *
+yun_ssh_session_open_shell_finish (YunSshSession *self, GAsyncResult *result, GError **error);
 void yun_ssh_session_disconnect (YunSshSession *self);
 
 /* ---- An interactive shell ----

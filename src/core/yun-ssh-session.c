@@ -1925,6 +1925,86 @@ yun_ssh_session_open_shell (YunSshSession *self,
   return g_steal_pointer (&shell);
 }
 
+typedef struct
+{
+  char *term;
+  guint columns;
+  guint rows;
+} ShellData;
+
+static void
+shell_data_free (ShellData *data)
+{
+  g_free (data->term);
+  g_free (data);
+}
+
+static void
+open_shell_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ShellData *data = task_data;
+  GError *error = NULL;
+  YunSshShell *shell = yun_ssh_session_open_shell (source, data->term, data->columns, data->rows,
+                                                   cancellable, &error);
+
+  if (shell != NULL)
+    g_task_return_pointer (task, shell, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * yun_ssh_session_open_shell_async:
+ * @self: a session that is logged in
+ * @term: (nullable): the terminal type, %NULL for `xterm-256color`
+ * @columns: the terminal's width in characters
+ * @rows: its height in lines
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context when done
+ * @user_data: for @callback
+ *
+ * yun_ssh_session_open_shell() on a worker thread.
+ */
+void
+yun_ssh_session_open_shell_async (YunSshSession *self,
+                                  const char *term,
+                                  guint columns,
+                                  guint rows,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ShellData *data;
+
+  g_return_if_fail (YUN_IS_SSH_SESSION (self));
+  g_return_if_fail (columns > 0 && rows > 0);
+
+  data = g_new0 (ShellData, 1);
+  data->term = g_strdup (term);
+  data->columns = columns;
+  data->rows = rows;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yun_ssh_session_open_shell_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) shell_data_free);
+  g_task_run_in_thread (task, open_shell_worker);
+}
+
+/**
+ * yun_ssh_session_open_shell_finish:
+ * @self: a session
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the shell, or %NULL
+ */
+YunSshShell *
+yun_ssh_session_open_shell_finish (YunSshSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Sends a size asked for by yun_ssh_shell_set_size(), if any; one that would block is kept
  * for the next call. */
 static gboolean

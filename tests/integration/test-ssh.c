@@ -14,8 +14,10 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -537,13 +539,29 @@ read_until (int fd, GString *seen, const char *needle, BridgeResult *bridge)
     }
 }
 
-/* A shell in a remote terminal of 80 × 24, bridged to a socket as the terminal widget's
- * pseudo-terminal would be: it prints a prompt, runs what is typed, takes a new size from
- * another thread, and ends with its exit status. */
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the main context until an _async call has called back. */
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* A shell in a remote terminal of 80 × 24, opened the way the window does (every step
+ * _async, the main context free meanwhile) and bridged to a socket as the terminal widget's
+ * pseudo-terminal would be: it runs what is typed, takes a new size from another thread, and
+ * ends with its exit status. */
 static void
 test_shell (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (YunSshSession) session = logged_in_session (fixture);
+  g_autoptr (YunSshSession) session = NULL;
   g_autoptr (YunSshShell) shell = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) seen = g_string_new (NULL);
@@ -552,8 +570,31 @@ test_shell (Fixture *fixture, gconstpointer data)
   int pair[2];
   int status = -1;
 
-  shell = yun_ssh_session_open_shell (session, "xterm-256color", 80, 24, NULL, &error);
-  g_assert_no_error (error);
+  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
+  session = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    yun_ssh_session_connect_async (session, NULL, store_result, &result);
+    g_assert_true (yun_ssh_session_connect_finish (session, wait_result (&result), &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    yun_ssh_session_authenticate_async (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL,
+                                        store_result, &result);
+    g_assert_true (yun_ssh_session_authenticate_finish (session, wait_result (&result), &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    yun_ssh_session_open_shell_async (session, "xterm-256color", 80, 24, NULL, store_result,
+                                      &result);
+    shell = yun_ssh_session_open_shell_finish (session, wait_result (&result), &error);
+    g_assert_no_error (error);
+  }
   g_assert_cmpint (yun_ssh_shell_get_fd (shell), >=, 0);
   g_assert_true (yun_ssh_shell_get_condition (shell) & G_IO_IN);
 
@@ -580,6 +621,51 @@ test_shell (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (status, ==, 7);
   close (pair[0]);
   close (pair[1]);
+}
+
+/* The same through a real pseudo-terminal, as with the terminal widget: the bridge works on
+ * the peer (raw: what is typed is not echoed or cooked locally), the widget's side reads and
+ * writes the master. */
+static void
+test_shell_pty (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (YunSshSession) session = logged_in_session (fixture);
+  g_autoptr (YunSshShell) shell = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) seen = g_string_new (NULL);
+  BridgeResult bridge = { 0 };
+  const char *typed = "echo pty-$((1 + 1)); exit 3\n";
+  int master;
+  int peer;
+  int status = -1;
+
+  shell = yun_ssh_session_open_shell (session, NULL, 100, 30, NULL, &error);
+  g_assert_no_error (error);
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (master, >=, 0);
+  peer = yun_ssh_shell_open_pty_peer (master, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_unix_set_fd_nonblocking (master, TRUE, NULL));
+  yun_ssh_shell_bridge_async (shell, peer, NULL, bridge_done, &bridge);
+
+  g_assert_cmpint (write (master, typed, strlen (typed)), ==, (gssize) strlen (typed));
+  read_until (master, seen, "pty-2", &bridge);
+  while (!bridge.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (bridge.error);
+  g_assert_true (yun_ssh_shell_get_exit_status (shell, &status));
+  g_assert_cmpint (status, ==, 3);
+  close (peer);
+  close (master);
+
+  /* Not a pseudo-terminal. */
+  {
+    int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+
+    g_assert_cmpint (yun_ssh_shell_open_pty_peer (null_fd, &error), ==, -1);
+    g_assert_true (error != NULL && error->domain == G_IO_ERROR);
+    close (null_fd);
+  }
 }
 
 /* ---- The "copy SSH command" ---- */
@@ -1147,6 +1233,7 @@ main (int argc, char *argv[])
   ADD ("/yun/ssh/connect-timeout", test_connect_timeout);
   ADD ("/yun/ssh/sftp-upload", test_sftp_upload);
   ADD ("/yun/ssh/shell", test_shell);
+  ADD ("/yun/ssh/shell-pty", test_shell_pty);
   ADD ("/yun/ssh/job/exec", test_job_exec);
   ADD ("/yun/ssh/job/password", test_job_password);
   ADD ("/yun/ssh/job/upload", test_job_upload);

@@ -1023,9 +1023,9 @@ keyboard_interactive_cb (const char *name,
 {
   YunSshSession *self = *abstract;
 
-  /* Every hidden prompt gets the password (the usual single "Password:" prompt); libssh2
-   * frees the answers with free(), and wipes nothing: they are wiped in
-   * yun_ssh_session_authenticate() through the borrowed pointer being dropped. */
+  /* Every hidden prompt gets the password (the usual single "Password:" prompt). libssh2
+   * sends the answers and frees them itself, without wiping them: that copy lives only for
+   * the round trip. */
   for (int i = 0; i < n_prompts; i++)
     {
       const char *answer = !prompts[i].echo && self->kbd_password != NULL ? self->kbd_password : "";

@@ -895,6 +895,58 @@ test_job_exec (Fixture *fixture, gconstpointer data)
     g_assert_cmpstr (yun_job_item_get_output (find_item (job, cloud.loopback->pdata[0])), ==, "ok");
   }
 
+  /* A dry run tells where it would connect, and sends nothing. */
+  {
+    g_autoptr (YunJobSpec) spec = ssh_spec (&cloud, fixture, YUN_JOB_KIND_SSH_EXEC, TRUE);
+    g_autofree char *plan = g_strdup_printf ("would connect as %s to 127.0.0.1 port %u",
+                                             env ("YUN_TEST_SSH_KEY_USER"), fixture->port);
+
+    g_assert_true (yun_job_spec_set_command (spec, fine, 0, &error));
+    yun_job_spec_set_dry_run (spec, TRUE);
+    job = yun_job_engine_submit (cloud.engine, spec, &error);
+    g_assert_no_error (error);
+    wait_for_job (job);
+    g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_WOULD_SEND), ==, 3);
+    g_assert_cmpstr (yun_job_item_get_reason (find_item (job, cloud.loopback->pdata[0])), ==, plan);
+    g_assert_cmpint (yun_job_item_get_outcome (find_item (job, cloud.stopped)), ==,
+                     YUN_JOB_OUTCOME_SKIPPED);
+  }
+
+  /* Cancelled while the commands run: each connection is dropped at once, and the items say
+   * the command may have run. */
+  {
+    g_autoptr (YunJobSpec) spec = ssh_spec (&cloud, fixture, YUN_JOB_KIND_SSH_EXEC, FALSE);
+    g_autofree char *marker = g_build_filename (fixture->directory, "started", NULL);
+    g_autofree char *command = g_strdup_printf ("echo x >> %s; sleep 30", marker);
+    g_autoptr (GBytes) slow = g_bytes_new (command, strlen (command));
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    gint64 start;
+
+    g_assert_true (yun_job_spec_set_command (spec, slow, 0, &error));
+    job = yun_job_engine_submit (cloud.engine, spec, &error);
+    g_assert_no_error (error);
+    /* Until the three commands run. */
+    while (TRUE)
+      {
+        g_autofree char *started = NULL;
+
+        if (g_file_get_contents (marker, &started, NULL, NULL) && strlen (started) == 6)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    start = g_get_monotonic_time ();
+    yun_job_cancel (job);
+    wait_for_job (job);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+    g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED), ==, 3);
+    g_assert_cmpstr (yun_job_item_get_code (find_item (job, cloud.loopback->pdata[0])), ==,
+                     "Cancelled");
+    g_assert_nonnull (strstr (yun_job_item_get_message (find_item (job, cloud.loopback->pdata[0])),
+                              "may have run"));
+  }
+
   /* Without accepting new keys, a server the file does not know fails every item. */
   g_unlink (fixture->known_hosts);
   {

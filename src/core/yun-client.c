@@ -92,8 +92,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CallSettings, call_settings_clear)
  * yun_init:
  *
  * Prepares libyun for use: initialises libcurl (curl_global_init()), which is not
- * thread-safe. Call it from main() before the program starts any thread; later calls do
- * nothing. yun_client_new() calls it too, as a safety net for programs with one thread.
+ * thread-safe, and starts the redacted log file, `$XDG_STATE_HOME/yundesk/yundesk.log`.
+ * Call it from main() before the program starts any thread; later calls do nothing.
+ * yun_client_new() calls it too, as a safety net for programs with one thread.
  */
 void
 yun_init (void)
@@ -102,6 +103,7 @@ yun_init (void)
    * may still be freeing its own: the process ends without it, as it ends anyway. */
   OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
   _yun_http_global_init ();
+  _yun_log_init ();
 }
 
 static void

@@ -1,4 +1,4 @@
-/* yun-log.c: debug logging that never shows a secret
+/* yun-log.c: logging that never shows a secret, to stderr and to the log file
  *
  * SPDX-License-Identifier: MIT
  *
@@ -6,23 +6,36 @@
  * only after a walk over the JSON that replaces the value of every secret-looking key
  * (passwords, SecretKey, tokens, Authorization, UserData, credentials) with "***". A body
  * that is not JSON is never logged, only its size: it cannot be redacted reliably.
+ *
+ * The log file, `$XDG_STATE_HOME/yundesk/yundesk.log` (mode 0600 in a 0700 folder), gets
+ * every warning and critical of the process and the messages of YunDesk's own domains
+ * (`yun…`), with debug lines when G_MESSAGES_DEBUG asks for them. At 1 MiB it is rotated:
+ * yundesk.log.1 to .3 keep the previous ones. Every line, in the file and on stderr, goes
+ * through _yun_log_redact_text() first, as a last guard behind the redaction at the source.
  */
 
 #define G_LOG_DOMAIN "yun-log"
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "yun-log-private.h"
 
 #define REDACTED "***"
+#define LOG_FILE_MAX_SIZE (1024 * 1024)
+#define LOG_FILE_KEEP 3
 
 /* Substrings, compared case-insensitively. SecretId and ClientToken are not secrets and
  * stay readable: support asks for them. */
 static const char *const secret_key_parts[] = {
-  "password",      "passwd",   "secretkey",  "secret_key", "token",
-  "authorization", "userdata", "credential", "privatekey", "private_key",
+  "password", "passwd",     "secretkey",  "secret_key",  "token",     "authorization",
+  "userdata", "credential", "privatekey", "private_key", "signature",
 };
 
 /**
@@ -153,4 +166,218 @@ _yun_log_debug_enabled (const char *topic)
     if (g_ascii_strcasecmp (parts[i], topic) == 0 || g_ascii_strcasecmp (parts[i], "all") == 0)
       return TRUE;
   return FALSE;
+}
+
+/* ---- Text ---- */
+
+static gboolean
+redact_match (const GMatchInfo *match, GString *result, gpointer user_data)
+{
+  g_autofree char *key = g_match_info_fetch (match, 1);
+  g_autofree char *separator = g_match_info_fetch (match, 2);
+  g_autofree char *value = g_match_info_fetch (match, 3);
+  g_autofree char *bare = g_strdup (key);
+
+  g_strdelimit (bare, "\"'", ' ');
+  g_strstrip (bare);
+  if (_yun_log_key_is_secret (bare))
+    g_string_append_printf (result, "%s%s%s", key, separator,
+                            value[0] == '"' ? "\"" REDACTED "\"" : REDACTED);
+  else
+    g_string_append_printf (result, "%s%s%s", key, separator, value);
+  return FALSE;
+}
+
+/**
+ * _yun_log_redact_text:
+ * @text: a log message
+ *
+ * Replaces the value of every `key=value`, `key: value` and `"key": "value"` whose key is
+ * secret (see _yun_log_key_is_secret()) with "***".
+ *
+ * Returns: (transfer full): @text, redacted
+ */
+char *
+_yun_log_redact_text (const char *text)
+{
+  static GRegex *pattern;
+  char *redacted;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (g_once_init_enter (&pattern))
+    {
+      GRegex *compiled = g_regex_new ("(\"?[A-Za-z][A-Za-z0-9_.-]*\"?)(\\s*[:=]\\s*)"
+                                      "(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;&{}\\[\\]\"]+)",
+                                      G_REGEX_OPTIMIZE, 0, NULL);
+
+      g_assert (compiled != NULL);
+      g_once_init_leave (&pattern, compiled);
+    }
+
+  redacted = g_regex_replace_eval (pattern, text, -1, 0, 0, redact_match, NULL, NULL);
+  return redacted != NULL ? redacted : g_strdup ("(a log line that could not be redacted)");
+}
+
+/* ---- The log file ---- */
+
+static GMutex file_lock;
+static int file_fd = -1; /* -1: not open yet; -2: could not be opened, given up */
+static gsize file_size;
+static char *file_path;
+static GLogFunc previous_handler;
+static gpointer previous_data;
+
+static gboolean
+open_log_file (void)
+{
+  g_autofree char *directory = g_path_get_dirname (file_path);
+  struct stat st;
+
+  if (g_mkdir_with_parents (directory, 0700) != 0 || g_chmod (directory, 0700) != 0)
+    return FALSE;
+  /* Never through a link: the file is ours, in our folder. */
+  file_fd = g_open (file_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (file_fd < 0)
+    return FALSE;
+  if (fstat (file_fd, &st) != 0 || !S_ISREG (st.st_mode) || fchmod (file_fd, 0600) != 0)
+    {
+      g_close (file_fd, NULL);
+      file_fd = -1;
+      return FALSE;
+    }
+  file_size = (gsize) st.st_size;
+  return TRUE;
+}
+
+/* yundesk.log → .1 → .2 → .3; the oldest goes. */
+static void
+rotate_log_file (void)
+{
+  g_close (file_fd, NULL);
+  file_fd = -1;
+  for (int i = LOG_FILE_KEEP; i >= 1; i--)
+    {
+      g_autofree char *from
+        = i == 1 ? g_strdup (file_path) : g_strdup_printf ("%s.%d", file_path, i - 1);
+      g_autofree char *to = g_strdup_printf ("%s.%d", file_path, i);
+
+      if (g_rename (from, to) != 0 && errno != ENOENT)
+        break;
+    }
+}
+
+static const char *
+level_name (GLogLevelFlags level)
+{
+  if (level & G_LOG_LEVEL_ERROR)
+    return "ERROR";
+  if (level & G_LOG_LEVEL_CRITICAL)
+    return "CRITICAL";
+  if (level & G_LOG_LEVEL_WARNING)
+    return "WARNING";
+  if (level & G_LOG_LEVEL_MESSAGE)
+    return "MESSAGE";
+  if (level & G_LOG_LEVEL_INFO)
+    return "INFO";
+  return "DEBUG";
+}
+
+static gboolean
+goes_to_file (const char *domain, GLogLevelFlags level)
+{
+  gboolean ours = domain != NULL && g_str_has_prefix (domain, "yun");
+
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return TRUE;
+  if (!ours)
+    return FALSE;
+  if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO))
+    return TRUE;
+  return !g_log_writer_default_would_drop (level & G_LOG_LEVEL_MASK, domain);
+}
+
+static void
+write_to_file (const char *domain, GLogLevelFlags level, const char *message)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *line = NULL;
+  const char *p;
+  gsize left;
+
+  /* Milliseconds are enough: drop the last three digits of %f. */
+  if (stamp != NULL && strlen (stamp) > 4)
+    memmove (stamp + strlen (stamp) - 4, stamp + strlen (stamp) - 1, 2);
+  line = g_strdup_printf ("%s [%d] %s %s: %s\n", stamp != NULL ? stamp : "-", (int) getpid (),
+                          level_name (level), domain != NULL ? domain : "-", message);
+
+  g_mutex_lock (&file_lock);
+  if (file_fd == -1 && !open_log_file ())
+    file_fd = -2;
+  if (file_fd >= 0 && file_size > 0 && file_size + strlen (line) > LOG_FILE_MAX_SIZE)
+    {
+      rotate_log_file ();
+      if (!open_log_file ())
+        file_fd = -2;
+    }
+  for (p = line, left = strlen (line); file_fd >= 0 && left > 0;)
+    {
+      gssize written = write (file_fd, p, left);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        break;
+      p += written;
+      left -= (gsize) written;
+      file_size += (gsize) written;
+    }
+  g_mutex_unlock (&file_lock);
+}
+
+/* Nothing in here may log: it would come back here. */
+static void
+log_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+  g_autofree char *redacted = _yun_log_redact_text (message != NULL ? message : "");
+
+  if (goes_to_file (domain, level))
+    write_to_file (domain, level, redacted);
+  previous_handler (domain, level, redacted, previous_data);
+}
+
+static gpointer
+install_handler (gpointer data)
+{
+  file_path = _yun_log_dup_file_path ();
+  previous_handler = g_log_set_default_handler (log_handler, NULL);
+  return NULL;
+}
+
+/**
+ * _yun_log_init:
+ *
+ * Sends every log line through the redaction and to the log file (see the top of this
+ * file), once per process; yun_init() calls it. The previous default handler (GLib's, which
+ * hands the line to the structured-log writer) still prints it, so a program's own writer
+ * and g_test_expect_message() keep working.
+ */
+void
+_yun_log_init (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, install_handler, NULL);
+}
+
+/**
+ * _yun_log_dup_file_path:
+ *
+ * Returns: (transfer full): where the log file is, `$XDG_STATE_HOME/yundesk/yundesk.log`
+ */
+char *
+_yun_log_dup_file_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "yundesk", "yundesk.log", NULL);
 }

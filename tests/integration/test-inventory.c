@@ -54,6 +54,7 @@ typedef struct
   char *path;
   char *data_home;   /* XDG_DATA_HOME of yunctl */
   char *config_home; /* XDG_CONFIG_HOME of yunctl */
+  char *state_home;  /* XDG_STATE_HOME of yunctl: its log */
   char *cache_path;  /* the database yunctl (and yun_cache_dup_default_path()) uses */
 } TempHome;
 
@@ -66,6 +67,7 @@ temp_home_init (TempHome *home)
   g_assert_no_error (error);
   home->data_home = g_build_filename (home->path, "data", NULL);
   home->config_home = g_build_filename (home->path, "config", NULL);
+  home->state_home = g_build_filename (home->path, "state", NULL);
   home->cache_path = g_build_filename (home->data_home, "yundesk", "yundesk.db", NULL);
 }
 
@@ -77,6 +79,7 @@ temp_home_clear (TempHome *home)
   g_free (home->path);
   g_free (home->data_home);
   g_free (home->config_home);
+  g_free (home->state_home);
   g_free (home->cache_path);
 }
 
@@ -1035,6 +1038,7 @@ yunctl_launcher_new (const YunctlEnv *env, GSubprocessFlags flags)
   g_subprocess_launcher_setenv (launcher, "YUNDESK_ENDPOINT", env->endpoint, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", env->home->data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", env->home->config_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", env->home->state_home, TRUE);
   return launcher;
 }
 
@@ -1755,6 +1759,86 @@ test_cache_file_modes (void)
   assert_private_file (loose_home.cache_path);
 }
 
+/* Everything YunDesk writes is private, whatever the umask: the config folder 0700 and the
+ * profiles 0600 (written by the core), the data folder 0700 and the database 0600, the
+ * state folder 0700 and the log 0600 (written by a yunctl sync under umask 0). */
+static void
+test_file_modes (void)
+{
+  g_autoptr (YunTestSim) sim
+    = yun_test_sim_spawn ("--seed", "37", "--regions", "2", "--instances", "20", NULL);
+  g_auto (TempHome) home = { 0 };
+  g_auto (Run) run = { 0 };
+  g_autoptr (YunProfile) profile = yun_profile_new ("files");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *config_dir = NULL;
+  g_autofree char *profiles = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *state_dir = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *log_text = NULL;
+  YunctlEnv env;
+  mode_t old_umask;
+
+  temp_home_init (&home);
+  config_dir = g_build_filename (home.config_home, "yundesk", NULL);
+  profiles = g_build_filename (config_dir, "profiles.ini", NULL);
+  data_dir = g_path_get_dirname (home.cache_path);
+  state_dir = g_build_filename (home.state_home, "yundesk", NULL);
+  log = g_build_filename (state_dir, "yundesk.log", NULL);
+
+  old_umask = umask (0);
+  yun_profile_set_secret_id (profile, yun_test_sim_get_secret_id (sim));
+  yun_profile_set_endpoint (profile, yun_test_sim_get_url (sim));
+  g_assert_true (yun_profile_save (profile, profiles, &error));
+  g_assert_no_error (error);
+  umask (old_umask);
+
+  env = (YunctlEnv){ yun_test_sim_get_secret_id (sim), yun_test_sim_get_secret_key (sim),
+                     yun_test_sim_get_url (sim), &home };
+  {
+    g_autoptr (GSubprocessLauncher) launcher
+      = yunctl_launcher_new (&env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    const char *const argv[] = { YUNCTL_PATH, "sync", "--all-regions", NULL };
+    g_autoptr (GPtrArray) args = g_ptr_array_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (argv); i++)
+      g_ptr_array_add (args, (gpointer) argv[i]);
+    /* Debug lines, so that the log has something to hold. */
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+    g_subprocess_launcher_set_child_setup (launcher, open_umask, NULL, NULL);
+    run_launcher (launcher, &run, args);
+  }
+  g_assert_cmpint (run.exit_status, ==, 0);
+
+  {
+    const struct
+    {
+      const char *path;
+      guint mode;
+    } expected[] = {
+      { config_dir, 0700 },      { profiles, 0600 },  { data_dir, 0700 },
+      { home.cache_path, 0600 }, { state_dir, 0700 }, { log, 0600 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        GStatBuf st;
+
+        g_assert_cmpint (g_lstat (expected[i].path, &st), ==, 0);
+        if ((st.st_mode & 07777) != expected[i].mode)
+          g_error ("%s has mode %04o, not %04o", expected[i].path, st.st_mode & 07777,
+                   expected[i].mode);
+      }
+  }
+
+  /* The log has yunctl's lines, and not its SecretKey. */
+  g_file_get_contents (log, &log_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log_text, "DescribeInstances"));
+  g_assert_null (strstr (log_text, env.secret_key));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1769,6 +1853,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/inventory/killed-sync", test_killed_sync);
   g_test_add_func ("/yun/inventory/yunctl-sync-and-offline", test_yunctl_sync_and_offline);
   g_test_add_func ("/yun/inventory/cache-file-modes", test_cache_file_modes);
+  g_test_add_func ("/yun/inventory/file-modes", test_file_modes);
 
   return g_test_run ();
 }

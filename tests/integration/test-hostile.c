@@ -405,6 +405,53 @@ discard (char *data, size_t size, size_t count, void *user_data)
   return size * count;
 }
 
+/* RunInstances carries a ClientToken: a gateway's failure after the service created the
+ * instances is retried, and the token makes the retry return the same instances instead of
+ * creating more. */
+static void
+test_gateway_errors_retried_with_client_token (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) zones = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (YunFilters) filters = yun_filters_new ();
+  g_autoptr (YunRunInstancesRequest) request = NULL;
+  g_autoptr (YunRunInstancesResult) result = NULL;
+  g_autoptr (json_object) state = NULL;
+  g_autofree char *password = yun_password_generate (YUN_OS_FAMILY_LINUX);
+  json_object *created = NULL;
+  YunImage *image = NULL;
+
+  zones = yun_client_describe_zones (fixture->client, fixture->region, NULL, &error);
+  g_assert_no_error (error);
+  yun_filters_add (filters, "image-type", "PUBLIC_IMAGE", NULL);
+  images = yun_client_describe_images (fixture->client, fixture->region, filters, NULL, NULL, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < images->len && image == NULL; i++)
+    if (yun_image_get_os_family (images->pdata[i]) == YUN_OS_FAMILY_LINUX)
+      image = images->pdata[i];
+  g_assert_nonnull (image);
+
+  request = yun_run_instances_request_new (yun_zone_get_zone (zones->pdata[0]),
+                                           yun_image_get_image_id (image));
+  yun_run_instances_request_set_count (request, 2);
+  yun_run_instances_request_set_password (request, password);
+  yun_run_instances_request_set_os_family (request, YUN_OS_FAMILY_LINUX);
+  yun_run_instances_request_set_dry_run (request, FALSE);
+  yun_run_instances_request_ensure_client_token (request);
+
+  arm (fixture, "http-503", "RunInstances", 2);
+  result = yun_client_run_instances (fixture->client, fixture->region, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (result->instance_ids), ==, 2);
+  g_assert_cmpint (requests_for (fixture, "RunInstances"), ==, 3);
+
+  state = yun_test_sim_admin_get (fixture->sim, "/_yunsim/state");
+  g_assert_true (json_object_object_get_ex (state, "run_instances_created", &created));
+  g_assert_cmpint (json_object_get_int64 (created), ==, 2);
+}
+
 /* The admin API refuses what it cannot arm. */
 static void
 test_admin_validation (Fixture *fixture, gconstpointer data)
@@ -454,6 +501,7 @@ main (int argc, char *argv[])
   ADD ("gateway-errors-retried-for-reads", test_gateway_errors_retried_for_reads);
   ADD ("gateway-errors-persisting", test_gateway_errors_persisting);
   ADD ("gateway-errors-not-retried-for-changes", test_gateway_errors_not_retried_for_changes);
+  ADD ("gateway-errors-retried-with-client-token", test_gateway_errors_retried_with_client_token);
   ADD ("admin-validation", test_admin_validation);
 #undef ADD
 

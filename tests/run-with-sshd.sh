@@ -14,8 +14,9 @@
 #   YUN_TEST_SSH_HOST_KEY        the server's host key (public, OpenSSH format)
 #   YUN_TEST_SSH_OTHER_HOST_KEY  another host key of the same type, that the server does not
 #                                have (for a "changed host key")
-#   YUN_TEST_SSH_PASSWORD_USER   run as root only: a throwaway system user, made now and
-#                                removed at the end, whose password is YUN_TEST_PASSWORD
+#   YUN_TEST_SSH_PASSWORD_USER   run as root only: a throwaway system user of this run,
+#                                made now and removed at the end, whose password is
+#                                YUN_TEST_PASSWORD
 #                                (given to chpasswd on its standard input, never in a file or
 #                                an argument); unset otherwise
 #   YUN_TEST_SSHD_LOG            the server's log
@@ -61,8 +62,9 @@ chmod 0644 "$dir/authorized_keys"
 if [ "$(id -u)" -eq 0 ]; then
   mkdir -p /run/sshd
   chmod 0755 /run/sshd
-  # A user of its own for password logins: root's password is nobody's business.
-  password_user=yundesk-ssh-test
+  # A user of its own for password logins (root's password is nobody's business), one per
+  # run, so that runs of other build trees at the same time do not remove it under us.
+  password_user="yundesk-ssh-$$"
   if [ -n "${YUN_TEST_PASSWORD:-}" ]; then
     # Its home is /, which it can enter (sshd says so on standard error otherwise).
     if ! id "$password_user" > /dev/null 2>&1; then

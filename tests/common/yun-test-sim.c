@@ -10,6 +10,8 @@
 #include "yun-test-sim.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -294,4 +296,25 @@ yun_test_release (gpointer object_ptr)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (1000);
     }
+}
+
+void
+yun_test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          yun_test_remove_tree (child);
+        else if (g_unlink (child) != 0)
+          /* SQLite may remove its -wal and -shm files meanwhile: the last reference to a
+           * cache can be dropped by a worker thread. */
+          g_assert_cmpint (errno, ==, ENOENT);
+      }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
 }

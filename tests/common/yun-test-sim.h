@@ -35,6 +35,9 @@ const char *yun_test_json_string (json_object *object, const char *name);
 /* Drops the reference at *@object_ptr and runs the main context until the object is
  * finalized (its last events are idle callbacks), at most 10 s. */
 void yun_test_release (gpointer object_ptr);
+/* Removes the folder at @path and everything in it (a test's temporary files); a file that
+ * disappears meanwhile (SQLite's -wal and -shm) is fine, anything else left is a failure. */
+void yun_test_remove_tree (const char *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 

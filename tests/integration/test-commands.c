@@ -99,30 +99,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   yun_test_release (&fixture->engine);
   g_clear_object (&fixture->cache);
   g_clear_object (&fixture->client);
-  remove_tree (fixture->directory);
+  yun_test_remove_tree (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->cache_path);
   yun_test_sim_free (fixture->sim);

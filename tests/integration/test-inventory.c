@@ -25,30 +25,6 @@
 
 /* ---- Temporary folders ---- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          {
-            /* SQLite may remove its -wal and -shm files meanwhile: the last reference to a
-             * cache can be dropped by a worker thread of the inventory. */
-            if (g_unlink (child) != 0)
-              g_assert_cmpint (errno, ==, ENOENT);
-          }
-      }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
 typedef struct
 {
   char *path;
@@ -75,7 +51,7 @@ static void
 temp_home_clear (TempHome *home)
 {
   if (home->path != NULL)
-    remove_tree (home->path);
+    yun_test_remove_tree (home->path);
   g_free (home->path);
   g_free (home->data_home);
   g_free (home->config_home);

@@ -262,6 +262,62 @@ test_login_key (Fixture *fixture, gconstpointer data)
   g_assert_null (yun_ssh_session_get_auth_method (refused));
 }
 
+/* A key held by ssh-agent only (none in the identity folder): the agent logs in. */
+static void
+test_login_agent (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *socket_path = g_build_filename (fixture->directory, "agent.sock", NULL);
+  g_autofree char *key = g_build_filename (env ("YUN_TEST_SSH_IDENTITY_DIR"), "id_ed25519", NULL);
+  const char *agent_argv[] = { "ssh-agent", "-D", "-a", socket_path, NULL };
+  const char *add_argv[] = { "ssh-add", "-q", key, NULL };
+  g_autofree char *saved_socket = g_strdup (g_getenv ("SSH_AUTH_SOCK"));
+  g_autoptr (GSubprocessLauncher) launcher
+    = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr (GSubprocess) agent = NULL;
+  g_autoptr (GSubprocess) add = NULL;
+  g_autoptr (YunSshSession) session = NULL;
+  g_autoptr (YunSshSession) without = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  agent = g_subprocess_launcher_spawnv (launcher, agent_argv, &error);
+  g_assert_no_error (error);
+  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+  g_subprocess_launcher_setenv (launcher, "SSH_AUTH_SOCK", socket_path, TRUE);
+  add = g_subprocess_launcher_spawnv (launcher, add_argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (add, NULL, &error));
+  g_assert_no_error (error);
+
+  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
+  g_setenv ("SSH_AUTH_SOCK", socket_path, TRUE);
+  session = new_session (fixture, fixture->no_keys);
+  yun_ssh_session_set_use_agent (session, TRUE);
+  g_assert_true (yun_ssh_session_connect (session, NULL, &error));
+  g_assert_true (yun_ssh_session_authenticate (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (yun_ssh_session_get_auth_method (session), ==, "ssh-agent");
+
+  /* The same, told not to use the agent: refused. */
+  without = new_session (fixture, fixture->no_keys);
+  g_assert_true (yun_ssh_session_connect (without, NULL, &error));
+  g_assert_false (yun_ssh_session_authenticate (without, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
+                                                NULL, &error));
+  g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION);
+
+  if (saved_socket != NULL)
+    g_setenv ("SSH_AUTH_SOCK", saved_socket, TRUE);
+  else
+    g_unsetenv ("SSH_AUTH_SOCK");
+  g_subprocess_force_exit (agent);
+  g_subprocess_wait (agent, NULL, NULL);
+}
+
 static void
 test_login_password (Fixture *fixture, gconstpointer data)
 {
@@ -1263,6 +1319,7 @@ main (int argc, char *argv[])
   ADD ("/yun/ssh/host-key/changed-refused", test_host_key_changed);
   ADD ("/yun/ssh/login/key", test_login_key);
   ADD ("/yun/ssh/login/password", test_login_password);
+  ADD ("/yun/ssh/login/agent", test_login_agent);
   ADD ("/yun/ssh/exec", test_exec);
   ADD ("/yun/ssh/connect-timeout", test_connect_timeout);
   ADD ("/yun/ssh/sftp-upload", test_sftp_upload);

@@ -1200,7 +1200,9 @@ try_password (YunSshSession *self,
  * the timeout of each attempt.
  *
  * Returns: %TRUE once logged in; %FALSE with %YUN_SSH_ERROR_AUTHENTICATION when every
- *   method was refused, or another error (the connection lost, a timeout, cancelled)
+ *   method was refused (the session stays connected: ask the user for a password and call
+ *   this again, as long as the server allows more attempts), or another error (the
+ *   connection lost, a timeout, cancelled)
  */
 gboolean
 yun_ssh_session_authenticate (YunSshSession *self,

@@ -17,6 +17,11 @@
 
 #include <glib/gi18n.h>
 
+#include "yun-instance-cell.h"
+
+/* How long a revealed password stays on screen. */
+#define PASSWORD_SHOWN_SECONDS 30
+
 struct _YunInstanceView
 {
   AdwBin parent_instance;
@@ -41,6 +46,7 @@ struct _YunInstanceView
   GtkColumnViewColumn *column_private_ip;
   GtkColumnViewColumn *column_charge_type;
   GtkColumnViewColumn *column_created;
+  GtkColumnViewColumn *column_password;
 
   /* Owned */
   GSettings *settings;
@@ -50,6 +56,14 @@ struct _YunInstanceView
   /* The search text, case-folded once for every row it is compared with. */
   char *folded_search;
   guint n_selected;
+
+  /* Instance IDs whose password the user chose to remember (the keyring holds them). */
+  GHashTable *remembered;
+  /* Instance ID → a password on screen, for PASSWORD_SHOWN_SECONDS. */
+  GHashTable *shown_passwords;
+  guint hide_passwords_source;
+  /* The password column's bound GtkListItems, to show a change at once. */
+  GHashTable *password_items;
 };
 
 G_DEFINE_FINAL_TYPE (YunInstanceView, yun_instance_view, ADW_TYPE_BIN)
@@ -74,103 +88,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-/* ---- Labels ---- */
-
-/**
- * yun_instance_state_get_label:
- * @state: (nullable): an InstanceState such as "RUNNING"
- *
- * Returns: what the user reads for @state, translated
- */
-const char *
-yun_instance_state_get_label (const char *state)
-{
-  static const struct
-  {
-    const char *state;
-    const char *label;
-  } labels[] = {
-    { "PENDING", N_ ("Creating") },        { "LAUNCH_FAILED", N_ ("Launch failed") },
-    { "RUNNING", N_ ("Running") },         { "STOPPED", N_ ("Stopped") },
-    { "STARTING", N_ ("Starting") },       { "STOPPING", N_ ("Stopping") },
-    { "REBOOTING", N_ ("Rebooting") },     { "SHUTDOWN", N_ ("Shut down") },
-    { "TERMINATING", N_ ("Terminating") },
-  };
-
-  if (state == NULL)
-    return "";
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_str_equal (state, labels[i].state))
-      return _ (labels[i].label);
-  return state;
-}
-
-static char *
-format_state (gpointer unused, const char *state)
-{
-  return g_strdup (yun_instance_state_get_label (state));
-}
-
-static GStrv
-state_css_classes (gpointer unused, const char *state)
-{
-  const char *class = "dim-label";
-
-  if (g_strcmp0 (state, "RUNNING") == 0)
-    class = "success";
-  else if (g_strcmp0 (state, "LAUNCH_FAILED") == 0 || g_strcmp0 (state, "SHUTDOWN") == 0)
-    class = "error";
-  else if (yun_instance_state_is_transitional (state))
-    class = "warning";
-  return g_strdupv ((char *[]){ (char *) class, NULL });
-}
-
-static char *
-format_cpu (gpointer unused, guint cpu)
-{
-  return cpu > 0 ? g_strdup_printf ("%u", cpu) : g_strdup ("");
-}
-
-static char *
-format_memory (gpointer unused, guint memory_gb)
-{
-  /* Translators: memory size in gigabytes */
-  return memory_gb > 0 ? g_strdup_printf (_ ("%u GB"), memory_gb) : g_strdup ("");
-}
-
-static char *
-format_addresses (gpointer unused, const char *const *addresses)
-{
-  if (addresses == NULL || addresses[0] == NULL)
-    return g_strdup ("");
-  return g_strjoinv (", ", (char **) addresses);
-}
-
-static char *
-format_charge_type (gpointer unused, const char *charge_type)
-{
-  if (g_strcmp0 (charge_type, "POSTPAID_BY_HOUR") == 0)
-    return g_strdup (_ ("Pay as you go"));
-  if (g_strcmp0 (charge_type, "PREPAID") == 0)
-    return g_strdup (_ ("Monthly"));
-  if (g_strcmp0 (charge_type, "SPOTPAID") == 0)
-    return g_strdup (_ ("Spot"));
-  if (g_strcmp0 (charge_type, "CDHPAID") == 0)
-    return g_strdup (_ ("Dedicated host"));
-  return g_strdup (charge_type != NULL ? charge_type : "");
-}
-
-static char *
-format_date_time (gpointer unused, GDateTime *date_time)
-{
-  g_autoptr (GDateTime) local = NULL;
-
-  if (date_time == NULL)
-    return g_strdup ("");
-  local = g_date_time_to_local (date_time);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
-}
 
 /* ---- Filtering ---- */
 
@@ -282,6 +199,104 @@ on_visible_items_changed (YunInstanceView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }
 
+/* ---- The password column: remembered passwords, hidden until asked for ---- */
+
+#define PASSWORD_MASK "••••••••"
+
+static void
+update_password_cell (YunInstanceView *self, GtkListItem *list_item)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *label = gtk_widget_get_first_child (box);
+  GtkWidget *reveal = gtk_widget_get_next_sibling (label);
+  YunInstance *instance = gtk_list_item_get_item (list_item);
+  const char *id = instance != NULL ? yun_instance_get_instance_id (instance) : NULL;
+  const char *shown = id != NULL ? g_hash_table_lookup (self->shown_passwords, id) : NULL;
+
+  gtk_widget_set_visible (box, id != NULL && g_hash_table_contains (self->remembered, id));
+  gtk_label_set_label (GTK_LABEL (label), shown != NULL ? shown : PASSWORD_MASK);
+  gtk_label_set_selectable (GTK_LABEL (label), shown != NULL);
+  gtk_button_set_icon_name (GTK_BUTTON (reveal),
+                            shown != NULL ? "view-conceal-symbolic" : "view-reveal-symbolic");
+  gtk_widget_set_tooltip_text (reveal, shown != NULL ? _ ("Hide Password") : _ ("Show Password"));
+  if (id != NULL)
+    {
+      GtkWidget *copy = gtk_widget_get_next_sibling (reveal);
+
+      /* The target before the action: a button with the action and no target yet would
+       * be an action call without its instance. */
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (reveal), "s", id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (reveal), "win.reveal-password");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-password");
+    }
+}
+
+static GtkWidget *
+new_flat_button (const char *icon_name, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static void
+on_password_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, YunInstanceView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), new_flat_button ("view-reveal-symbolic", NULL));
+  gtk_box_append (GTK_BOX (box), new_flat_button ("edit-copy-symbolic", _ ("Copy Password")));
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+on_password_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, YunInstanceView *self)
+{
+  g_hash_table_add (self->password_items, list_item);
+  update_password_cell (self, list_item);
+}
+
+static void
+on_password_unbind (GtkSignalListItemFactory *factory,
+                    GtkListItem *list_item,
+                    YunInstanceView *self)
+{
+  if (self->password_items != NULL)
+    g_hash_table_remove (self->password_items, list_item);
+}
+
+static void
+update_password_cells (YunInstanceView *self)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_hash_table_iter_init (&iter, self->password_items);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    update_password_cell (self, list_item);
+}
+
+static gboolean
+hide_passwords (gpointer data)
+{
+  YunInstanceView *self = data;
+
+  self->hide_passwords_source = 0;
+  g_hash_table_remove_all (self->shown_passwords);
+  update_password_cells (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- Context menu ---- */
 
 static void
@@ -315,6 +330,7 @@ column_id (YunInstanceView *self, GtkColumnViewColumn *column)
     { self->column_private_ip, "private-ip" },
     { self->column_charge_type, "charge-type" },
     { self->column_created, "created" },
+    { self->column_password, "password" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -432,6 +448,36 @@ set_custom_sorter (YunInstanceView *self, const char *id, GCompareDataFunc compa
     }
 }
 
+static void
+set_cell_factories (YunInstanceView *self)
+{
+  const struct
+  {
+    GtkColumnViewColumn *column;
+    YunInstanceCell cell;
+  } cells[] = {
+    { self->column_name, YUN_INSTANCE_CELL_NAME },
+    { self->column_instance_id, YUN_INSTANCE_CELL_INSTANCE_ID },
+    { self->column_state, YUN_INSTANCE_CELL_STATE },
+    { self->column_region, YUN_INSTANCE_CELL_ZONE },
+    { self->column_type, YUN_INSTANCE_CELL_TYPE },
+    { self->column_cpu, YUN_INSTANCE_CELL_CPU },
+    { self->column_memory, YUN_INSTANCE_CELL_MEMORY },
+    { self->column_os, YUN_INSTANCE_CELL_OS },
+    { self->column_public_ip, YUN_INSTANCE_CELL_PUBLIC_IP },
+    { self->column_private_ip, YUN_INSTANCE_CELL_PRIVATE_IP },
+    { self->column_charge_type, YUN_INSTANCE_CELL_CHARGE_TYPE },
+    { self->column_created, YUN_INSTANCE_CELL_CREATED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autoptr (GtkListItemFactory) factory = yun_instance_cell_factory_new (cells[i].cell);
+
+      gtk_column_view_column_set_factory (cells[i].column, factory);
+    }
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -440,6 +486,9 @@ yun_instance_view_dispose (GObject *object)
   YunInstanceView *self = YUN_INSTANCE_VIEW (object);
 
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
+  g_clear_handle_id (&self->hide_passwords_source, g_source_remove);
+  g_clear_pointer (&self->shown_passwords, g_hash_table_unref);
+  g_clear_pointer (&self->password_items, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_INSTANCE_VIEW);
   g_clear_object (&self->settings);
 
@@ -455,6 +504,7 @@ yun_instance_view_finalize (GObject *object)
   g_free (self->state_filter);
   g_free (self->search_text);
   g_free (self->folded_search);
+  g_clear_pointer (&self->remembered, g_hash_table_unref);
 
   G_OBJECT_CLASS (yun_instance_view_parent_class)->finalize (object);
 }
@@ -562,6 +612,7 @@ yun_instance_view_class_init (YunInstanceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_private_ip);
   gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_charge_type);
   gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_created);
+  gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_password);
 
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_items_changed);
@@ -569,19 +620,21 @@ yun_instance_view_class_init (YunInstanceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_check_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_check_bind);
   gtk_widget_class_bind_template_callback (widget_class, on_check_unbind);
-  gtk_widget_class_bind_template_callback (widget_class, format_state);
-  gtk_widget_class_bind_template_callback (widget_class, state_css_classes);
-  gtk_widget_class_bind_template_callback (widget_class, format_cpu);
-  gtk_widget_class_bind_template_callback (widget_class, format_memory);
-  gtk_widget_class_bind_template_callback (widget_class, format_addresses);
-  gtk_widget_class_bind_template_callback (widget_class, format_charge_type);
-  gtk_widget_class_bind_template_callback (widget_class, format_date_time);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_unbind);
 }
 
 static void
 yun_instance_view_init (YunInstanceView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  set_cell_factories (self);
+  self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->shown_passwords
+    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) yun_secret_free);
+  self->password_items = g_hash_table_new (NULL, NULL);
 
   gtk_custom_filter_set_filter_func (self->filter, instance_is_visible, self, NULL);
   set_custom_sorter (self, "created", compare_created);
@@ -774,4 +827,60 @@ yun_instance_view_get_column_view (YunInstanceView *self)
 {
   g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
   return self->column_view;
+}
+
+/**
+ * yun_instance_view_set_remembered_passwords:
+ * @self: a #YunInstanceView
+ * @instance_ids: (nullable): the instances whose password the keyring holds for the user
+ *
+ * The password column shows only when there is one, and only for these instances.
+ */
+void
+yun_instance_view_set_remembered_passwords (YunInstanceView *self, const char *const *instance_ids)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+
+  g_hash_table_remove_all (self->remembered);
+  for (guint i = 0; instance_ids != NULL && instance_ids[i] != NULL; i++)
+    g_hash_table_add (self->remembered, g_strdup (instance_ids[i]));
+  gtk_column_view_column_set_visible (self->column_password,
+                                      g_hash_table_size (self->remembered) > 0);
+  update_password_cells (self);
+}
+
+gboolean
+yun_instance_view_get_password_shown (YunInstanceView *self, const char *instance_id)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), FALSE);
+  g_return_val_if_fail (instance_id != NULL, FALSE);
+
+  return g_hash_table_contains (self->shown_passwords, instance_id);
+}
+
+/**
+ * yun_instance_view_show_password:
+ * @self: a #YunInstanceView
+ * @instance_id: an instance whose password is remembered
+ * @password: (nullable): the password to show in its row for a short while, or %NULL to
+ *   hide it again
+ */
+void
+yun_instance_view_show_password (YunInstanceView *self,
+                                 const char *instance_id,
+                                 const char *password)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
+  g_return_if_fail (instance_id != NULL);
+
+  if (password != NULL)
+    {
+      g_hash_table_replace (self->shown_passwords, g_strdup (instance_id), g_strdup (password));
+      g_clear_handle_id (&self->hide_passwords_source, g_source_remove);
+      self->hide_passwords_source
+        = g_timeout_add_seconds (PASSWORD_SHOWN_SECONDS, hide_passwords, self);
+    }
+  else
+    g_hash_table_remove (self->shown_passwords, instance_id);
+  update_password_cells (self);
 }

@@ -8,6 +8,8 @@
 #include <adwaita.h>
 #include <yun/yun.h>
 
+#include "yun-instance-cell.h"
+
 G_BEGIN_DECLS
 
 #define YUN_TYPE_INSTANCE_VIEW (yun_instance_view_get_type ())
@@ -30,7 +32,11 @@ void yun_instance_view_select_all (YunInstanceView *self);
 void yun_instance_view_unselect_all (YunInstanceView *self);
 gboolean yun_instance_view_select_id (YunInstanceView *self, const char *instance_id);
 GtkColumnView *yun_instance_view_get_column_view (YunInstanceView *self);
-
-const char *yun_instance_state_get_label (const char *state);
+void yun_instance_view_set_remembered_passwords (YunInstanceView *self,
+                                                 const char *const *instance_ids);
+gboolean yun_instance_view_get_password_shown (YunInstanceView *self, const char *instance_id);
+void yun_instance_view_show_password (YunInstanceView *self,
+                                      const char *instance_id,
+                                      const char *password);
 
 G_END_DECLS

@@ -195,7 +195,11 @@ on_job_finished (YunJob *job, YunWindow *self)
       g_application_send_notification (G_APPLICATION (application), "job-finished", notification);
     }
   if (self->workspace != NULL)
-    _yun_window_reload_protected (self);
+    {
+      _yun_window_reload_protected (self);
+      /* A password reset may have remembered new passwords. */
+      _yun_window_reload_remembered (self);
+    }
 }
 
 /* Follows @job: its instances in the list as they move, and a toast when it ends. */
@@ -524,6 +528,145 @@ copy_ip_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   copy_text (self, text->str, _ ("IP addresses copied"));
 }
 
+/* ---- Remembered passwords ---- */
+
+/* On a worker: the keyring answers over D-Bus. */
+static void
+list_remembered_in_thread (GTask *task,
+                           gpointer source_object,
+                           gpointer task_data,
+                           GCancellable *cancellable)
+{
+  YunWorkspace *workspace = task_data;
+  GError *error = NULL;
+  GStrv ids = yun_secret_store_dup_keys (
+    yun_workspace_get_secret_store (workspace), YUN_SECRET_INSTANCE_PASSWORD,
+    yun_workspace_get_account (workspace), cancellable, &error);
+
+  if (ids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ids, (GDestroyNotify) g_strfreev);
+}
+
+static void
+on_remembered_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  YunWindow *self = YUN_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) ids = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_task_get_task_data (G_TASK (result)) != self->workspace)
+    return;
+  if (ids == NULL)
+    {
+      if (!g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED))
+        yun_window_show_error (self, _ ("Remembered passwords could not be listed"), error);
+      return;
+    }
+  yun_instance_view_set_remembered_passwords (self->instance_view, (const char *const *) ids);
+}
+
+void
+_yun_window_reload_remembered (YunWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->workspace == NULL)
+    {
+      yun_instance_view_set_remembered_passwords (self->instance_view, NULL);
+      return;
+    }
+  task = g_task_new (self, self->cancellable, on_remembered_listed, NULL);
+  g_task_set_source_tag (task, _yun_window_reload_remembered);
+  g_task_set_task_data (task, g_object_ref (self->workspace), g_object_unref);
+  g_task_run_in_thread (task, list_remembered_in_thread);
+}
+
+typedef struct
+{
+  YunWindow *window;
+  YunWorkspace *workspace;
+  char *instance_id;
+  gboolean copy;
+} PasswordRequest;
+
+static void
+password_request_free (PasswordRequest *request)
+{
+  g_object_unref (request->window);
+  g_object_unref (request->workspace);
+  g_free (request->instance_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PasswordRequest, password_request_free)
+
+static void
+on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PasswordRequest) request = user_data;
+  YunWindow *self = request->window;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunSecret) password
+    = yun_secret_store_lookup_finish (YUN_SECRET_STORE (source), result, &error);
+
+  if (request->workspace != self->workspace)
+    return;
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED))
+        yun_window_show_error (self, _ ("The password could not be read from the keyring"), error);
+      return;
+    }
+  if (password == NULL)
+    {
+      yun_window_add_toast (self, adw_toast_new (_ ("The keyring no longer holds this password")));
+      _yun_window_reload_remembered (self);
+      return;
+    }
+  if (request->copy)
+    copy_text (self, password, _ ("Password copied"));
+  else
+    yun_instance_view_show_password (self->instance_view, request->instance_id, password);
+}
+
+static void
+look_up_password (YunWindow *self, const char *instance_id, gboolean copy)
+{
+  PasswordRequest *request;
+
+  if (self->workspace == NULL)
+    return;
+  request = g_new0 (PasswordRequest, 1);
+  request->window = g_object_ref (self);
+  request->workspace = g_object_ref (self->workspace);
+  request->instance_id = g_strdup (instance_id);
+  request->copy = copy;
+  yun_secret_store_lookup_async (yun_workspace_get_secret_store (self->workspace),
+                                 YUN_SECRET_INSTANCE_PASSWORD,
+                                 yun_workspace_get_account (self->workspace), instance_id,
+                                 self->cancellable, on_password_looked_up, request);
+}
+
+static void
+reveal_password_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  const char *instance_id = g_variant_get_string (parameter, NULL);
+
+  if (yun_instance_view_get_password_shown (self->instance_view, instance_id))
+    yun_instance_view_show_password (self->instance_view, instance_id, NULL);
+  else
+    look_up_password (self, instance_id, FALSE);
+}
+
+static void
+copy_password_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  look_up_password (YUN_WINDOW (widget), g_variant_get_string (parameter, NULL), TRUE);
+}
+
 static void
 on_vnc_url (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -725,6 +868,9 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "win.reveal-password", "s",
+                                   reveal_password_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-password", "s", copy_password_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",

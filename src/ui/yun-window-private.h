@@ -50,6 +50,7 @@ struct _YunWindow
 void _yun_window_class_install_actions (GtkWidgetClass *widget_class);
 void _yun_window_update_actions (YunWindow *self);
 void _yun_window_reload_protected (YunWindow *self);
+void _yun_window_reload_remembered (YunWindow *self);
 void _yun_window_refresh (YunWindow *self);
 YunJob *_yun_window_submit (YunWindow *self, YunJobSpec *spec);
 void _yun_window_follow_job (YunWindow *self, YunJob *job);

@@ -447,6 +447,7 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   if (workspace == NULL)
     {
       yun_instance_view_set_model (self->instance_view, NULL);
+      yun_instance_view_set_remembered_passwords (self->instance_view, NULL);
       yun_sidebar_set_inventory (self->sidebar, NULL);
       if (gtk_widget_get_realized (GTK_WIDGET (self))
           || !gtk_widget_in_destruction (GTK_WIDGET (self)))
@@ -481,6 +482,7 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
                            G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->main_stack, "inventory");
   _yun_window_reload_protected (self);
+  _yun_window_reload_remembered (self);
   _yun_window_update_actions (self);
 
   /* The cache first, on a worker thread; the sync after. */

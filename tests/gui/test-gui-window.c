@@ -280,6 +280,141 @@ test_run_command (void)
   gtk_window_destroy (job_view);
 }
 
+static gboolean
+password_column_visible (gpointer data)
+{
+  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  GListModel *columns = gtk_column_view_get_columns (yun_instance_view_get_column_view (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), _ ("Password")) == 0)
+        return gtk_column_view_column_get_visible (column);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+password_shown (gpointer instance_id)
+{
+  return yun_instance_view_get_password_shown (yun_window_get_instance_view (main_window ()),
+                                               instance_id);
+}
+
+static gboolean
+password_hidden (gpointer instance_id)
+{
+  return !password_shown (instance_id);
+}
+
+static void
+on_clipboard_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  char **text = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* The first label of @widget's tree whose text is @text. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget)
+      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+newest_job_is_password_reset (gpointer unused)
+{
+  return yun_job_get_kind (newest_job ()) == YUN_JOB_KIND_RESET_PASSWORD;
+}
+
+/* Reset a password and remember it: the list gets a password column where that instance's
+ * password is hidden, shown on demand (and hidden again), and copied. */
+static void
+test_remembered_password (void)
+{
+  YunWindow *window = main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  g_autoptr (GPtrArray) stopped = visible_instances ("STOPPED", FALSE, 1);
+  const char *password = g_getenv ("YUN_TEST_PASSWORD");
+  const char *instance_id;
+  GtkWidget *dialog;
+  g_autofree char *copied = NULL;
+  YunJob *job;
+
+  g_assert_nonnull (password);
+  g_assert_cmpuint (stopped->len, ==, 1);
+  instance_id = yun_instance_get_instance_id (g_ptr_array_index (stopped, 0));
+  g_assert_false (password_column_visible (NULL));
+  select_instances (stopped);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-password", NULL);
+  dialog = GTK_WIDGET (yun_test_wait_for_window (g_type_from_name ("YunPasswordDialog")));
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (dialog, "password_row")), password);
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (dialog, "confirm_row")), password);
+  gtk_switch_set_active (GTK_SWITCH (yun_test_find_by_id (dialog, "remember_switch")), TRUE);
+  g_assert_true (gtk_widget_is_sensitive (yun_test_find_by_id (dialog, "reset_button")));
+  g_signal_emit_by_name (yun_test_find_by_id (dialog, "reset_button"), "clicked");
+
+  /* The dialog hands its job over once it has closed. */
+  yun_test_wait_until (newest_job_is_password_reset, NULL, "the password reset job");
+  job = newest_job ();
+  yun_test_wait_until (job_finished, job, "the password reset");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 1);
+
+  yun_test_wait_until (password_column_visible, NULL, "the password column");
+  /* The instance's row on screen, as a user would find it. */
+  yun_instance_view_set_search_text (view, instance_id);
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, 1);
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  /* Hidden until asked for. */
+  g_assert_null (find_label (GTK_WIDGET (view), password));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reveal-password", "s", instance_id);
+  yun_test_wait_until (password_shown, (gpointer) instance_id, "the password shown");
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_nonnull (find_label (GTK_WIDGET (view), password));
+  yun_test_save_screenshot (GTK_WIDGET (window), "password-shown");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reveal-password", "s", instance_id);
+  yun_test_wait_until (password_hidden, (gpointer) instance_id, "the password hidden");
+  g_assert_null (find_label (GTK_WIDGET (view), password));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-password", "s", instance_id);
+  /* The clipboard is set when the keyring has answered: read it once it holds the password. */
+  for (guint attempt = 0; copied == NULL || g_strcmp0 (copied, password) != 0; attempt++)
+    {
+      g_assert_cmpuint (attempt, <, 100);
+      g_clear_pointer (&copied, g_free);
+      gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                     on_clipboard_read, &copied);
+      yun_test_wait_until (pointer_set, &copied, "the clipboard");
+      if (g_strcmp0 (copied, password) != 0)
+        g_usleep (50000);
+    }
+  g_assert_cmpstr (copied, ==, password);
+  yun_instance_view_set_search_text (view, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -302,6 +437,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
+  g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (main_window ()));

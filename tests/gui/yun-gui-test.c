@@ -27,10 +27,12 @@ frame_drawn (gpointer data)
   return GPOINTER_TO_INT (*(int *) data) > 0;
 }
 
+/* Counts a frame and asks for the next one: an idle window draws only when asked. */
 static void
 count_frame (GdkFrameClock *clock, int *frames)
 {
   (*frames)++;
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
 /* Whether a stack in @widget's tree is still fading or sliding between two pages. */

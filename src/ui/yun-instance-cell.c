@@ -1,0 +1,284 @@
+/* yun-instance-cell.c: the cells of the instance list, built in code
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * A filter keystroke over ten thousand instances replaces the rows on screen, and every
+ * new row builds one cell per column. A GtkBuilderListItemFactory parses its XML for each
+ * of those cells; these factories make an inscription (the state column: a spinner and a
+ * label) in a few calls instead, which keeps a keystroke within a frame. Instances are immutable
+ * snapshots (a change replaces the item in the model), so a cell is filled once, at bind.
+ */
+
+#define G_LOG_DOMAIN "yun-instance-cell"
+
+#include "config.h"
+
+#include "yun-instance-cell.h"
+
+#include <glib/gi18n.h>
+
+typedef char *(*CellText) (YunInstance *instance);
+
+typedef struct
+{
+  CellText text;
+  float xalign;
+  gboolean ellipsize;
+  gboolean tooltip;
+  const char *css_class;
+} CellSpec;
+
+/* ---- Texts ---- */
+
+/**
+ * yun_instance_state_get_label:
+ * @state: (nullable): an InstanceState such as "RUNNING"
+ *
+ * Returns: what the user reads for @state, translated
+ */
+const char *
+yun_instance_state_get_label (const char *state)
+{
+  static const struct
+  {
+    const char *state;
+    const char *label;
+  } labels[] = {
+    { "PENDING", N_ ("Creating") },        { "LAUNCH_FAILED", N_ ("Launch failed") },
+    { "RUNNING", N_ ("Running") },         { "STOPPED", N_ ("Stopped") },
+    { "STARTING", N_ ("Starting") },       { "STOPPING", N_ ("Stopping") },
+    { "REBOOTING", N_ ("Rebooting") },     { "SHUTDOWN", N_ ("Shut down") },
+    { "TERMINATING", N_ ("Terminating") },
+  };
+
+  if (state == NULL)
+    return "";
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (state, labels[i].state))
+      return _ (labels[i].label);
+  return state;
+}
+
+static const char *
+state_css_class (const char *state)
+{
+  if (g_strcmp0 (state, "RUNNING") == 0)
+    return "success";
+  if (g_strcmp0 (state, "LAUNCH_FAILED") == 0 || g_strcmp0 (state, "SHUTDOWN") == 0)
+    return "error";
+  if (yun_instance_state_is_transitional (state))
+    return "warning";
+  return "dim-label";
+}
+
+static char *
+text_or_empty (const char *text)
+{
+  return g_strdup (text != NULL ? text : "");
+}
+
+static char *
+name_text (YunInstance *instance)
+{
+  return text_or_empty (yun_instance_get_name (instance));
+}
+
+static char *
+instance_id_text (YunInstance *instance)
+{
+  return text_or_empty (yun_instance_get_instance_id (instance));
+}
+
+static char *
+zone_text (YunInstance *instance)
+{
+  return text_or_empty (yun_instance_get_zone (instance));
+}
+
+static char *
+type_text (YunInstance *instance)
+{
+  return text_or_empty (yun_instance_get_instance_type (instance));
+}
+
+static char *
+os_text (YunInstance *instance)
+{
+  return text_or_empty (yun_instance_get_os_name (instance));
+}
+
+static char *
+cpu_text (YunInstance *instance)
+{
+  guint cpu = yun_instance_get_cpu (instance);
+
+  return cpu > 0 ? g_strdup_printf ("%u", cpu) : g_strdup ("");
+}
+
+static char *
+memory_text (YunInstance *instance)
+{
+  guint memory_gb = yun_instance_get_memory (instance);
+
+  /* Translators: memory size in gigabytes */
+  return memory_gb > 0 ? g_strdup_printf (_ ("%u GB"), memory_gb) : g_strdup ("");
+}
+
+static char *
+addresses_text (const char *const *addresses)
+{
+  if (addresses == NULL || addresses[0] == NULL)
+    return g_strdup ("");
+  return g_strjoinv (", ", (char **) addresses);
+}
+
+static char *
+public_ip_text (YunInstance *instance)
+{
+  return addresses_text (yun_instance_get_public_ips (instance));
+}
+
+static char *
+private_ip_text (YunInstance *instance)
+{
+  return addresses_text (yun_instance_get_private_ips (instance));
+}
+
+static char *
+charge_type_text (YunInstance *instance)
+{
+  const char *charge_type = yun_instance_get_charge_type (instance);
+
+  if (g_strcmp0 (charge_type, "POSTPAID_BY_HOUR") == 0)
+    return g_strdup (_ ("Pay as you go"));
+  if (g_strcmp0 (charge_type, "PREPAID") == 0)
+    return g_strdup (_ ("Monthly"));
+  if (g_strcmp0 (charge_type, "SPOTPAID") == 0)
+    return g_strdup (_ ("Spot"));
+  if (g_strcmp0 (charge_type, "CDHPAID") == 0)
+    return g_strdup (_ ("Dedicated host"));
+  return text_or_empty (charge_type);
+}
+
+static char *
+created_text (YunInstance *instance)
+{
+  GDateTime *created = yun_instance_get_created_time (instance);
+  g_autoptr (GDateTime) local = NULL;
+
+  if (created == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (created);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+static const CellSpec cell_specs[] = {
+  [YUN_INSTANCE_CELL_NAME] = { name_text, 0, TRUE, TRUE, NULL },
+  [YUN_INSTANCE_CELL_INSTANCE_ID] = { instance_id_text, 0, FALSE, FALSE, "monospace" },
+  [YUN_INSTANCE_CELL_STATE] = { NULL, 0, FALSE, FALSE, NULL },
+  [YUN_INSTANCE_CELL_ZONE] = { zone_text, 0, FALSE, FALSE, NULL },
+  [YUN_INSTANCE_CELL_TYPE] = { type_text, 0, FALSE, FALSE, NULL },
+  [YUN_INSTANCE_CELL_CPU] = { cpu_text, 1, FALSE, FALSE, "numeric" },
+  [YUN_INSTANCE_CELL_MEMORY] = { memory_text, 1, FALSE, FALSE, "numeric" },
+  [YUN_INSTANCE_CELL_OS] = { os_text, 0, TRUE, TRUE, NULL },
+  [YUN_INSTANCE_CELL_PUBLIC_IP] = { public_ip_text, 0, TRUE, TRUE, "monospace" },
+  [YUN_INSTANCE_CELL_PRIVATE_IP] = { private_ip_text, 0, TRUE, TRUE, "monospace" },
+  [YUN_INSTANCE_CELL_CHARGE_TYPE] = { charge_type_text, 0, FALSE, FALSE, NULL },
+  [YUN_INSTANCE_CELL_CREATED] = { created_text, 0, FALSE, FALSE, "numeric" },
+};
+
+/* ---- Text cells ---- */
+
+/* A GtkInscription, not a GtkLabel: its size does not depend on its text, so a new row
+ * costs no text measuring. */
+static void
+on_text_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, const CellSpec *spec)
+{
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), spec->xalign);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription),
+                                     spec->ellipsize ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END
+                                                     : GTK_INSCRIPTION_OVERFLOW_CLIP);
+  gtk_widget_set_hexpand (inscription, TRUE);
+  if (spec->css_class != NULL)
+    gtk_widget_add_css_class (inscription, spec->css_class);
+  gtk_list_item_set_child (list_item, inscription);
+}
+
+static void
+on_text_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, const CellSpec *spec)
+{
+  GtkWidget *inscription = gtk_list_item_get_child (list_item);
+  g_autofree char *text = spec->text (gtk_list_item_get_item (list_item));
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (inscription), text);
+  /* Only what may not fit gets a tooltip with all of it. */
+  if (spec->tooltip)
+    gtk_widget_set_tooltip_text (inscription, *text != '\0' ? text : NULL);
+}
+
+/* ---- The state cell: a spinner while the instance moves, and a coloured label ---- */
+
+static void
+on_state_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), gtk_spinner_new ());
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+on_state_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  YunInstance *instance = gtk_list_item_get_item (list_item);
+  GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *label = gtk_widget_get_next_sibling (spinner);
+  const char *state = yun_instance_get_state (instance);
+  gboolean transitional = yun_instance_get_transitional (instance);
+
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), transitional);
+  gtk_widget_set_visible (spinner, transitional);
+  gtk_label_set_label (GTK_LABEL (label), yun_instance_state_get_label (state));
+  gtk_widget_set_css_classes (label, (const char *[]){ state_css_class (state), NULL });
+}
+
+static void
+on_state_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+
+  /* A spinner off screen still ticks. */
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), FALSE);
+}
+
+/**
+ * yun_instance_cell_factory_new:
+ * @cell: which column's cells
+ *
+ * Returns: (transfer full): a factory for the cells of the column @cell
+ */
+GtkListItemFactory *
+yun_instance_cell_factory_new (YunInstanceCell cell)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  const CellSpec *spec;
+
+  g_return_val_if_fail ((guint) cell < G_N_ELEMENTS (cell_specs), factory);
+
+  if (cell == YUN_INSTANCE_CELL_STATE)
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (on_state_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (on_state_bind), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (on_state_unbind), NULL);
+      return factory;
+    }
+  spec = &cell_specs[cell];
+  g_signal_connect (factory, "setup", G_CALLBACK (on_text_setup), (gpointer) spec);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_text_bind), (gpointer) spec);
+  return factory;
+}

@@ -309,7 +309,7 @@ on_secondary_click (YunInstanceView *self, int n_press, double x, double y)
 
 /* ---- Column widths ---- */
 
-/* The key of a column's width in the settings. */
+/* The key of a column in the settings. */
 static const char *
 column_id (YunInstanceView *self, GtkColumnViewColumn *column)
 {
@@ -378,6 +378,65 @@ restore_column_widths (YunInstanceView *self)
       g_signal_connect_object (column, "notify::fixed-width", G_CALLBACK (save_column_widths), self,
                                G_CONNECT_SWAPPED);
     }
+}
+
+/* ---- Which columns show ---- */
+
+static void
+save_visible_columns (YunInstanceView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr (GStrvBuilder) visible = g_strv_builder_new ();
+  g_auto (GStrv) ids = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = column_id (self, column);
+
+      /* The password column shows by itself, when there are passwords to show. */
+      if (id != NULL && column != self->column_password
+          && gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (visible, id);
+    }
+  ids = g_strv_builder_end (visible);
+  g_settings_set_strv (self->settings, "visible-columns", (const char *const *) ids);
+}
+
+/* Every column but the name and the password has a switch in the columns' header menu,
+ * and shows as the settings say. */
+static void
+setup_column_choice (YunInstanceView *self)
+{
+  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) section = g_menu_new ();
+  g_auto (GStrv) visible = g_settings_get_strv (self->settings, "visible-columns");
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = column_id (self, column);
+      g_autoptr (GPropertyAction) action = NULL;
+      g_autofree char *detailed = NULL;
+
+      if (id == NULL || column == self->column_password)
+        continue;
+      gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (menu));
+      if (column == self->column_name)
+        continue;
+      gtk_column_view_column_set_visible (column,
+                                          g_strv_contains ((const char *const *) visible, id));
+      action = g_property_action_new (id, column, "visible");
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+      detailed = g_strconcat ("columns.", id, NULL);
+      g_menu_append (section, gtk_column_view_column_get_title (column), detailed);
+      g_signal_connect_object (column, "notify::visible", G_CALLBACK (save_visible_columns), self,
+                               G_CONNECT_SWAPPED);
+    }
+  g_menu_append_section (menu, _ ("Columns"), G_MENU_MODEL (section));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (group));
 }
 
 /* ---- Sorting that the template cannot express ---- */
@@ -668,6 +727,7 @@ yun_instance_view_set_settings (YunInstanceView *self, GSettings *settings)
 
   self->settings = g_object_ref (settings);
   restore_column_widths (self);
+  setup_column_choice (self);
 }
 
 const char *

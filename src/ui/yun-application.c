@@ -400,6 +400,7 @@ yun_application_activate (GApplication *application)
     {
       self->window = yun_window_new (GTK_APPLICATION (self), self->settings);
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      yun_window_set_accounts (self->window, G_LIST_MODEL (self->profiles));
       created = TRUE;
     }
   gtk_window_present (GTK_WINDOW (self->window));

@@ -21,6 +21,7 @@ struct _YunWindow
   AdwLeaflet *leaflet;
   YunSidebar *sidebar;
   AdwWindowTitle *window_title;
+  GtkMenuButton *account_button;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkDropDown *state_dropdown;
@@ -42,6 +43,7 @@ struct _YunWindow
   YunJobsPanel *jobs_panel;
   GSettings *settings;
   YunWorkspace *workspace;
+  GListModel *profiles;
   GCancellable *cancellable;
   /* Instance IDs marked protected (no terminate, no password reset). */
   GHashTable *protected_ids;

@@ -227,6 +227,74 @@ on_region_selected (YunWindow *self)
   show_counts (self);
 }
 
+/* ---- Settings, applied as they change ---- */
+
+/* What the preferences change while an account is open. */
+static const char *const live_settings[] = { "refresh-interval", "poll-interval", "max-workers" };
+
+static void
+apply_settings (YunWindow *self)
+{
+  YunInventory *inventory;
+
+  if (self->workspace == NULL)
+    return;
+  inventory = yun_workspace_get_inventory (self->workspace);
+  yun_inventory_set_refresh_interval (inventory,
+                                      g_settings_get_uint (self->settings, "refresh-interval"));
+  yun_inventory_set_poll_interval (inventory,
+                                   g_settings_get_uint (self->settings, "poll-interval"));
+  yun_job_engine_set_max_workers (yun_workspace_get_job_engine (self->workspace),
+                                  g_settings_get_uint (self->settings, "max-workers"));
+}
+
+/* ---- The account switcher ---- */
+
+static void
+update_account_menu (YunWindow *self)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) accounts = g_menu_new ();
+  g_autoptr (GMenu) others = g_menu_new ();
+  guint n_profiles = self->profiles != NULL ? g_list_model_get_n_items (self->profiles) : 0;
+
+  /* The action's state marks the account shown. */
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr (YunProfile) profile = g_list_model_get_item (self->profiles, i);
+      g_autoptr (GMenuItem) item = g_menu_item_new (yun_profile_get_name (profile), NULL);
+
+      g_menu_item_set_action_and_target_value (
+        item, "app.switch-account", g_variant_new_string (yun_profile_get_name (profile)));
+      g_menu_append_item (accounts, item);
+    }
+  g_menu_append (others, _ ("Try the _Demo"), "app.demo");
+  g_menu_append (others, _ ("_Manage Accounts…"), "app.preferences");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (accounts));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+  gtk_menu_button_set_menu_model (self->account_button, G_MENU_MODEL (menu));
+}
+
+/**
+ * yun_window_set_accounts:
+ * @self: a #YunWindow
+ * @profiles: (nullable): a #GListModel of #YunProfile, the accounts to switch between
+ */
+void
+yun_window_set_accounts (YunWindow *self, GListModel *profiles)
+{
+  g_return_if_fail (YUN_IS_WINDOW (self));
+  g_return_if_fail (profiles == NULL || G_IS_LIST_MODEL (profiles));
+
+  if (self->profiles != NULL)
+    g_signal_handlers_disconnect_by_func (self->profiles, update_account_menu, self);
+  g_set_object (&self->profiles, profiles);
+  if (profiles != NULL)
+    g_signal_connect_object (profiles, "items-changed", G_CALLBACK (update_account_menu), self,
+                             G_CONNECT_SWAPPED);
+  update_account_menu (self);
+}
+
 /* ---- Window state ---- */
 
 static gboolean
@@ -270,6 +338,14 @@ yun_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   yun_instance_view_set_settings (self->instance_view, self->settings);
+  for (guint i = 0; i < G_N_ELEMENTS (live_settings); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", live_settings[i], NULL);
+
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (apply_settings), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_account_menu (self);
   _yun_window_update_actions (self);
 }
 
@@ -284,6 +360,7 @@ yun_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->profiles);
   g_clear_pointer (&self->protected_ids, g_hash_table_unref);
 
   G_OBJECT_CLASS (yun_window_parent_class)->dispose (object);
@@ -355,6 +432,7 @@ yun_window_class_init (YunWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YunWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, state_dropdown);
@@ -464,15 +542,12 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   subtitle = yun_workspace_get_demo (workspace) ? g_strdup (_ ("Demo account"))
                                                 : g_strdup_printf (_ ("Account “%s”"), account);
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_menu_button_set_label (self->account_button,
+                             yun_workspace_get_demo (workspace) ? _ ("Demo account") : account);
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), yun_workspace_get_demo (workspace));
   gtk_widget_set_visible (GTK_WIDGET (self->read_only_label),
                           yun_workspace_get_read_only (workspace));
-  yun_inventory_set_refresh_interval (inventory,
-                                      g_settings_get_uint (self->settings, "refresh-interval"));
-  yun_inventory_set_poll_interval (inventory,
-                                   g_settings_get_uint (self->settings, "poll-interval"));
-  yun_job_engine_set_max_workers (yun_workspace_get_job_engine (workspace),
-                                  g_settings_get_uint (self->settings, "max-workers"));
+  apply_settings (self);
 
   g_signal_connect_object (inventory, "sync-progress", G_CALLBACK (on_sync_progress), self,
                            G_CONNECT_SWAPPED);

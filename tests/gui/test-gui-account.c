@@ -124,6 +124,29 @@ read_file (const char *path)
   return contents;
 }
 
+/* Whether @menu (or one of its sections) has an item that switches to @account. */
+static gboolean
+menu_offers_account (GMenuModel *menu, const char *account)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autoptr (GVariant) target = NULL;
+      g_autofree char *action = NULL;
+
+      if (section != NULL && menu_offers_account (section, account))
+        return TRUE;
+      if (!g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        continue;
+      target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                      G_VARIANT_TYPE_STRING);
+      if (g_strcmp0 (action, "app.switch-account") == 0 && target != NULL
+          && g_str_equal (g_variant_get_string (target, NULL), account))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* ---- Tests ---- */
 
 static void
@@ -147,6 +170,7 @@ test_add_account (void)
   GtkWidget *preferences;
   g_autofree char *profiles_path = yun_profile_dup_default_path ();
   g_autofree char *profiles = NULL;
+  GtkMenuButton *account_button;
   GStatBuf status;
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
@@ -177,6 +201,13 @@ test_add_account (void)
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   yun_test_save_screenshot (GTK_WIDGET (main_window ()), "account");
+
+  /* The sidebar's switcher names the account and offers it. */
+  account_button
+    = GTK_MENU_BUTTON (yun_test_find_by_id (GTK_WIDGET (main_window ()), "account_button"));
+  g_assert_nonnull (account_button);
+  g_assert_cmpstr (gtk_menu_button_get_label (account_button), ==, ACCOUNT);
+  g_assert_true (menu_offers_account (gtk_menu_button_get_menu_model (account_button), ACCOUNT));
 }
 
 static void

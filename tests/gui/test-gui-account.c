@@ -14,7 +14,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <locale.h>
 
 #include "yun-application.h"
 #include "yun-gui-test.h"
@@ -27,48 +26,25 @@
 static YunApplication *application;
 static YunTestSim *sim;
 
-static YunWindow *
-main_window (void)
+static gboolean
+row_titled (GtkWidget *widget, gconstpointer title)
 {
-  YunWindow *window = yun_application_get_main_window (application);
-
-  g_assert_nonnull (window);
-  return window;
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 /* The row of the preferences titled @title (as translated, with its mnemonic). */
 static AdwPreferencesRow *
 find_row (GtkWidget *widget, const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (widget)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return ADW_PREFERENCES_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwPreferencesRow *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ADW_PREFERENCES_ROW (yun_test_find_widget (widget, row_titled, title));
 }
 
-/* The button of @widget's tree labelled @label (as translated, with its mnemonic). */
-static GtkButton *
-find_button (GtkWidget *widget, const char *label)
+static gboolean
+button_labelled (GtkWidget *widget, gconstpointer label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return GTK_BUTTON (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkButton *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 static void
@@ -91,7 +67,7 @@ widget_sensitive (gpointer widget)
 static void
 press (GtkWidget *window, const char *label)
 {
-  GtkButton *button = find_button (window, label);
+  GtkWidget *button = yun_test_find_widget (window, button_labelled, label);
 
   g_assert_nonnull (button);
   yun_test_wait_until (widget_sensitive, button, label);
@@ -102,7 +78,7 @@ static gboolean
 account_shown (gpointer data)
 {
   gboolean read_only = GPOINTER_TO_INT (data);
-  YunWorkspace *workspace = yun_window_get_workspace (main_window ());
+  YunWorkspace *workspace = yun_window_get_workspace (yun_test_main_window ());
   YunInventory *inventory;
 
   if (workspace == NULL || g_strcmp0 (yun_workspace_get_account (workspace), ACCOUNT) != 0
@@ -152,7 +128,7 @@ menu_offers_account (GMenuModel *menu, const char *account)
 static void
 test_welcome (void)
 {
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   GtkStack *stack = GTK_STACK (yun_test_find_by_id (GTK_WIDGET (window), "main_stack"));
 
   g_assert_nonnull (stack);
@@ -188,8 +164,9 @@ test_add_account (void)
 
   /* The first account opens at once. */
   yun_test_wait_until (account_shown, GINT_TO_POINTER (FALSE), "the new account's fleet");
-  g_assert_cmpuint (yun_instance_view_get_n_visible (yun_window_get_instance_view (main_window ())),
-                    ==, N_INSTANCES);
+  g_assert_cmpuint (
+    yun_instance_view_get_n_visible (yun_window_get_instance_view (yun_test_main_window ())), ==,
+    N_INSTANCES);
 
   /* Its settings on disk, readable by the user only, and its key nowhere on disk. */
   g_assert_cmpint (g_stat (profiles_path, &status), ==, 0);
@@ -200,11 +177,11 @@ test_add_account (void)
   g_assert_null (strstr (profiles, yun_test_sim_get_secret_key (sim)));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
-  yun_test_save_screenshot (GTK_WIDGET (main_window ()), "account");
+  yun_test_save_screenshot (GTK_WIDGET (yun_test_main_window ()), "account");
 
   /* The sidebar's switcher names the account and offers it. */
-  account_button
-    = GTK_MENU_BUTTON (yun_test_find_by_id (GTK_WIDGET (main_window ()), "account_button"));
+  account_button = GTK_MENU_BUTTON (
+    yun_test_find_by_id (GTK_WIDGET (yun_test_main_window ()), "account_button"));
   g_assert_nonnull (account_button);
   g_assert_cmpstr (gtk_menu_button_get_label (account_button), ==, ACCOUNT);
   g_assert_true (menu_offers_account (gtk_menu_button_get_menu_model (account_button), ACCOUNT));
@@ -216,7 +193,7 @@ test_read_only_account (void)
   static const char *const changing_actions[]
     = { "win.start",          "win.stop",        "win.reboot", "win.terminate",
         "win.reset-password", "win.run-command", "win.create" };
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   YunInstanceView *view = yun_window_get_instance_view (window);
   GtkWidget *preferences;
   AdwPreferencesRow *row;
@@ -252,30 +229,18 @@ test_read_only_account (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-
+  application = yun_test_start_application (&argc, &argv);
   sim = yun_test_sim_spawn ("--seed", "11", "--regions", "3", "--instances",
                             G_STRINGIFY (N_INSTANCES), "--transition-ms", "300", NULL);
-  application = yun_application_new ();
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (application));
 
   g_test_add_func ("/yun/gui/account/welcome", test_welcome);
   g_test_add_func ("/yun/gui/account/add", test_add_account);
   g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
-  g_object_unref (application);
+  yun_test_stop_application ();
   yun_test_sim_free (sim);
   return status;
 }

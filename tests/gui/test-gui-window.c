@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "yun-application.h"
 #include "yun-gui-test.h"
@@ -22,25 +21,16 @@ static YunApplication *application;
 
 /* ---- Helpers ---- */
 
-static YunWindow *
-main_window (void)
-{
-  YunWindow *window = yun_application_get_main_window (application);
-
-  g_assert_nonnull (window);
-  return window;
-}
-
 static YunInventory *
 inventory (void)
 {
-  return yun_workspace_get_inventory (yun_window_get_workspace (main_window ()));
+  return yun_workspace_get_inventory (yun_window_get_workspace (yun_test_main_window ()));
 }
 
 static gboolean
 inventory_synced (gpointer data)
 {
-  YunWorkspace *workspace = yun_window_get_workspace (main_window ());
+  YunWorkspace *workspace = yun_window_get_workspace (yun_test_main_window ());
 
   return workspace != NULL && yun_inventory_get_loaded (yun_workspace_get_inventory (workspace))
          && !yun_inventory_get_syncing (yun_workspace_get_inventory (workspace))
@@ -53,7 +43,7 @@ inventory_synced (gpointer data)
 static GPtrArray *
 visible_instances (const char *state, int windows, guint count)
 {
-  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
   GListModel *shown
     = G_LIST_MODEL (gtk_column_view_get_model (yun_instance_view_get_column_view (view)));
   GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
@@ -72,7 +62,7 @@ visible_instances (const char *state, int windows, guint count)
 static void
 select_instances (GPtrArray *instances)
 {
-  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
 
   yun_instance_view_unselect_all (view);
   for (guint i = 0; i < instances->len; i++)
@@ -107,7 +97,7 @@ static YunJob *
 newest_job (void)
 {
   GListModel *jobs = yun_job_engine_get_jobs (
-    yun_workspace_get_job_engine (yun_window_get_workspace (main_window ())));
+    yun_workspace_get_job_engine (yun_window_get_workspace (yun_test_main_window ())));
 
   g_assert_cmpuint (g_list_model_get_n_items (jobs), >, 0);
   /* The engine's list is newest first; the reference stays with the engine. */
@@ -123,7 +113,7 @@ newest_job (void)
 static void
 test_demo_opens (void)
 {
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   YunInstanceView *view = yun_window_get_instance_view (window);
 
   yun_application_open_demo (application);
@@ -142,13 +132,13 @@ test_demo_opens (void)
 static void
 test_search_and_filter (void)
 {
-  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
   g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 1);
   const char *id;
 
   g_assert_cmpuint (running->len, ==, 1);
   id = yun_instance_get_instance_id (g_ptr_array_index (running, 0));
-  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.find", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (yun_test_main_window ()), "win.find", NULL);
   yun_instance_view_set_search_text (view, id);
   g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, 1);
   yun_instance_view_set_search_text (view, NULL);
@@ -162,7 +152,7 @@ test_search_and_filter (void)
 static void
 test_stop_instances (void)
 {
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 6);
   g_autoptr (GPtrArray) stopped = visible_instances ("STOPPED", -1, 2);
   g_autoptr (GPtrArray) selection = g_ptr_array_new ();
@@ -218,7 +208,7 @@ every_task_answered (gpointer data)
 static void
 test_run_command (void)
 {
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 5);
   g_autoptr (GPtrArray) windows_running = visible_instances ("RUNNING", TRUE, 4);
   g_autoptr (GPtrArray) selection = g_ptr_array_new ();
@@ -283,7 +273,7 @@ test_run_command (void)
 static gboolean
 password_column_visible (gpointer data)
 {
-  YunInstanceView *view = yun_window_get_instance_view (main_window ());
+  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
   GListModel *columns = gtk_column_view_get_columns (yun_instance_view_get_column_view (view));
 
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
@@ -299,8 +289,8 @@ password_column_visible (gpointer data)
 static gboolean
 password_shown (gpointer instance_id)
 {
-  return yun_instance_view_get_password_shown (yun_window_get_instance_view (main_window ()),
-                                               instance_id);
+  return yun_instance_view_get_password_shown (
+    yun_window_get_instance_view (yun_test_main_window ()), instance_id);
 }
 
 static gboolean
@@ -325,22 +315,18 @@ pointer_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
-/* The first label of @widget's tree whose text is @text. */
+static gboolean
+label_shows (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget)
+         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The first label on screen in @widget's tree whose text is @text. */
 static GtkWidget *
 find_label (GtkWidget *widget, const char *text)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget)
-      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return yun_test_find_widget (widget, label_shows, text);
 }
 
 static gboolean
@@ -354,7 +340,7 @@ newest_job_is_password_reset (gpointer unused)
 static void
 test_remembered_password (void)
 {
-  YunWindow *window = main_window ();
+  YunWindow *window = yun_test_main_window ();
   YunInstanceView *view = yun_window_get_instance_view (window);
   g_autoptr (GPtrArray) stopped = visible_instances ("STOPPED", FALSE, 1);
   const char *password = g_getenv ("YUN_TEST_PASSWORD");
@@ -418,20 +404,9 @@ test_remembered_password (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-
-  application = yun_application_new ();
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (application));
+  application = yun_test_start_application (&argc, &argv);
 
   g_test_add_func ("/yun/gui/window/demo-opens", test_demo_opens);
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
@@ -440,7 +415,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
-  g_object_unref (application);
+  yun_test_stop_application ();
   return status;
 }

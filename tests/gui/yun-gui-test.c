@@ -4,7 +4,12 @@
  * SPDX-License-Identifier: MIT
  */
 
+#include "config.h"
+
 #include "yun-gui-test.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
 
 /* Runs the main loop until @done (data) holds, or fails the test after WAIT_SECONDS. */
 void
@@ -139,54 +144,94 @@ yun_test_wait_for_window (GType type)
   return find.found;
 }
 
-/* The first descendant of @widget of @type. */
+GtkWidget *
+yun_test_find_widget (GtkWidget *root, YunTestWidgetMatch match, gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = yun_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
 GtkWidget *
 yun_test_find_descendant (GtkWidget *widget, GType type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = yun_test_find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return yun_test_find_widget (widget, has_type, GSIZE_TO_POINTER (type));
 }
 
-/* The button of @widget's tree whose action is @action_name. */
+static gboolean
+has_action (GtkWidget *widget, gconstpointer action_name)
+{
+  return GTK_IS_ACTIONABLE (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
 GtkWidget *
 yun_test_find_action_button (GtkWidget *widget, const char *action_name)
 {
-  if (GTK_IS_ACTIONABLE (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = yun_test_find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return yun_test_find_widget (widget, has_action, action_name);
 }
 
-/* The widget of @widget's tree that its template calls @id. */
+static gboolean
+has_buildable_id (GtkWidget *widget, gconstpointer id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
 GtkWidget *
 yun_test_find_by_id (GtkWidget *widget, const char *id)
 {
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = yun_test_find_by_id (child, id);
+  return yun_test_find_widget (widget, has_buildable_id, id);
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+/* ---- The application under test ---- */
+
+static YunApplication *application;
+
+YunApplication *
+yun_test_start_application (int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (argc, argv, NULL);
+
+  application = yun_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (application));
+  return application;
+}
+
+YunWindow *
+yun_test_main_window (void)
+{
+  YunWindow *window = yun_application_get_main_window (application);
+
+  g_assert_nonnull (window);
+  return window;
+}
+
+void
+yun_test_stop_application (void)
+{
+  gtk_window_destroy (GTK_WINDOW (yun_test_main_window ()));
+  g_clear_object (&application);
 }

@@ -99,6 +99,10 @@ yun_job_kind_get_label (YunJobKind kind)
       return _ ("Create instances");
     case YUN_JOB_KIND_RUN_COMMAND:
       return _ ("Run command");
+    case YUN_JOB_KIND_SSH_EXEC:
+      return _ ("Run over SSH");
+    case YUN_JOB_KIND_SFTP_UPLOAD:
+      return _ ("Upload file");
     default:
       return yun_job_kind_to_string (kind);
     }

@@ -383,6 +383,8 @@ confirm_and_submit (YunWindow *self, YunJobKind kind)
     case YUN_JOB_KIND_RESET_PASSWORD:
     case YUN_JOB_KIND_CREATE:
     case YUN_JOB_KIND_RUN_COMMAND:
+    case YUN_JOB_KIND_SSH_EXEC:
+    case YUN_JOB_KIND_SFTP_UPLOAD:
     default:
       g_assert_not_reached ();
     }

@@ -17,6 +17,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "yun-dialog-answer.h"
+
 /* How many recent commands the menu offers. */
 #define RECENT_LIMIT 10
 /* How much of a script's first line names it in the menu. */
@@ -50,11 +52,10 @@ struct _YunCommandDialog
   /* Owned */
   YunWorkspace *workspace;
   GSettings *settings;
-  GPtrArray *instances; /* YunInstance */
-  GPtrArray *recent;    /* YunJobSpec */
-  GTask *task;          /* until answered */
+  GPtrArray *instances;    /* YunInstance */
+  GPtrArray *recent;       /* YunJobSpec */
+  YunDialogAnswer *answer; /* until answered */
   GCancellable *load_cancellable;
-  gulong cancelled_id;
   gboolean valid;
 };
 
@@ -77,7 +78,7 @@ dup_content (YunCommandDialog *self)
 static void
 update_sensitivity (YunCommandDialog *self)
 {
-  gboolean enabled = self->valid && self->instances->len > 0 && self->task != NULL;
+  gboolean enabled = self->valid && self->instances->len > 0 && self->answer != NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), enabled);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preview_button), enabled);
@@ -297,23 +298,6 @@ describe_instances (YunCommandDialog *self)
 
 /* ---- Answering ---- */
 
-static void
-return_task (YunCommandDialog *self, YunJobSpec *spec)
-{
-  g_autoptr (GTask) task = g_steal_pointer (&self->task);
-
-  if (task == NULL)
-    return;
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
-  self->cancelled_id = 0;
-  if (spec != NULL)
-    g_task_return_pointer (task, spec, (GDestroyNotify) yun_job_spec_unref);
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                             _ ("The command was not run"));
-}
-
 static const char *
 entry_text (AdwEntryRow *row)
 {
@@ -387,7 +371,7 @@ answer (YunCommandDialog *self, gboolean dry_run)
   /* The caller's callback may run at once and drop its reference to the dialog. */
   g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
-  return_task (self, spec);
+  yun_dialog_answer_return (&self->answer, spec);
   g_object_unref (self);
 }
 
@@ -406,22 +390,10 @@ on_preview_clicked (YunCommandDialog *self)
 static gboolean
 yun_command_dialog_close_request (GtkWindow *window)
 {
-  return_task (YUN_COMMAND_DIALOG (window), NULL);
+  YunCommandDialog *self = YUN_COMMAND_DIALOG (window);
+
+  yun_dialog_answer_return (&self->answer, NULL);
   return GTK_WINDOW_CLASS (yun_command_dialog_parent_class)->close_request (window);
-}
-
-static gboolean
-close_on_cancel (gpointer user_data)
-{
-  gtk_window_close (GTK_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* May run on any thread, and must not disconnect itself: the window closes from an idle. */
-static void
-on_cancelled (GCancellable *cancellable, YunCommandDialog *self)
-{
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_on_cancel, g_object_ref (self), g_object_unref);
 }
 
 /* ---- GObject ---- */
@@ -431,7 +403,7 @@ yun_command_dialog_dispose (GObject *object)
 {
   YunCommandDialog *self = YUN_COMMAND_DIALOG (object);
 
-  return_task (self, NULL);
+  yun_dialog_answer_return (&self->answer, NULL);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -518,7 +490,7 @@ yun_command_dialog_run_async (GtkWindow *parent,
                               gpointer user_data)
 {
   YunCommandDialog *self;
-  g_autoptr (GTask) task = NULL;
+  YunDialogAnswer *pending;
   g_autofree char *linux_user = NULL;
   g_autofree char *linux_directory = NULL;
   g_autofree char *windows_user = NULL;
@@ -530,9 +502,9 @@ yun_command_dialog_run_async (GtkWindow *parent,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, yun_command_dialog_run_async);
-  if (g_task_return_error_if_cancelled (task))
+  pending = yun_dialog_answer_new (yun_command_dialog_run_async, _ ("The command was not run"),
+                                   cancellable, callback, user_data);
+  if (pending == NULL)
     return;
 
   self = g_object_new (YUN_TYPE_COMMAND_DIALOG, "transient-for", parent, NULL);
@@ -541,9 +513,8 @@ yun_command_dialog_run_async (GtkWindow *parent,
   self->instances = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < instances->len; i++)
     g_ptr_array_add (self->instances, g_object_ref (g_ptr_array_index (instances, i)));
-  self->task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+  self->answer = pending;
+  yun_dialog_answer_close_on_cancel (pending, GTK_WINDOW (self));
 
   linux_user = g_settings_get_string (settings, "linux-command-user");
   linux_directory = g_settings_get_string (settings, "linux-command-directory");
@@ -573,9 +544,5 @@ yun_command_dialog_run_async (GtkWindow *parent,
 YunJobSpec *
 yun_command_dialog_run_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == yun_command_dialog_run_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return yun_dialog_answer_finish (result, yun_command_dialog_run_async, error);
 }

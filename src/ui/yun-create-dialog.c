@@ -20,6 +20,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "yun-dialog-answer.h"
+
 /* How long the request must stay the same before its price is asked. */
 #define PRICE_DELAY_MS 400
 #define NAME_INDEX "{index}"
@@ -67,12 +69,11 @@ struct _YunCreateDialog
   /* Owned */
   YunWorkspace *workspace;
   GSettings *settings;
-  GTask *task; /* until answered */
-  gulong cancelled_id;
-  GListStore *regions; /* YunRegion */
-  GListStore *zones;   /* YunZone */
-  GListStore *images;  /* YunImage */
-  GListStore *types;   /* YunInstanceTypeQuota */
+  YunDialogAnswer *answer; /* until answered */
+  GListStore *regions;     /* YunRegion */
+  GListStore *zones;       /* YunZone */
+  GListStore *images;      /* YunImage */
+  GListStore *types;       /* YunInstanceTypeQuota */
   GCancellable *regions_cancellable;
   GCancellable *zones_cancellable;
   GCancellable *images_cancellable;
@@ -364,7 +365,7 @@ static void
 update_sensitivity (YunCreateDialog *self)
 {
   gboolean password_ok = check_password (self);
-  gboolean enabled = self->task != NULL && selected (self->region_row) != NULL
+  gboolean enabled = self->answer != NULL && selected (self->region_row) != NULL
                      && selected (self->zone_row) != NULL && selected (self->image_row) != NULL
                      && sellable_type (self) != NULL && password_ok;
 
@@ -907,23 +908,6 @@ stop_all (YunCreateDialog *self)
 }
 
 static void
-return_task (YunCreateDialog *self, YunJobSpec *spec)
-{
-  g_autoptr (GTask) task = g_steal_pointer (&self->task);
-
-  if (task == NULL)
-    return;
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
-  self->cancelled_id = 0;
-  if (spec != NULL)
-    g_task_return_pointer (task, spec, (GDestroyNotify) yun_job_spec_unref);
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                             _ ("No instance was created"));
-}
-
-static void
 remember_settings (YunCreateDialog *self)
 {
   YunRegion *region = selected (self->region_row);
@@ -960,7 +944,7 @@ answer (YunCreateDialog *self, gboolean dry_run)
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
   update_sensitivity (self);
-  if (self->task == NULL || region == NULL
+  if (self->answer == NULL || region == NULL
       || !gtk_widget_get_sensitive (GTK_WIDGET (self->create_button)))
     return;
   request = build_request (self, FALSE);
@@ -979,7 +963,7 @@ answer (YunCreateDialog *self, gboolean dry_run)
   /* The caller's callback may run at once and drop its reference to the dialog. */
   g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
-  return_task (self, g_steal_pointer (&spec));
+  yun_dialog_answer_return (&self->answer, g_steal_pointer (&spec));
   g_object_unref (self);
 }
 
@@ -1001,23 +985,9 @@ yun_create_dialog_close_request (GtkWindow *window)
   YunCreateDialog *self = YUN_CREATE_DIALOG (window);
 
   stop_all (self);
-  return_task (self, NULL);
+  yun_dialog_answer_return (&self->answer, NULL);
   clear_password (self);
   return GTK_WINDOW_CLASS (yun_create_dialog_parent_class)->close_request (window);
-}
-
-static gboolean
-close_on_cancel (gpointer user_data)
-{
-  gtk_window_close (GTK_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* May run on any thread, and must not disconnect itself: the window closes from an idle. */
-static void
-on_cancelled (GCancellable *cancellable, YunCreateDialog *self)
-{
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_on_cancel, g_object_ref (self), g_object_unref);
 }
 
 /* ---- GObject ---- */
@@ -1028,7 +998,7 @@ yun_create_dialog_dispose (GObject *object)
   YunCreateDialog *self = YUN_CREATE_DIALOG (object);
 
   stop_all (self);
-  return_task (self, NULL);
+  yun_dialog_answer_return (&self->answer, NULL);
   clear_password (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_CREATE_DIALOG);
   g_clear_object (&self->workspace);
@@ -1160,7 +1130,7 @@ yun_create_dialog_run_async (GtkWindow *parent,
                              gpointer user_data)
 {
   YunCreateDialog *self;
-  g_autoptr (GTask) task = NULL;
+  YunDialogAnswer *pending;
   g_autofree char *name = NULL;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
@@ -1168,17 +1138,16 @@ yun_create_dialog_run_async (GtkWindow *parent,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, yun_create_dialog_run_async);
-  if (g_task_return_error_if_cancelled (task))
+  pending = yun_dialog_answer_new (yun_create_dialog_run_async, _ ("No instance was created"),
+                                   cancellable, callback, user_data);
+  if (pending == NULL)
     return;
 
   self = g_object_new (YUN_TYPE_CREATE_DIALOG, "transient-for", parent, NULL);
   self->workspace = g_object_ref (workspace);
   self->settings = g_object_ref (settings);
-  self->task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+  self->answer = pending;
+  yun_dialog_answer_close_on_cancel (pending, GTK_WINDOW (self));
 
   name = g_settings_get_string (settings, "default-instance-name");
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
@@ -1205,9 +1174,5 @@ yun_create_dialog_run_async (GtkWindow *parent,
 YunJobSpec *
 yun_create_dialog_run_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == yun_create_dialog_run_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return yun_dialog_answer_finish (result, yun_create_dialog_run_async, error);
 }

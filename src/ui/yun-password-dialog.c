@@ -18,6 +18,8 @@
 
 #include <glib/gi18n.h>
 
+#include "yun-dialog-answer.h"
+
 struct _YunPasswordDialog
 {
   AdwWindow parent_instance;
@@ -42,9 +44,8 @@ struct _YunPasswordDialog
   /* Owned */
   YunWorkspace *workspace;
   GSettings *settings;
-  GPtrArray *instances; /* YunInstance */
-  GTask *task;          /* until answered */
-  gulong cancelled_id;
+  GPtrArray *instances;    /* YunInstance */
+  YunDialogAnswer *answer; /* until answered */
 
   YunOsFamily os_family; /* of the whole selection; unknown when it mixes */
   gboolean valid;
@@ -76,7 +77,7 @@ dup_username (YunPasswordDialog *self)
 static void
 update_sensitivity (YunPasswordDialog *self)
 {
-  gboolean enabled = self->valid && self->instances->len > 0 && self->task != NULL;
+  gboolean enabled = self->valid && self->instances->len > 0 && self->answer != NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->reset_button), enabled);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preview_button), enabled);
@@ -212,23 +213,6 @@ clear_passwords (YunPasswordDialog *self)
     gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
 }
 
-static void
-return_task (YunPasswordDialog *self, YunJobSpec *spec)
-{
-  g_autoptr (GTask) task = g_steal_pointer (&self->task);
-
-  if (task == NULL)
-    return;
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
-  self->cancelled_id = 0;
-  if (spec != NULL)
-    g_task_return_pointer (task, spec, (GDestroyNotify) yun_job_spec_unref);
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                             _ ("The password was not reset"));
-}
-
 static YunJobSpec *
 build_spec (YunPasswordDialog *self, gboolean dry_run)
 {
@@ -254,14 +238,14 @@ answer (YunPasswordDialog *self, gboolean dry_run)
   YunJobSpec *spec;
 
   validate (self);
-  if (!self->valid || self->task == NULL)
+  if (!self->valid || self->answer == NULL)
     return;
   spec = build_spec (self, dry_run);
   clear_passwords (self);
   /* The caller's callback may run at once and drop its reference to the dialog. */
   g_object_ref (self);
   gtk_window_destroy (GTK_WINDOW (self));
-  return_task (self, spec);
+  yun_dialog_answer_return (&self->answer, spec);
   g_object_unref (self);
 }
 
@@ -290,23 +274,9 @@ yun_password_dialog_close_request (GtkWindow *window)
 {
   YunPasswordDialog *self = YUN_PASSWORD_DIALOG (window);
 
-  return_task (self, NULL);
+  yun_dialog_answer_return (&self->answer, NULL);
   clear_passwords (self);
   return GTK_WINDOW_CLASS (yun_password_dialog_parent_class)->close_request (window);
-}
-
-static gboolean
-close_on_cancel (gpointer user_data)
-{
-  gtk_window_close (GTK_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* May run on any thread, and must not disconnect itself: the window closes from an idle. */
-static void
-on_cancelled (GCancellable *cancellable, YunPasswordDialog *self)
-{
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_on_cancel, g_object_ref (self), g_object_unref);
 }
 
 /* ---- GObject ---- */
@@ -316,7 +286,7 @@ yun_password_dialog_dispose (GObject *object)
 {
   YunPasswordDialog *self = YUN_PASSWORD_DIALOG (object);
 
-  return_task (self, NULL);
+  yun_dialog_answer_return (&self->answer, NULL);
   clear_passwords (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_PASSWORD_DIALOG);
   g_clear_object (&self->workspace);
@@ -402,7 +372,7 @@ yun_password_dialog_run_async (GtkWindow *parent,
                                gpointer user_data)
 {
   YunPasswordDialog *self;
-  g_autoptr (GTask) task = NULL;
+  YunDialogAnswer *pending;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
   g_return_if_fail (YUN_IS_WORKSPACE (workspace));
@@ -410,9 +380,9 @@ yun_password_dialog_run_async (GtkWindow *parent,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, yun_password_dialog_run_async);
-  if (g_task_return_error_if_cancelled (task))
+  pending = yun_dialog_answer_new (yun_password_dialog_run_async, _ ("The password was not reset"),
+                                   cancellable, callback, user_data);
+  if (pending == NULL)
     return;
 
   self = g_object_new (YUN_TYPE_PASSWORD_DIALOG, "transient-for", parent, NULL);
@@ -421,9 +391,8 @@ yun_password_dialog_run_async (GtkWindow *parent,
   self->instances = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < instances->len; i++)
     g_ptr_array_add (self->instances, g_object_ref (g_ptr_array_index (instances, i)));
-  self->task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+  self->answer = pending;
+  yun_dialog_answer_close_on_cancel (pending, GTK_WINDOW (self));
 
   describe_instances (self);
   validate (self);
@@ -442,9 +411,5 @@ yun_password_dialog_run_async (GtkWindow *parent,
 YunJobSpec *
 yun_password_dialog_run_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == yun_password_dialog_run_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return yun_dialog_answer_finish (result, yun_password_dialog_run_async, error);
 }

@@ -129,6 +129,10 @@ struct _YunTerminalView
   GCancellable *cancellable;
   YunSshSession *session;
   YunSshShell *shell;
+  /* The terminal's side of the last bridge: kept open until the next connection, so that
+   * the terminal reads all that the shell printed last before its input ends. */
+  int peer_fd;
+  gboolean had_shell;        /* the terminal shows an earlier shell */
   YunSecret *typed_password; /* (nullable): until the login it was typed for ends */
   gboolean tried_password;   /* the last login had a password (typed or remembered) */
   gboolean tried_remembered; /* that password came from the keyring */
@@ -272,10 +276,14 @@ on_bridge_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ended = yun_ssh_shell_bridge_finish (YUN_SSH_SHELL (source), result, &error);
   int status = 0;
 
-  /* The terminal's side is closed (by step_free()) in any case. */
+  /* Stale, the terminal's side is closed (by step_free()). */
   self = step_dup_view (step);
   if (self == NULL)
     return;
+  /* Otherwise it stays open until the next connection: closed now, it could take with it what
+   * the terminal has not read yet, such as the shell's last lines. */
+  self->peer_fd = step->fd;
+  step->fd = -1;
 
   self->has_exit_status = ended && yun_ssh_shell_get_exit_status (YUN_SSH_SHELL (source), &status);
   self->exit_status = status;
@@ -314,6 +322,7 @@ start_bridge (YunTerminalView *self, YunSshShell *shell)
       return;
     }
   vte_terminal_set_pty (self->terminal, pty);
+  self->had_shell = TRUE;
   g_set_object (&self->shell, shell);
   yun_ssh_shell_set_size (shell, (guint) vte_terminal_get_column_count (self->terminal),
                           (guint) vte_terminal_get_row_count (self->terminal));
@@ -614,6 +623,14 @@ yun_terminal_view_dispose (GObject *object)
   YunTerminalView *self = YUN_TERMINAL_VIEW (object);
 
   drop_attempt (self);
+  if (self->peer_fd >= 0)
+    {
+      close (self->peer_fd);
+      self->peer_fd = -1;
+    }
+  /* The bin's child is the template's: the bin lets it go first, so that neither unparents
+   * it twice. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_TERMINAL_VIEW);
   g_clear_object (&self->workspace);
   g_clear_object (&self->instance);
@@ -711,6 +728,7 @@ static void
 yun_terminal_view_init (YunTerminalView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->peer_fd = -1;
 
   /* VTE's default encoding is UTF-8, the only one it still supports. */
   self->terminal = g_object_new (YUN_TYPE_GRID_TERMINAL, NULL);
@@ -826,7 +844,12 @@ yun_terminal_view_connect (YunTerminalView *self)
     self->user = g_strdup (os_family == YUN_OS_FAMILY_WINDOWS ? YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER
                                                               : YUN_PROFILE_DEFAULT_SSH_USER);
 
-  if (vte_terminal_get_pty (self->terminal) != NULL)
+  if (self->peer_fd >= 0)
+    {
+      close (self->peer_fd);
+      self->peer_fd = -1;
+    }
+  if (self->had_shell)
     vte_terminal_feed (self->terminal, "\r\n", 2);
   self->cancellable = g_cancellable_new ();
   self->session = yun_ssh_session_new (address, port);

@@ -19,6 +19,7 @@
 #include "yun-create-dialog.h"
 #include "yun-job-view.h"
 #include "yun-password-dialog.h"
+#include "yun-terminal-view.h"
 #include "yun-window-private.h"
 
 /* What an action does to an instance, and which instances it applies to. */
@@ -124,6 +125,14 @@ _yun_window_update_actions (YunWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-id", selected->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-ip", selected->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", selected->len > 0);
+  gtk_widget_action_set_enabled (
+    GTK_WIDGET (self), "win.open-terminal",
+    has_workspace && selected->len == 1
+      && g_strcmp0 (yun_instance_get_state (g_ptr_array_index (selected, 0)), "RUNNING") == 0
+      && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
+  gtk_widget_action_set_enabled (
+    GTK_WIDGET (self), "win.copy-ssh-command",
+    selected->len == 1 && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
   gtk_widget_action_set_enabled (
     GTK_WIDGET (self), "win.open-vnc",
     selected->len == 1
@@ -701,6 +710,81 @@ open_vnc_action (GtkWidget *widget, const char *action_name, GVariant *parameter
     yun_instance_get_instance_id (instance), self->cancellable, on_vnc_url, g_object_ref (self));
 }
 
+/* ---- Terminals ---- */
+
+/* A tab shows how its terminal is doing: busy while connecting, asking for attention while
+ * a question waits. */
+static void
+on_terminal_state (YunTerminalView *terminal, GParamSpec *pspec, AdwTabPage *page)
+{
+  YunTerminalState state = yun_terminal_view_get_state (terminal);
+
+  adw_tab_page_set_loading (page, state == YUN_TERMINAL_STATE_CONNECTING);
+  adw_tab_page_set_needs_attention (page, state == YUN_TERMINAL_STATE_HOST_KEY_UNKNOWN
+                                            || state == YUN_TERMINAL_STATE_HOST_KEY_CHANGED
+                                            || state == YUN_TERMINAL_STATE_PASSWORD);
+}
+
+static void
+open_terminal_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  g_autoptr (GIcon) icon = NULL;
+  YunInstance *instance;
+  YunTerminalView *terminal;
+  AdwTabPage *page;
+  const char *name;
+  g_autofree char *tooltip = NULL;
+
+  if (selected->len != 1 || self->workspace == NULL)
+    return;
+  instance = g_ptr_array_index (selected, 0);
+
+  /* The instance list stays first and cannot be closed: a pinned tab. */
+  if (!adw_tab_page_get_pinned (self->instances_page))
+    {
+      icon = g_themed_icon_new ("view-list-symbolic");
+      adw_tab_page_set_icon (self->instances_page, icon);
+      adw_tab_view_set_page_pinned (self->tab_view, self->instances_page, TRUE);
+    }
+
+  terminal = yun_terminal_view_new (self->workspace, instance);
+  page = adw_tab_view_append (self->tab_view, GTK_WIDGET (terminal));
+  name = yun_instance_get_name (instance);
+  adw_tab_page_set_title (
+    page, name != NULL && *name != '\0' ? name : yun_instance_get_instance_id (instance));
+  /* Translators: a terminal tab's tooltip: the instance's ID, then its address */
+  tooltip = g_strdup_printf (_ ("%s at %s"), yun_instance_get_instance_id (instance),
+                             yun_ssh_instance_get_address (instance));
+  adw_tab_page_set_tooltip (page, tooltip);
+  g_signal_connect_object (terminal, "notify::state", G_CALLBACK (on_terminal_state), page, 0);
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  yun_terminal_view_connect (terminal);
+  on_terminal_state (terminal, NULL, page);
+}
+
+static void
+copy_ssh_command_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *command = NULL;
+
+  if (selected->len != 1)
+    return;
+  command = yun_ssh_dup_command_for_instance (
+    g_ptr_array_index (selected, 0),
+    self->workspace != NULL ? yun_workspace_get_profile (self->workspace) : NULL, &error);
+  if (command == NULL)
+    {
+      yun_window_show_error (self, _ ("No SSH command for this instance"), error);
+      return;
+    }
+  copy_text (self, command, _ ("SSH command copied"));
+}
+
 /* ---- Actions through a dialog ---- */
 
 typedef YunJobSpec *(*DialogFinishFunc) (GAsyncResult *result, GError **error);
@@ -865,6 +949,9 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-id", NULL, copy_id_action);
   gtk_widget_class_install_action (widget_class, "win.copy-ip", NULL, copy_ip_action);
   gtk_widget_class_install_action (widget_class, "win.open-vnc", NULL, open_vnc_action);
+  gtk_widget_class_install_action (widget_class, "win.open-terminal", NULL, open_terminal_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-ssh-command", NULL,
+                                   copy_ssh_command_action);
   gtk_widget_class_install_action (widget_class, "win.show-jobs", NULL, show_jobs_action);
   gtk_widget_class_install_action (widget_class, "win.reset-password", NULL, reset_password_action);
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);

@@ -25,6 +25,8 @@ struct _YunWindow
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkDropDown *state_dropdown;
+  AdwTabView *tab_view;
+  AdwTabPage *instances_page;
   YunInstanceView *instance_view;
   GtkRevealer *jobs_revealer;
   GtkBox *jobs_area;

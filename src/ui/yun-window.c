@@ -436,6 +436,8 @@ yun_window_class_init (YunWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, instances_page);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, instance_view);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, jobs_revealer);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, jobs_area);

@@ -1,0 +1,442 @@
+/* test-gui-terminal.c: an SSH terminal in a tab of the real window, to a real OpenSSH
+ * server, under Xvfb
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Runs under tests/run-with-sshd.sh, as root: the server listens on a loopback port with
+ * keys made for the run, and a throwaway user logs in with this build's canary password.
+ * An account's yunsim gives one running instance the address 127.0.0.1, and the account's
+ * profile says the server's port and that user. The test opens a terminal on that
+ * instance as a user would: the unknown host key is trusted on its page, the password is
+ * typed into its entry (and remembered), the remote prompt appears in the terminal, and a
+ * command typed there answers. Then the shell exits, the terminal reconnects with the
+ * remembered password, and a changed host key is refused. "Copy SSH Command" is checked
+ * on the clipboard.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "yun-gui-test.h"
+#include "yun-terminal-view.h"
+#include "yun-test-sim.h"
+
+#define ACCOUNT "terminal-test"
+
+static YunApplication *application;
+static YunTestSim *sim;
+static guint sshd_port;
+static const char *ssh_user;
+
+static const char *
+env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run this test under tests/run-with-sshd.sh", name);
+  return value;
+}
+
+/* ---- Helpers ---- */
+
+static YunWorkspace *
+workspace (void)
+{
+  return yun_window_get_workspace (yun_test_main_window ());
+}
+
+static gboolean
+account_synced (gpointer data)
+{
+  YunWorkspace *shown = workspace ();
+
+  return shown != NULL && g_strcmp0 (yun_workspace_get_account (shown), ACCOUNT) == 0
+         && yun_inventory_get_loaded (yun_workspace_get_inventory (shown))
+         && !yun_inventory_get_syncing (yun_workspace_get_inventory (shown));
+}
+
+/* The instance yunsim gave the loopback address. */
+static YunInstance *
+loopback_instance (void)
+{
+  GListModel *instances = yun_inventory_get_instances (yun_workspace_get_inventory (workspace ()));
+
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (instances, i);
+
+      if (g_strcmp0 (yun_ssh_instance_get_address (instance), "127.0.0.1") == 0)
+        return instance; /* the inventory keeps its reference */
+    }
+  return NULL;
+}
+
+static YunTerminalView *
+terminal_view (void)
+{
+  GtkWidget *view
+    = yun_test_find_descendant (GTK_WIDGET (yun_test_main_window ()), YUN_TYPE_TERMINAL_VIEW);
+
+  g_assert_nonnull (view);
+  return YUN_TERMINAL_VIEW (view);
+}
+
+static gboolean
+in_state (gpointer data)
+{
+  return (int) yun_terminal_view_get_state (terminal_view ()) == GPOINTER_TO_INT (data);
+}
+
+static void
+wait_for_state (YunTerminalState state)
+{
+  g_autoptr (GEnumClass) states = g_type_class_ref (YUN_TYPE_TERMINAL_STATE);
+  YunTerminalState now = yun_terminal_view_get_state (terminal_view ());
+
+  /* A failure says why, instead of only timing out. */
+  if (now == YUN_TERMINAL_STATE_FAILED && state != YUN_TERMINAL_STATE_FAILED)
+    g_error ("The terminal failed: %s", yun_terminal_view_get_message (terminal_view ()));
+  yun_test_wait_until (in_state, GINT_TO_POINTER (state),
+                       g_enum_get_value (states, state)->value_nick);
+}
+
+static char *
+dup_terminal_text (void)
+{
+  return vte_terminal_get_text (yun_terminal_view_get_terminal (terminal_view ()), NULL, NULL,
+                                NULL);
+}
+
+/* The terminal shows @data on a line other than the one typed. */
+static gboolean
+terminal_shows (gpointer data)
+{
+  g_autofree char *text = dup_terminal_text ();
+  g_auto (GStrv) lines = NULL;
+
+  if (yun_terminal_view_get_state (terminal_view ()) == YUN_TERMINAL_STATE_FAILED)
+    g_error ("The terminal failed: %s", yun_terminal_view_get_message (terminal_view ()));
+  if (text == NULL)
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], data) != NULL && strstr (lines[i], "echo") == NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* How many prompts the terminal shows: lines that end with "$" or "#" (and blanks). */
+static guint
+count_prompts (void)
+{
+  g_autofree char *text = dup_terminal_text ();
+  g_auto (GStrv) lines = NULL;
+  guint n = 0;
+
+  if (yun_terminal_view_get_state (terminal_view ()) == YUN_TERMINAL_STATE_FAILED)
+    g_error ("The terminal failed: %s", yun_terminal_view_get_message (terminal_view ()));
+  if (text == NULL)
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strchomp (lines[i]);
+      if (g_str_has_suffix (lines[i], "$") || g_str_has_suffix (lines[i], "#"))
+        n++;
+    }
+  return n;
+}
+
+/* A new prompt, after the @data (GUINT_TO_POINTER) there were. */
+static gboolean
+prompt_shown (gpointer data)
+{
+  return count_prompts () > GPOINTER_TO_UINT (data);
+}
+
+static void
+type_into_terminal (const char *text)
+{
+  vte_terminal_feed_child (yun_terminal_view_get_terminal (terminal_view ()), text, -1);
+}
+
+static gboolean
+button_labelled (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_is_drawable (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* Presses the button labelled @label that is on screen. */
+static void
+press (GtkWidget *root, const char *label)
+{
+  GtkWidget *button = yun_test_find_widget (root, button_labelled, label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static char *
+dup_fingerprint (const char *public_key_file)
+{
+  const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", public_key_file, NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) fields = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  fields = g_strsplit (out, " ", 3);
+  return g_strdup (fields[1]);
+}
+
+static char *
+dup_known_hosts (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+typedef struct
+{
+  char *text;
+  gboolean done;
+} ClipboardRead;
+
+static void
+on_clipboard_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr (GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/* ---- Tests ---- */
+
+static void
+test_open_terminal (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  YunInstance *instance;
+  AdwTabView *tabs;
+  AdwStatusPage *host_key_page;
+  GtkWidget *password_row;
+  g_autofree char *fingerprint = dup_fingerprint (env ("YUN_TEST_SSH_HOST_KEY"));
+  g_autofree char *known_hosts = NULL;
+  g_autofree char *known_name = g_strdup_printf ("[127.0.0.1]:%u ", sshd_port);
+  YunTerminalView *terminal;
+
+  yun_test_wait_until (account_synced, NULL, "the account's fleet");
+  instance = loopback_instance ();
+  g_assert_nonnull (instance);
+  g_assert_cmpstr (yun_instance_get_state (instance), ==, "RUNNING");
+
+  /* Nothing selected: no terminal. */
+  yun_instance_view_unselect_all (view);
+  g_assert_false (gtk_widget_is_sensitive (
+    yun_test_find_action_button (GTK_WIDGET (window), "win.open-terminal")));
+  g_assert_true (yun_instance_view_select_id (view, yun_instance_get_instance_id (instance)));
+  g_assert_true (gtk_widget_is_sensitive (
+    yun_test_find_action_button (GTK_WIDGET (window), "win.open-terminal")));
+
+  tabs = ADW_TAB_VIEW (yun_test_find_by_id (GTK_WIDGET (window), "tab_view"));
+  g_assert_nonnull (tabs);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-terminal", NULL));
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 2);
+  /* The list stays first, and cannot be closed; the terminal's tab is named after the
+   * instance and shown. */
+  g_assert_true (adw_tab_page_get_pinned (adw_tab_view_get_nth_page (tabs, 0)));
+  g_assert_cmpstr (adw_tab_page_get_title (adw_tab_view_get_nth_page (tabs, 0)), ==,
+                   _ ("Instances"));
+  g_assert_cmpstr (adw_tab_page_get_title (adw_tab_view_get_selected_page (tabs)), ==,
+                   yun_instance_get_name (instance));
+  terminal = terminal_view ();
+  g_assert_true (adw_tab_view_get_selected_page (tabs)
+                 == adw_tab_view_get_page (tabs, GTK_WIDGET (terminal)));
+
+  /* A server never seen: its fingerprint is shown, and nothing is recorded until trusted. */
+  wait_for_state (YUN_TERMINAL_STATE_HOST_KEY_UNKNOWN);
+  host_key_page = ADW_STATUS_PAGE (yun_test_find_by_id (GTK_WIDGET (terminal), "host_key_page"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (host_key_page), fingerprint));
+  known_hosts = dup_known_hosts ();
+  g_assert_true (known_hosts == NULL || strstr (known_hosts, known_name) == NULL);
+  g_clear_pointer (&known_hosts, g_free);
+  yun_test_save_screenshot (GTK_WIDGET (window), "terminal-host-key");
+  press (GTK_WIDGET (terminal), _ ("_Trust and Connect"));
+
+  /* No key logs in (none in ~/.ssh, no agent): the password is asked for. */
+  wait_for_state (YUN_TERMINAL_STATE_PASSWORD);
+  known_hosts = dup_known_hosts ();
+  g_assert_nonnull (known_hosts);
+  g_assert_nonnull (strstr (known_hosts, known_name));
+  password_row = yun_test_find_descendant (GTK_WIDGET (terminal), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (password_row);
+
+  /* A wrong one first: asked again. */
+  gtk_editable_set_text (GTK_EDITABLE (password_row), "not-the-password");
+  press (GTK_WIDGET (terminal), _ ("_Log In"));
+  yun_test_wait_until (in_state, GINT_TO_POINTER (YUN_TERMINAL_STATE_CONNECTING), "logging in");
+  wait_for_state (YUN_TERMINAL_STATE_PASSWORD);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+
+  gtk_check_button_set_active (
+    GTK_CHECK_BUTTON (yun_test_find_by_id (GTK_WIDGET (terminal), "remember_check")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), env ("YUN_TEST_PASSWORD"));
+  yun_test_save_screenshot (GTK_WIDGET (window), "terminal-password");
+  press (GTK_WIDGET (terminal), _ ("_Log In"));
+  wait_for_state (YUN_TERMINAL_STATE_CONNECTED);
+  /* The typed password does not stay in the entry. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+
+  yun_test_wait_until (prompt_shown, GUINT_TO_POINTER (0), "the remote prompt");
+  type_into_terminal ("echo yundesk-$((6*7))\r");
+  yun_test_wait_until (terminal_shows, "yundesk-42", "the command's answer");
+  yun_test_save_screenshot (GTK_WIDGET (window), "terminal");
+}
+
+static void
+test_copy_ssh_command (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autofree char *expected = g_strdup_printf ("ssh -p %u %s@127.0.0.1", sshd_port, ssh_user);
+  ClipboardRead read = { NULL, FALSE };
+
+  /* The instance is still the one selected. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-ssh-command", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                 on_clipboard_read, &read);
+  yun_test_wait_until (clipboard_read, &read, "the clipboard");
+  g_assert_cmpstr (read.text, ==, expected);
+  g_free (read.text);
+}
+
+static void
+test_exit_and_reconnect (void)
+{
+  YunTerminalView *terminal = terminal_view ();
+  guint n_prompts;
+  int status = -1;
+
+  type_into_terminal ("exit 3\r");
+  wait_for_state (YUN_TERMINAL_STATE_CLOSED);
+  g_assert_true (yun_terminal_view_get_exit_status (terminal, &status));
+  g_assert_cmpint (status, ==, 3);
+  /* What the shell printed last is all there. */
+  yun_test_wait_until (terminal_shows, "exit 3", "the last line the shell echoed");
+  g_assert_true (
+    gtk_widget_get_child_visible (yun_test_find_by_id (GTK_WIDGET (terminal), "closed_revealer")));
+  yun_test_save_screenshot (GTK_WIDGET (yun_test_main_window ()), "terminal-closed");
+
+  /* The key is known now, and the password remembered: straight to the shell. */
+  n_prompts = count_prompts ();
+  press (GTK_WIDGET (terminal), _ ("_Reconnect"));
+  wait_for_state (YUN_TERMINAL_STATE_CONNECTED);
+  yun_test_wait_until (prompt_shown, GUINT_TO_POINTER (n_prompts), "the remote prompt, again");
+  type_into_terminal ("echo yundesk-$((7*7))\r");
+  yun_test_wait_until (terminal_shows, "yundesk-49", "the second command's answer");
+}
+
+static void
+test_changed_host_key (void)
+{
+  YunTerminalView *terminal = terminal_view ();
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *other = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) fields = NULL;
+
+  /* The known key for this server is now another one. */
+  g_assert_true (g_file_get_contents (env ("YUN_TEST_SSH_OTHER_HOST_KEY"), &other, NULL, &error));
+  g_assert_no_error (error);
+  fields = g_strsplit (other, " ", 3);
+  line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", sshd_port, fields[0], fields[1]);
+  g_assert_true (g_file_set_contents (path, line, -1, &error));
+  g_assert_no_error (error);
+
+  yun_terminal_view_connect (terminal);
+  wait_for_state (YUN_TERMINAL_STATE_HOST_KEY_CHANGED);
+  /* Refused: nothing connects from here, not even the action behind the button. */
+  gtk_widget_activate_action (GTK_WIDGET (terminal), "terminal.trust-host-key", NULL);
+  g_assert_cmpint (yun_terminal_view_get_state (terminal), ==, YUN_TERMINAL_STATE_HOST_KEY_CHANGED);
+  g_assert_null (
+    yun_test_find_widget (GTK_WIDGET (terminal), button_labelled, _ ("_Trust and Connect")));
+  yun_test_save_screenshot (GTK_WIDGET (yun_test_main_window ()), "terminal-host-key-changed");
+}
+
+/* The profile of an account whose yunsim gives one instance 127.0.0.1, with the test
+ * server's port and user, and its SecretKey in the keyring: the application opens it. */
+static void
+add_account (void)
+{
+  g_autoptr (YunProfile) profile = yun_profile_new (ACCOUNT);
+  g_autoptr (YunSecretStore) secrets = yun_secret_store_new ();
+  g_autofree char *path = yun_profile_dup_default_path ();
+  g_autoptr (GError) error = NULL;
+
+  yun_profile_set_secret_id (profile, yun_test_sim_get_secret_id (sim));
+  yun_profile_set_endpoint (profile, yun_test_sim_get_url (sim));
+  yun_profile_set_ssh_port (profile, sshd_port);
+  yun_profile_set_ssh_user (profile, YUN_OS_FAMILY_LINUX, ssh_user);
+  g_assert_true (yun_profile_save (profile, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (yun_profile_store_secret_key (profile, secrets, yun_test_sim_get_secret_key (sim),
+                                               NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  sshd_port = (guint) g_ascii_strtoull (env ("YUN_TEST_SSHD_PORT"), NULL, 10);
+  ssh_user = g_getenv ("YUN_TEST_SSH_PASSWORD_USER");
+  if (ssh_user == NULL || g_getenv ("YUN_TEST_PASSWORD") == NULL)
+    {
+      g_printerr ("test-gui-terminal: the password login needs run-with-sshd.sh as root, with "
+                  "YUN_TEST_PASSWORD set; skipped\n");
+      return 77;
+    }
+  /* Only the password logs in: no agent, and no keys in this run's ~/.ssh. */
+  g_unsetenv ("SSH_AUTH_SOCK");
+
+  sim = yun_test_sim_spawn ("--seed", "5", "--regions", "2", "--instances", "12", "--loopback-ip=1",
+                            NULL);
+  add_account ();
+  application = yun_test_start_application (&argc, &argv);
+
+  g_test_add_func ("/yun/gui/terminal/open", test_open_terminal);
+  g_test_add_func ("/yun/gui/terminal/copy-ssh-command", test_copy_ssh_command);
+  g_test_add_func ("/yun/gui/terminal/exit-and-reconnect", test_exit_and_reconnect);
+  g_test_add_func ("/yun/gui/terminal/changed-host-key", test_changed_host_key);
+  status = g_test_run ();
+
+  yun_test_stop_application ();
+  yun_test_sim_free (sim);
+  return status;
+}

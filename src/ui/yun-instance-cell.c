@@ -44,18 +44,23 @@ yun_instance_state_get_label (const char *state)
     const char *state;
     const char *label;
   } labels[] = {
-    { "PENDING", N_ ("Creating") },        { "LAUNCH_FAILED", N_ ("Launch failed") },
-    { "RUNNING", N_ ("Running") },         { "STOPPED", N_ ("Stopped") },
-    { "STARTING", N_ ("Starting") },       { "STOPPING", N_ ("Stopping") },
-    { "REBOOTING", N_ ("Rebooting") },     { "SHUTDOWN", N_ ("Shut down") },
-    { "TERMINATING", N_ ("Terminating") },
+    { "PENDING", NC_ ("instance state", "Creating") },
+    { "LAUNCH_FAILED", NC_ ("instance state", "Launch failed") },
+    { "RUNNING", NC_ ("instance state", "Running") },
+    { "STOPPED", NC_ ("instance state", "Stopped") },
+    { "STARTING", NC_ ("instance state", "Starting") },
+    { "STOPPING", NC_ ("instance state", "Stopping") },
+    { "REBOOTING", NC_ ("instance state", "Rebooting") },
+    /* Translators: SHUTDOWN: stopped, waiting to be destroyed (not the act of shutting down) */
+    { "SHUTDOWN", NC_ ("instance state", "Shut down") },
+    { "TERMINATING", NC_ ("instance state", "Terminating") },
   };
 
   if (state == NULL)
     return "";
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (g_str_equal (state, labels[i].state))
-      return _ (labels[i].label);
+      return g_dpgettext2 (GETTEXT_PACKAGE, "instance state", labels[i].label);
   return state;
 }
 

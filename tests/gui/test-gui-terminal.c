@@ -334,6 +334,30 @@ test_copy_ssh_command (void)
   g_free (read.text);
 }
 
+/* Ctrl+Shift+C and Ctrl+Shift+V's actions: the selection goes to the clipboard, and the
+ * clipboard to the shell. */
+static void
+test_copy_paste (void)
+{
+  YunTerminalView *terminal = terminal_view ();
+  VteTerminal *vte = yun_terminal_view_get_terminal (terminal);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (vte));
+  ClipboardRead read = { NULL, FALSE };
+
+  vte_terminal_select_all (vte);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (terminal), "terminal.copy", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_read, &read);
+  yun_test_wait_until (clipboard_read, &read, "the clipboard");
+  g_assert_nonnull (read.text);
+  g_assert_nonnull (strstr (read.text, "yundesk-42"));
+  g_free (read.text);
+  vte_terminal_unselect_all (vte);
+
+  gdk_clipboard_set_text (clipboard, "echo yundesk-paste-$((2+3))\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (terminal), "terminal.paste", NULL));
+  yun_test_wait_until (terminal_shows, "yundesk-paste-5", "the pasted command's answer");
+}
+
 static void
 test_exit_and_reconnect (void)
 {
@@ -432,6 +456,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/yun/gui/terminal/open", test_open_terminal);
   g_test_add_func ("/yun/gui/terminal/copy-ssh-command", test_copy_ssh_command);
+  g_test_add_func ("/yun/gui/terminal/copy-paste", test_copy_paste);
   g_test_add_func ("/yun/gui/terminal/exit-and-reconnect", test_exit_and_reconnect);
   g_test_add_func ("/yun/gui/terminal/changed-host-key", test_changed_host_key);
   status = g_test_run ();

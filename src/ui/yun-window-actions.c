@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "yun-command-dialog.h"
 #include "yun-create-dialog.h"
@@ -93,6 +94,22 @@ label_button (GtkButton *button, const char *verb, guint n_eligible, guint n_sel
   gtk_button_set_label (button, label);
 }
 
+/* Instances SSH can reach now: running, with a public address. */
+static guint
+count_ssh_eligible (GPtrArray *instances)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < instances->len; i++)
+    {
+      YunInstance *instance = g_ptr_array_index (instances, i);
+
+      n += g_strcmp0 (yun_instance_get_state (instance), "RUNNING") == 0
+           && yun_ssh_instance_get_address (instance) != NULL;
+    }
+  return n;
+}
+
 void
 _yun_window_update_actions (YunWindow *self)
 {
@@ -130,6 +147,8 @@ _yun_window_update_actions (YunWindow *self)
     has_workspace && selected->len == 1
       && g_strcmp0 (yun_instance_get_state (g_ptr_array_index (selected, 0)), "RUNNING") == 0
       && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-over-ssh",
+                                 writable && count_ssh_eligible (selected) > 0);
   gtk_widget_action_set_enabled (
     GTK_WIDGET (self), "win.copy-ssh-command",
     selected->len == 1 && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
@@ -785,6 +804,162 @@ copy_ssh_command_action (GtkWidget *widget, const char *action_name, GVariant *p
   copy_text (self, command, _ ("SSH command copied"));
 }
 
+/* ---- Batch SSH ---- */
+
+/* How long a command run over SSH may take on each instance. */
+#define SSH_COMMAND_TIMEOUT_SECONDS 600
+
+typedef struct
+{
+  YunWindow *window;
+  YunJobSpec *spec; /* the instances, until the command is known */
+  GtkTextView *editor;
+  AdwPasswordEntryRow *password_row;
+  GtkCheckButton *accept_new;
+} SshCommand;
+
+static void
+ssh_command_free (SshCommand *command)
+{
+  g_object_unref (command->window);
+  yun_job_spec_unref (command->spec);
+  g_free (command);
+}
+
+static char *
+dup_editor_text (GtkTextView *editor)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (editor);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+on_ssh_command_typed (AdwMessageDialog *dialog)
+{
+  SshCommand *command = g_object_get_data (G_OBJECT (dialog), "yun-ssh-command");
+  g_autofree char *text = dup_editor_text (command->editor);
+
+  adw_message_dialog_set_response_enabled (dialog, "run", *g_strstrip (text) != '\0');
+}
+
+static void
+on_ssh_command_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  SshCommand *command = user_data;
+  YunWindow *self = command->window;
+  YunProfile *profile;
+  char *text;
+  g_autoptr (GBytes) content = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *password;
+  YunJob *job;
+
+  if (g_strcmp0 (response, "run") != 0 || self->workspace == NULL)
+    return;
+  text = dup_editor_text (command->editor);
+  content = g_bytes_new_take (text, strlen (text));
+  if (!yun_job_spec_set_command (command->spec, content, SSH_COMMAND_TIMEOUT_SECONDS, &error))
+    {
+      yun_window_show_error (self, _ ("The job could not start"), error);
+      return;
+    }
+  /* The profile's port and users; without a typed password, each instance's remembered one
+   * (the engine looks it up) after ssh-agent and the keys of ~/.ssh. */
+  profile = yun_workspace_get_profile (self->workspace);
+  password = gtk_editable_get_text (GTK_EDITABLE (command->password_row));
+  yun_job_spec_set_ssh_login (
+    command->spec, profile != NULL ? yun_profile_get_ssh_user (profile, YUN_OS_FAMILY_LINUX) : NULL,
+    profile != NULL ? yun_profile_get_ssh_user (profile, YUN_OS_FAMILY_WINDOWS) : NULL,
+    profile != NULL ? yun_profile_get_ssh_port (profile) : 0,
+    password != NULL && *password != '\0' ? password : NULL);
+  gtk_editable_set_text (GTK_EDITABLE (command->password_row), "");
+  yun_job_spec_set_ssh_host_keys (command->spec, NULL,
+                                  gtk_check_button_get_active (command->accept_new));
+  job = _yun_window_submit (self, command->spec);
+  if (job != NULL)
+    yun_jobs_panel_show_job (self->jobs_panel, job);
+}
+
+static void
+run_over_ssh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  YunWindow *self = YUN_WINDOW (widget);
+  g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
+  guint n_eligible = count_ssh_eligible (selected);
+  SshCommand *command;
+  AdwMessageDialog *dialog;
+  GtkWidget *box, *scroller, *list;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->workspace == NULL || n_eligible == 0)
+    return;
+  command = g_new0 (SshCommand, 1);
+  command->window = g_object_ref (self);
+  command->spec = yun_job_spec_new (YUN_JOB_KIND_SSH_EXEC);
+  /* Every selected instance goes in: the engine skips the others with a reason. */
+  for (guint i = 0; i < selected->len; i++)
+    yun_job_spec_add_instance (command->spec,
+                               yun_instance_get_instance_id (g_ptr_array_index (selected, i)),
+                               yun_instance_get_region (g_ptr_array_index (selected, i)));
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Run over SSH on %u Instance",
+                                          "Run over SSH on %u Instances", n_eligible),
+                             n_eligible);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  body = g_strdup (_ ("For instances without the TAT agent: each one's public address is "
+                      "reached over SSH, with ssh-agent, the keys in ~/.ssh, then the password "
+                      "below or the one remembered for the instance. Only running instances "
+                      "with a public address get the command."));
+  adw_message_dialog_set_body (dialog, body);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  command->editor = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_monospace (command->editor, TRUE);
+  gtk_text_view_set_wrap_mode (command->editor, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (command->editor, 6);
+  gtk_text_view_set_bottom_margin (command->editor, 6);
+  gtk_text_view_set_left_margin (command->editor, 6);
+  gtk_text_view_set_right_margin (command->editor, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (command->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Command"), -1);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 120);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (command->editor));
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  command->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (command->password_row),
+                                 _ ("Password (optional)"));
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (command->password_row));
+  gtk_box_append (GTK_BOX (box), list);
+
+  command->accept_new = GTK_CHECK_BUTTON (
+    gtk_check_button_new_with_mnemonic (_ ("_Trust host keys not seen before (a changed key is "
+                                           "always refused)")));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (command->accept_new));
+  adw_message_dialog_set_extra_child (dialog, box);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "run", _ ("_Run"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "run", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "run", FALSE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "yun-ssh-command", command,
+                          (GDestroyNotify) ssh_command_free);
+  g_signal_connect_object (gtk_text_view_get_buffer (command->editor), "changed",
+                           G_CALLBACK (on_ssh_command_typed), dialog, G_CONNECT_SWAPPED);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_ssh_command_response), command);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (command->editor));
+}
+
 /* ---- Actions through a dialog ---- */
 
 typedef YunJobSpec *(*DialogFinishFunc) (GAsyncResult *result, GError **error);
@@ -952,6 +1127,7 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-terminal", NULL, open_terminal_action);
   gtk_widget_class_install_action (widget_class, "win.copy-ssh-command", NULL,
                                    copy_ssh_command_action);
+  gtk_widget_class_install_action (widget_class, "win.run-over-ssh", NULL, run_over_ssh_action);
   gtk_widget_class_install_action (widget_class, "win.show-jobs", NULL, show_jobs_action);
   gtk_widget_class_install_action (widget_class, "win.reset-password", NULL, reset_password_action);
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);

@@ -384,6 +384,54 @@ test_exit_and_reconnect (void)
   yun_test_wait_until (terminal_shows, "yundesk-49", "the second command's answer");
 }
 
+static gboolean
+job_finished (gpointer data)
+{
+  return yun_job_get_finished (YUN_JOB (data));
+}
+
+static gboolean
+is_text_view (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_TEXT_VIEW (widget);
+}
+
+/* "Run over SSH…" on the selected instances: a job whose item has the command's output and
+ * exit code, logged in with the password the terminal remembered. */
+static void
+test_run_over_ssh (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  GtkWidget *dialog;
+  GtkWidget *editor;
+  GListModel *jobs;
+  g_autoptr (YunJob) job = NULL;
+  g_autoptr (YunJobItem) item = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-over-ssh", NULL));
+  dialog = GTK_WIDGET (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  editor = yun_test_find_widget (dialog, is_text_view, NULL);
+  g_assert_nonnull (editor);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor)),
+                            "echo ssh-batch-$((5*5)); exit 4", -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  yun_test_save_screenshot (dialog, "run-over-ssh");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  jobs = yun_job_engine_get_jobs (yun_workspace_get_job_engine (workspace ()));
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), >, 0);
+  job = g_list_model_get_item (jobs, 0);
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_SSH_EXEC);
+  yun_test_wait_until (job_finished, job, "the SSH job");
+  g_assert_cmpuint (yun_job_get_n_items (job), ==, 1);
+  item = g_list_model_get_item (yun_job_get_items (job), 0);
+  g_test_message ("%s: %s", yun_job_item_get_code (item), yun_job_item_get_message (item));
+  g_assert_cmpint (yun_job_item_get_exit_code (item), ==, 4);
+  g_assert_nonnull (strstr (yun_job_item_get_output (item), "ssh-batch-25"));
+}
+
 static void
 test_changed_host_key (void)
 {
@@ -458,6 +506,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/terminal/copy-ssh-command", test_copy_ssh_command);
   g_test_add_func ("/yun/gui/terminal/copy-paste", test_copy_paste);
   g_test_add_func ("/yun/gui/terminal/exit-and-reconnect", test_exit_and_reconnect);
+  g_test_add_func ("/yun/gui/terminal/run-over-ssh", test_run_over_ssh);
   g_test_add_func ("/yun/gui/terminal/changed-host-key", test_changed_host_key);
   status = g_test_run ();
 

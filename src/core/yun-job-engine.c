@@ -908,14 +908,21 @@ send_create (JobRun *run, GError **error)
 /* A task is given its command's timeout, and this much more to be delivered and reported. */
 #define COMMAND_MARGIN_S 120
 
+/* The string parameter @key of a journaled job, or @fallback. */
 static const char *
-command_param (JobRun *run, const char *key, const char *fallback)
+param_string (json_object *params, const char *key, const char *fallback)
 {
   json_object *value = NULL;
 
-  if (json_object_object_get_ex (run->record->params, key, &value))
+  if (json_object_object_get_ex (params, key, &value))
     return json_object_get_string (value);
   return fallback;
+}
+
+static const char *
+command_param (JobRun *run, const char *key, const char *fallback)
+{
+  return param_string (run->record->params, key, fallback);
 }
 
 static const char *
@@ -2558,6 +2565,45 @@ yun_job_engine_resume (YunJobEngine *self, GError **error)
 }
 
 /* The settings of an ssh-exec or sftp-upload job, as journaled, for retrying it. */
+/* A retried run-command or ssh-exec job runs the same script with the same settings. */
+static gboolean
+copy_command_params (YunJobSpec *spec, json_object *params, GError **error)
+{
+  g_autoptr (GBytes) command = NULL;
+  json_object *value = NULL;
+  guint timeout = 0;
+  gsize length = 0;
+  guchar *script;
+
+  if (json_object_object_get_ex (params, "CommandSecret", NULL))
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                           "A secret command is not kept after its job: run it again");
+      return FALSE;
+    }
+  if (!json_object_object_get_ex (params, "Command", &value))
+    {
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                           "The job's command is not in its journal");
+      return FALSE;
+    }
+  script = g_base64_decode (json_object_get_string (value), &length);
+  command = g_bytes_new_take (script, length);
+  if (json_object_object_get_ex (params, "CommandTimeout", &value))
+    timeout = (guint) json_object_get_int64 (value);
+  if (!yun_job_spec_set_command (spec, command, timeout, error))
+    return FALSE;
+  if (json_object_object_get_ex (params, "CommandName", &value))
+    yun_job_spec_set_command_name (spec, json_object_get_string (value));
+  yun_job_spec_set_command_os_options (spec, YUN_OS_FAMILY_LINUX,
+                                       param_string (params, "LinuxUser", NULL),
+                                       param_string (params, "LinuxDirectory", NULL));
+  yun_job_spec_set_command_os_options (spec, YUN_OS_FAMILY_WINDOWS,
+                                       param_string (params, "WindowsUser", NULL),
+                                       param_string (params, "WindowsDirectory", NULL));
+  return TRUE;
+}
+
 static gboolean
 copy_ssh_params (YunJobSpec *spec, json_object *params, const char *password, GError **error)
 {
@@ -2582,24 +2628,7 @@ copy_ssh_params (YunJobSpec *spec, json_object *params, const char *password, GE
     yun_job_spec_set_ssh_identity_directory (spec, json_object_get_string (value));
 
   if (spec->kind == YUN_JOB_KIND_SSH_EXEC)
-    {
-      g_autoptr (GBytes) command = NULL;
-      guint timeout = 0;
-      gsize length = 0;
-      guchar *script;
-
-      if (!json_object_object_get_ex (params, "Command", &value))
-        {
-          g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
-                               "The job's command is not in its journal");
-          return FALSE;
-        }
-      script = g_base64_decode (json_object_get_string (value), &length);
-      command = g_bytes_new_take (script, length);
-      if (json_object_object_get_ex (params, "CommandTimeout", &value))
-        timeout = (guint) json_object_get_int64 (value);
-      return yun_job_spec_set_command (spec, command, timeout, error);
-    }
+    return copy_command_params (spec, params, error);
   {
     json_object *local = NULL;
     json_object *remote = NULL;
@@ -2676,6 +2705,9 @@ yun_job_engine_retry_failed (YunJobEngine *self, YunJob *job, const char *passwo
         yun_job_spec_set_password (spec, password,
                                    value != NULL ? json_object_get_string (value) : NULL);
       if (is_ssh_kind (yun_job_get_kind (job)) && !copy_ssh_params (spec, params, password, error))
+        return NULL;
+      if (yun_job_get_kind (job) == YUN_JOB_KIND_RUN_COMMAND
+          && !copy_command_params (spec, params, error))
         return NULL;
     }
   return yun_job_engine_submit (self, spec, error);

@@ -826,6 +826,30 @@ test_task_failures (Fixture *fixture, gconstpointer data)
   check_journal (fixture, jobs[0]);
   check_journal (fixture, jobs[1]);
   check_journal (fixture, jobs[2]);
+
+  /* Retrying the failed runs the same script with the same users: `exit 3` fails again with
+   * its output, the unknown user is refused again. */
+  {
+    g_autoptr (GError) error = NULL;
+    YunJob *exits_again = yun_job_engine_retry_failed (fixture->engine, jobs[0], NULL, &error);
+    YunJob *refused_again;
+
+    g_assert_no_error (error);
+    refused_again = yun_job_engine_retry_failed (fixture->engine, jobs[2], NULL, &error);
+    g_assert_no_error (error);
+    wait_for_job (exits_again);
+    wait_for_job (refused_again);
+    for (guint i = 0; i < instances->len; i++)
+      {
+        const char *id = yun_test_json_string (instances->pdata[i], "InstanceId");
+        g_autoptr (YunJobItem) exited = job_item (exits_again, id);
+        g_autoptr (YunJobItem) refused = job_item (refused_again, id);
+
+        g_assert_cmpint (yun_job_item_get_exit_code (exited), ==, 3);
+        g_assert_cmpstr (yun_job_item_get_output (exited), ==, "before-exit\n");
+        g_assert_cmpstr (yun_job_item_get_code (refused), ==, "START_FAILED");
+      }
+  }
 }
 
 /* Agents that go offline while their task is followed: one before delivery

@@ -744,6 +744,23 @@ on_terminal_state (YunTerminalView *terminal, GParamSpec *pspec, AdwTabPage *pag
                                             || state == YUN_TERMINAL_STATE_PASSWORD);
 }
 
+/* The last terminal closed: the list alone needs no tab bar, and a pinned tab would keep it
+ * shown. */
+static void
+on_n_tabs_changed (YunWindow *self)
+{
+  if (adw_tab_view_get_n_pages (self->tab_view) == 1
+      && adw_tab_page_get_pinned (self->instances_page))
+    adw_tab_view_set_page_pinned (self->tab_view, self->instances_page, FALSE);
+}
+
+/* A region chosen in the sidebar shows its instances, even from a terminal's tab. */
+static void
+on_region_chosen (YunWindow *self)
+{
+  adw_tab_view_set_selected_page (self->tab_view, self->instances_page);
+}
+
 static void
 open_terminal_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -760,13 +777,19 @@ open_terminal_action (GtkWidget *widget, const char *action_name, GVariant *para
     return;
   instance = g_ptr_array_index (selected, 0);
 
-  /* The instance list stays first and cannot be closed: a pinned tab. */
-  if (!adw_tab_page_get_pinned (self->instances_page))
+  /* The instance list stays first and cannot be closed: a pinned tab, while terminals are
+   * open. */
+  if (adw_tab_page_get_icon (self->instances_page) == NULL)
     {
       icon = g_themed_icon_new ("view-list-symbolic");
       adw_tab_page_set_icon (self->instances_page, icon);
-      adw_tab_view_set_page_pinned (self->tab_view, self->instances_page, TRUE);
+      g_signal_connect_object (self->tab_view, "notify::n-pages", G_CALLBACK (on_n_tabs_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sidebar, "notify::selected-region",
+                               G_CALLBACK (on_region_chosen), self, G_CONNECT_SWAPPED);
     }
+  if (!adw_tab_page_get_pinned (self->instances_page))
+    adw_tab_view_set_page_pinned (self->tab_view, self->instances_page, TRUE);
 
   terminal = yun_terminal_view_new (self->workspace, instance);
   page = adw_tab_view_append (self->tab_view, GTK_WIDGET (terminal));

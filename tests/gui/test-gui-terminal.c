@@ -460,6 +460,25 @@ test_changed_host_key (void)
   yun_test_save_screenshot (GTK_WIDGET (yun_test_main_window ()), "terminal-host-key-changed");
 }
 
+/* Closing the terminal's tab ends it; the list alone needs no tab bar. */
+static void
+test_close_tab (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  AdwTabView *tabs = ADW_TAB_VIEW (yun_test_find_by_id (GTK_WIDGET (window), "tab_view"));
+  AdwTabBar *bar = ADW_TAB_BAR (yun_test_find_by_id (GTK_WIDGET (window), "tab_bar"));
+  YunTerminalView *terminal = terminal_view ();
+
+  g_assert_true (adw_tab_bar_get_tabs_revealed (bar));
+  g_object_add_weak_pointer (G_OBJECT (terminal), (gpointer *) &terminal);
+  adw_tab_view_close_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (terminal)));
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
+  g_assert_false (adw_tab_page_get_pinned (adw_tab_view_get_nth_page (tabs, 0)));
+  g_assert_false (adw_tab_bar_get_tabs_revealed (bar));
+  /* Nothing keeps the terminal: its steps hold weak references only. */
+  g_assert_null (terminal);
+}
+
 /* The profile of an account whose yunsim gives one instance 127.0.0.1, with the test
  * server's port and user, and its SecretKey in the keyring: the application opens it. */
 static void
@@ -508,6 +527,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/terminal/exit-and-reconnect", test_exit_and_reconnect);
   g_test_add_func ("/yun/gui/terminal/run-over-ssh", test_run_over_ssh);
   g_test_add_func ("/yun/gui/terminal/changed-host-key", test_changed_host_key);
+  g_test_add_func ("/yun/gui/terminal/close-tab", test_close_tab);
   status = g_test_run ();
 
   yun_test_stop_application ();

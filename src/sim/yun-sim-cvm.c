@@ -28,29 +28,45 @@ typedef struct
   const char *city;
   guint zone_base;
   const char *zones;
+  /* What DescribeRegions and DescribeZones say under X-TC-Language: en-US. */
+  const char *name_en;
+  const char *city_en;
 } RegionInfo;
 
 static const RegionInfo region_catalogue[] = {
-  { "ap-guangzhou", "华南地区(广州)", "广州", 100000, "3,4,6,7" },
-  { "ap-shanghai", "华东地区(上海)", "上海", 200000, "2,3,4,5,8" },
-  { "ap-beijing", "华北地区(北京)", "北京", 800000, "3,5,6,7" },
-  { "ap-chengdu", "西南地区(成都)", "成都", 160000, "1,2" },
-  { "ap-chongqing", "西南地区(重庆)", "重庆", 170000, "1" },
-  { "ap-nanjing", "华东地区(南京)", "南京", 330000, "1,2,3" },
-  { "ap-hongkong", "港澳台地区(中国香港)", "香港", 300000, "2,3" },
-  { "ap-singapore", "亚太东南(新加坡)", "新加坡", 900000, "1,2,3,4" },
-  { "ap-tokyo", "亚太东北(东京)", "东京", 250000, "1,2" },
-  { "ap-seoul", "亚太东北(首尔)", "首尔", 180000, "1,2" },
-  { "ap-bangkok", "亚太东南(曼谷)", "曼谷", 230000, "1,2" },
-  { "ap-mumbai", "亚太南部(孟买)", "孟买", 210000, "1,2" },
-  { "na-siliconvalley", "美国西部(硅谷)", "硅谷", 150000, "1,2" },
-  { "na-ashburn", "美国东部(弗吉尼亚)", "弗吉尼亚", 220000, "1,2" },
-  { "eu-frankfurt", "欧洲地区(法兰克福)", "法兰克福", 240000, "1,2" },
-  { "sa-saopaulo", "南美地区(圣保罗)", "圣保罗", 370000, "1" },
-  { "ap-jakarta", "亚太东南(雅加达)", "雅加达", 720000, "1,2" },
-  { "ap-shanghai-fsi", "华东地区(上海金融)", "上海金融", 700000, "1,2,3" },
-  { "ap-beijing-fsi", "华北地区(北京金融)", "北京金融", 460000, "1" },
-  { "ap-shenzhen-fsi", "华南地区(深圳深宇金融)", "深圳深宇金融", 110000, "1,2,3" },
+  { "ap-guangzhou", "华南地区(广州)", "广州", 100000, "3,4,6,7", "South China(Guangzhou)",
+    "Guangzhou" },
+  { "ap-shanghai", "华东地区(上海)", "上海", 200000, "2,3,4,5,8", "East China(Shanghai)",
+    "Shanghai" },
+  { "ap-beijing", "华北地区(北京)", "北京", 800000, "3,5,6,7", "North China(Beijing)", "Beijing" },
+  { "ap-chengdu", "西南地区(成都)", "成都", 160000, "1,2", "Southwest China(Chengdu)", "Chengdu" },
+  { "ap-chongqing", "西南地区(重庆)", "重庆", 170000, "1", "Southwest China(Chongqing)",
+    "Chongqing" },
+  { "ap-nanjing", "华东地区(南京)", "南京", 330000, "1,2,3", "East China(Nanjing)", "Nanjing" },
+  { "ap-hongkong", "港澳台地区(中国香港)", "香港", 300000, "2,3",
+    "Hong Kong, Macau and Taiwan (China)(Hong Kong, China)", "Hong Kong" },
+  { "ap-singapore", "亚太东南(新加坡)", "新加坡", 900000, "1,2,3,4", "Southeast Asia(Singapore)",
+    "Singapore" },
+  { "ap-tokyo", "亚太东北(东京)", "东京", 250000, "1,2", "Northeast Asia(Tokyo)", "Tokyo" },
+  { "ap-seoul", "亚太东北(首尔)", "首尔", 180000, "1,2", "Northeast Asia(Seoul)", "Seoul" },
+  { "ap-bangkok", "亚太东南(曼谷)", "曼谷", 230000, "1,2", "Southeast Asia(Bangkok)", "Bangkok" },
+  { "ap-mumbai", "亚太南部(孟买)", "孟买", 210000, "1,2", "South Asia(Mumbai)", "Mumbai" },
+  { "na-siliconvalley", "美国西部(硅谷)", "硅谷", 150000, "1,2", "West US(Silicon Valley)",
+    "Silicon Valley" },
+  { "na-ashburn", "美国东部(弗吉尼亚)", "弗吉尼亚", 220000, "1,2", "East US(Virginia)",
+    "Virginia" },
+  { "eu-frankfurt", "欧洲地区(法兰克福)", "法兰克福", 240000, "1,2", "Europe(Frankfurt)",
+    "Frankfurt" },
+  { "sa-saopaulo", "南美地区(圣保罗)", "圣保罗", 370000, "1", "South America(São Paulo)",
+    "São Paulo" },
+  { "ap-jakarta", "亚太东南(雅加达)", "雅加达", 720000, "1,2", "Southeast Asia(Jakarta)",
+    "Jakarta" },
+  { "ap-shanghai-fsi", "华东地区(上海金融)", "上海金融", 700000, "1,2,3",
+    "East China(Shanghai Finance)", "Shanghai Finance" },
+  { "ap-beijing-fsi", "华北地区(北京金融)", "北京金融", 460000, "1", "North China(Beijing Finance)",
+    "Beijing Finance" },
+  { "ap-shenzhen-fsi", "华南地区(深圳深宇金融)", "深圳深宇金融", 110000, "1,2,3",
+    "South China(Shenzhen Shenyu Finance)", "Shenzhen Shenyu Finance" },
 };
 
 static const char *const chinese_numerals[]
@@ -1096,6 +1112,14 @@ lookup_instances (SimCall *call,
 
 /* ---- Actions ---- */
 
+/* Whether the caller asked for English names (X-TC-Language: en-US); Chinese otherwise, as
+ * the service's default. */
+static gboolean
+english (SimCall *call)
+{
+  return g_strcmp0 (call->language, "en-US") == 0;
+}
+
 static json_object *
 action_describe_regions (SimCall *call, json_object *params)
 {
@@ -1108,7 +1132,10 @@ action_describe_regions (SimCall *call, json_object *params)
       json_object *item = json_object_new_object ();
 
       json_object_object_add (item, "Region", json_object_new_string (region->region));
-      json_object_object_add (item, "RegionName", json_object_new_string (region->name));
+      json_object_object_add (item, "RegionName",
+                              json_object_new_string (english (call)
+                                                        ? region_catalogue[region->index].name_en
+                                                        : region->name));
       json_object_object_add (item, "RegionState", json_object_new_string ("AVAILABLE"));
       json_object_array_add (set, item);
     }
@@ -1129,7 +1156,11 @@ action_describe_zones (SimCall *call, json_object *params)
       json_object *item = json_object_new_object ();
 
       json_object_object_add (item, "Zone", json_object_new_string (zone->zone));
-      json_object_object_add (item, "ZoneName", json_object_new_string (zone->name));
+      g_autofree char *english_name = g_strdup_printf (
+        "%s Zone %s", region_catalogue[call->region->index].city_en, strrchr (zone->zone, '-') + 1);
+
+      json_object_object_add (item, "ZoneName",
+                              json_object_new_string (english (call) ? english_name : zone->name));
       json_object_object_add (item, "ZoneId", json_object_new_string (zone->zone_id));
       json_object_object_add (item, "ZoneState", json_object_new_string ("AVAILABLE"));
       json_object_array_add (set, item);

@@ -115,6 +115,14 @@ yun_workspace_init (YunWorkspace *self)
 {
 }
 
+/* The language the service names regions and zones in, and writes its errors in: the
+ * window's, unless the profile names one. */
+static const char *
+service_language (void)
+{
+  return g_str_has_prefix (g_get_language_names ()[0], "zh") ? "zh-CN" : "en-US";
+}
+
 static YunWorkspace *
 workspace_new (YunCache *cache, YunSecretStore *secrets, const char *account, YunClient *client)
 {
@@ -150,6 +158,8 @@ yun_workspace_new (YunCache *cache, YunSecretStore *secrets, YunProfile *profile
   g_return_val_if_fail (YUN_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (client != NULL, NULL);
 
+  if (yun_profile_get_language (profile) == NULL)
+    yun_client_set_language (client, service_language ());
   self = workspace_new (cache, secrets, yun_profile_get_name (profile), client);
   self->profile = g_object_ref (profile);
   return self;
@@ -322,6 +332,7 @@ yun_workspace_new_demo (YunCache *cache, YunSecretStore *secrets, guint n_instan
   credentials = yun_credentials_new (YUN_SIM_DEMO_SECRET_ID, YUN_SIM_DEMO_SECRET_KEY, NULL);
   client = yun_client_new (credentials, endpoint);
 
+  yun_client_set_language (client, service_language ());
   self = workspace_new (cache, secrets, "demo", client);
   self->sim = g_steal_pointer (&sim);
   return self;

@@ -8,10 +8,12 @@
  * An account's yunsim gives one running instance the address 127.0.0.1, and the account's
  * profile says the server's port and that user. The test opens a terminal on that
  * instance as a user would: the unknown host key is trusted on its page, the password is
- * typed into its entry (and remembered), the remote prompt appears in the terminal, and a
- * command typed there answers. Then the shell exits, the terminal reconnects with the
- * remembered password, and a changed host key is refused. "Copy SSH Command" is checked
- * on the clipboard.
+ * typed into its entry (and remembered), the remote prompt appears in the terminal, a
+ * command typed there answers, and the remote terminal takes the widget's size as it
+ * changes. Copy and paste go through the clipboard; the shell exits with its status; the
+ * terminal reconnects with the remembered password; "Run over SSH…" runs a job with the same
+ * login; a changed host key is refused; the closed tab frees its terminal. "Copy SSH
+ * Command" is checked on the clipboard.
  */
 
 #include "config.h"
@@ -158,6 +160,13 @@ prompt_shown (gpointer data)
   return count_prompts () > GPOINTER_TO_UINT (data);
 }
 
+static gboolean
+grid_changed (gpointer data)
+{
+  return vte_terminal_get_row_count (yun_terminal_view_get_terminal (terminal_view ()))
+         != GPOINTER_TO_INT (data);
+}
+
 static void
 type_into_terminal (const char *text)
 {
@@ -248,6 +257,9 @@ test_open_terminal (void)
   g_autofree char *known_hosts = NULL;
   g_autofree char *known_name = g_strdup_printf ("[127.0.0.1]:%u ", sshd_port);
   YunTerminalView *terminal;
+  VteTerminal *vte;
+  g_autofree char *size = NULL;
+  glong rows;
 
   yun_test_wait_until (account_synced, NULL, "the account's fleet");
   instance = loopback_instance ();
@@ -315,6 +327,26 @@ test_open_terminal (void)
   yun_test_wait_until (prompt_shown, GUINT_TO_POINTER (0), "the remote prompt");
   type_into_terminal ("echo yundesk-$((6*7))\r");
   yun_test_wait_until (terminal_shows, "yundesk-42", "the command's answer");
+
+  /* The remote terminal has the widget's size: the shell opened before the widget had one,
+   * so it was forwarded. */
+  vte = yun_terminal_view_get_terminal (terminal);
+  size = g_strdup_printf ("%ld %ld", vte_terminal_get_row_count (vte),
+                          vte_terminal_get_column_count (vte));
+  g_assert_cmpstr (size, !=, "24 80");
+  type_into_terminal ("stty size\r");
+  yun_test_wait_until (terminal_shows, size, "the remote terminal's size");
+
+  /* And follows it: fewer rows (the width stays, so the sidebar does). */
+  rows = vte_terminal_get_row_count (vte);
+  gtk_window_set_default_size (GTK_WINDOW (window), gtk_widget_get_width (GTK_WIDGET (window)),
+                               gtk_widget_get_height (GTK_WIDGET (window)) - 160);
+  yun_test_wait_until (grid_changed, GINT_TO_POINTER ((int) rows), "a shorter terminal");
+  g_free (size);
+  size = g_strdup_printf ("%ld %ld", vte_terminal_get_row_count (vte),
+                          vte_terminal_get_column_count (vte));
+  type_into_terminal ("stty size\r");
+  yun_test_wait_until (terminal_shows, size, "the remote terminal's new size");
   yun_test_save_screenshot (GTK_WIDGET (window), "terminal");
 }
 

@@ -149,6 +149,8 @@ _yun_window_update_actions (YunWindow *self)
       && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-over-ssh",
                                  writable && count_ssh_eligible (selected) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-file",
+                                 writable && count_ssh_eligible (selected) > 0);
   gtk_widget_action_set_enabled (
     GTK_WIDGET (self), "win.copy-ssh-command",
     selected->len == 1 && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
@@ -832,21 +834,28 @@ copy_ssh_command_action (GtkWidget *widget, const char *action_name, GVariant *p
 /* How long a command run over SSH may take on each instance. */
 #define SSH_COMMAND_TIMEOUT_SECONDS 600
 
+/* A "Run over SSH…" or "Upload File…" question, until answered. */
 typedef struct
 {
   YunWindow *window;
-  YunJobSpec *spec; /* the instances, until the command is known */
+  YunJobSpec *spec; /* the instances, until the rest is known */
+  AdwMessageDialog *dialog;
+  /* Run over SSH */
   GtkTextView *editor;
+  /* Upload */
+  AdwEntryRow *local_row;
+  AdwEntryRow *remote_row;
+  /* Both */
   AdwPasswordEntryRow *password_row;
   GtkCheckButton *accept_new;
-} SshCommand;
+} SshBatch;
 
 static void
-ssh_command_free (SshCommand *command)
+ssh_batch_free (SshBatch *batch)
 {
-  g_object_unref (command->window);
-  yun_job_spec_unref (command->spec);
-  g_free (command);
+  g_object_unref (batch->window);
+  yun_job_spec_unref (batch->spec);
+  g_free (batch);
 }
 
 static char *
@@ -859,32 +868,60 @@ dup_editor_text (GtkTextView *editor)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static void
-on_ssh_command_typed (AdwMessageDialog *dialog)
+static gboolean
+editable_is_blank (GtkEditable *editable)
 {
-  SshCommand *command = g_object_get_data (G_OBJECT (dialog), "yun-ssh-command");
-  g_autofree char *text = dup_editor_text (command->editor);
+  g_autofree char *text = g_strdup (gtk_editable_get_text (editable));
 
-  adw_message_dialog_set_response_enabled (dialog, "run", *g_strstrip (text) != '\0');
+  return *g_strstrip (text) == '\0';
 }
 
 static void
-on_ssh_command_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+on_ssh_batch_changed (SshBatch *batch)
 {
-  SshCommand *command = user_data;
-  YunWindow *self = command->window;
+  gboolean ready;
+
+  if (batch->editor != NULL)
+    {
+      g_autofree char *text = dup_editor_text (batch->editor);
+
+      ready = *g_strstrip (text) != '\0';
+    }
+  else
+    ready = !editable_is_blank (GTK_EDITABLE (batch->local_row))
+            && !editable_is_blank (GTK_EDITABLE (batch->remote_row));
+  adw_message_dialog_set_response_enabled (batch->dialog, "run", ready);
+}
+
+static void
+on_ssh_batch_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  SshBatch *batch = user_data;
+  YunWindow *self = batch->window;
   YunProfile *profile;
-  char *text;
-  g_autoptr (GBytes) content = NULL;
   g_autoptr (GError) error = NULL;
   const char *password;
+  gboolean ok;
   YunJob *job;
 
   if (g_strcmp0 (response, "run") != 0 || self->workspace == NULL)
     return;
-  text = dup_editor_text (command->editor);
-  content = g_bytes_new_take (text, strlen (text));
-  if (!yun_job_spec_set_command (command->spec, content, SSH_COMMAND_TIMEOUT_SECONDS, &error))
+  if (batch->editor != NULL)
+    {
+      char *text = dup_editor_text (batch->editor);
+      g_autoptr (GBytes) content = g_bytes_new_take (text, strlen (text));
+
+      ok = yun_job_spec_set_command (batch->spec, content, SSH_COMMAND_TIMEOUT_SECONDS, &error);
+    }
+  else
+    {
+      g_autofree char *local = g_strdup (gtk_editable_get_text (GTK_EDITABLE (batch->local_row)));
+      g_autofree char *remote = g_strdup (gtk_editable_get_text (GTK_EDITABLE (batch->remote_row)));
+
+      ok = yun_job_spec_set_upload (batch->spec, g_strstrip (local), g_strstrip (remote), -1,
+                                    &error);
+    }
+  if (!ok)
     {
       yun_window_show_error (self, _ ("The job could not start"), error);
       return;
@@ -892,95 +929,177 @@ on_ssh_command_response (AdwMessageDialog *dialog, const char *response, gpointe
   /* The profile's port and users; without a typed password, each instance's remembered one
    * (the engine looks it up) after ssh-agent and the keys of ~/.ssh. */
   profile = yun_workspace_get_profile (self->workspace);
-  password = gtk_editable_get_text (GTK_EDITABLE (command->password_row));
+  password = gtk_editable_get_text (GTK_EDITABLE (batch->password_row));
   yun_job_spec_set_ssh_login (
-    command->spec, profile != NULL ? yun_profile_get_ssh_user (profile, YUN_OS_FAMILY_LINUX) : NULL,
+    batch->spec, profile != NULL ? yun_profile_get_ssh_user (profile, YUN_OS_FAMILY_LINUX) : NULL,
     profile != NULL ? yun_profile_get_ssh_user (profile, YUN_OS_FAMILY_WINDOWS) : NULL,
     profile != NULL ? yun_profile_get_ssh_port (profile) : 0,
     password != NULL && *password != '\0' ? password : NULL);
-  gtk_editable_set_text (GTK_EDITABLE (command->password_row), "");
-  yun_job_spec_set_ssh_host_keys (command->spec, NULL,
-                                  gtk_check_button_get_active (command->accept_new));
-  job = _yun_window_submit (self, command->spec);
+  gtk_editable_set_text (GTK_EDITABLE (batch->password_row), "");
+  yun_job_spec_set_ssh_host_keys (batch->spec, NULL,
+                                  gtk_check_button_get_active (batch->accept_new));
+  job = _yun_window_submit (self, batch->spec);
   if (job != NULL)
     yun_jobs_panel_show_job (self->jobs_panel, job);
 }
 
 static void
-run_over_ssh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+on_upload_file_chosen (GtkNativeDialog *chooser, int response, gpointer user_data)
 {
-  YunWindow *self = YUN_WINDOW (widget);
+  SshBatch *batch = user_data;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+    }
+  if (path != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (batch->local_row), path);
+      if (editable_is_blank (GTK_EDITABLE (batch->remote_row)))
+        {
+          name = g_path_get_basename (path);
+          g_free (path);
+          path = g_build_filename ("/tmp", name, NULL);
+          gtk_editable_set_text (GTK_EDITABLE (batch->remote_row), path);
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (batch->dialog);
+}
+
+static void
+choose_upload_file (SshBatch *batch)
+{
+  GtkFileChooserNative *chooser
+    = gtk_file_chooser_native_new (_ ("File to Upload"), GTK_WINDOW (batch->dialog),
+                                   GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Choose"), _ ("_Cancel"));
+
+  /* The dialog (and @batch with it) lives until the chooser answers. */
+  g_object_ref (batch->dialog);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_upload_file_chosen), batch);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Asks for what an ssh-exec or sftp-upload job on the selected instances needs. */
+static void
+ask_ssh_batch (YunWindow *self, YunJobKind kind)
+{
   g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
   guint n_eligible = count_ssh_eligible (selected);
-  SshCommand *command;
-  AdwMessageDialog *dialog;
-  GtkWidget *box, *scroller, *list;
+  SshBatch *batch;
+  GtkWidget *box, *list;
   g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
 
   if (self->workspace == NULL || n_eligible == 0)
     return;
-  command = g_new0 (SshCommand, 1);
-  command->window = g_object_ref (self);
-  command->spec = yun_job_spec_new (YUN_JOB_KIND_SSH_EXEC);
+  batch = g_new0 (SshBatch, 1);
+  batch->window = g_object_ref (self);
+  batch->spec = yun_job_spec_new (kind);
   /* Every selected instance goes in: the engine skips the others with a reason. */
   for (guint i = 0; i < selected->len; i++)
-    yun_job_spec_add_instance (command->spec,
+    yun_job_spec_add_instance (batch->spec,
                                yun_instance_get_instance_id (g_ptr_array_index (selected, i)),
                                yun_instance_get_region (g_ptr_array_index (selected, i)));
 
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Run over SSH on %u Instance",
-                                          "Run over SSH on %u Instances", n_eligible),
-                             n_eligible);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-  body = g_strdup (_ ("For instances without the TAT agent: each one's public address is "
-                      "reached over SSH, with ssh-agent, the keys in ~/.ssh, then the password "
-                      "below or the one remembered for the instance. Only running instances "
-                      "with a public address get the command."));
-  adw_message_dialog_set_body (dialog, body);
+  if (kind == YUN_JOB_KIND_SSH_EXEC)
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Run over SSH on %u Instance",
+                                            "Run over SSH on %u Instances", n_eligible),
+                               n_eligible);
+  else
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Upload a File to %u Instance",
+                                            "Upload a File to %u Instances", n_eligible),
+                               n_eligible);
+  batch->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_set_body (
+    batch->dialog,
+    _ ("For instances without the TAT agent: each one's public address is reached over SSH, "
+       "with ssh-agent, the keys in ~/.ssh, then the password below or the one remembered for "
+       "the instance. Only running instances with a public address are reached."));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  command->editor = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_text_view_set_monospace (command->editor, TRUE);
-  gtk_text_view_set_wrap_mode (command->editor, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (command->editor, 6);
-  gtk_text_view_set_bottom_margin (command->editor, 6);
-  gtk_text_view_set_left_margin (command->editor, 6);
-  gtk_text_view_set_right_margin (command->editor, 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (command->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Command"), -1);
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 120);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (command->editor));
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_box_append (GTK_BOX (box), scroller);
-
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  command->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (command->password_row),
+  if (kind == YUN_JOB_KIND_SSH_EXEC)
+    {
+      GtkWidget *scroller = gtk_scrolled_window_new ();
+
+      batch->editor = GTK_TEXT_VIEW (gtk_text_view_new ());
+      gtk_text_view_set_monospace (batch->editor, TRUE);
+      gtk_text_view_set_wrap_mode (batch->editor, GTK_WRAP_WORD_CHAR);
+      gtk_text_view_set_top_margin (batch->editor, 6);
+      gtk_text_view_set_bottom_margin (batch->editor, 6);
+      gtk_text_view_set_left_margin (batch->editor, 6);
+      gtk_text_view_set_right_margin (batch->editor, 6);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (batch->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Command"), -1);
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 120);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (batch->editor));
+      gtk_widget_add_css_class (scroller, "card");
+      gtk_box_append (GTK_BOX (box), scroller);
+      g_signal_connect_swapped (gtk_text_view_get_buffer (batch->editor), "changed",
+                                G_CALLBACK (on_ssh_batch_changed), batch);
+    }
+  else
+    {
+      GtkWidget *choose = gtk_button_new_from_icon_name ("document-open-symbolic");
+
+      batch->local_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (batch->local_row), _ ("Local file"));
+      gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (choose, "flat");
+      gtk_widget_set_tooltip_text (choose, _ ("Choose a File…"));
+      g_signal_connect_swapped (choose, "clicked", G_CALLBACK (choose_upload_file), batch);
+      adw_entry_row_add_suffix (batch->local_row, choose);
+      batch->remote_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (batch->remote_row),
+                                     _ ("Remote path (a file there is replaced)"));
+      gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (batch->local_row));
+      gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (batch->remote_row));
+      g_signal_connect_swapped (batch->local_row, "changed", G_CALLBACK (on_ssh_batch_changed),
+                                batch);
+      g_signal_connect_swapped (batch->remote_row, "changed", G_CALLBACK (on_ssh_batch_changed),
+                                batch);
+    }
+  batch->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (batch->password_row),
                                  _ ("Password (optional)"));
-  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (command->password_row));
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (batch->password_row));
   gtk_box_append (GTK_BOX (box), list);
 
-  command->accept_new = GTK_CHECK_BUTTON (
-    gtk_check_button_new_with_mnemonic (_ ("_Trust host keys not seen before (a changed key is "
-                                           "always refused)")));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (command->accept_new));
-  adw_message_dialog_set_extra_child (dialog, box);
+  batch->accept_new = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (
+    _ ("_Trust host keys not seen before (a changed key is always refused)")));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (batch->accept_new));
+  adw_message_dialog_set_extra_child (batch->dialog, box);
 
-  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "run", _ ("_Run"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "run", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (dialog, "run", FALSE);
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "yun-ssh-command", command,
-                          (GDestroyNotify) ssh_command_free);
-  g_signal_connect_object (gtk_text_view_get_buffer (command->editor), "changed",
-                           G_CALLBACK (on_ssh_command_typed), dialog, G_CONNECT_SWAPPED);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_ssh_command_response), command);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (GTK_WIDGET (command->editor));
+  adw_message_dialog_add_responses (batch->dialog, "cancel", _ ("_Cancel"), "run",
+                                    kind == YUN_JOB_KIND_SSH_EXEC ? _ ("_Run") : _ ("_Upload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (batch->dialog, "run", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (batch->dialog, "run", FALSE);
+  adw_message_dialog_set_close_response (batch->dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (batch->dialog), "yun-ssh-batch", batch,
+                          (GDestroyNotify) ssh_batch_free);
+  g_signal_connect (batch->dialog, "response", G_CALLBACK (on_ssh_batch_response), batch);
+  gtk_window_present (GTK_WINDOW (batch->dialog));
+  gtk_widget_grab_focus (batch->editor != NULL ? GTK_WIDGET (batch->editor)
+                                               : GTK_WIDGET (batch->local_row));
+}
+
+static void
+run_over_ssh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ask_ssh_batch (YUN_WINDOW (widget), YUN_JOB_KIND_SSH_EXEC);
+}
+
+static void
+upload_file_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ask_ssh_batch (YUN_WINDOW (widget), YUN_JOB_KIND_SFTP_UPLOAD);
 }
 
 /* ---- Actions through a dialog ---- */
@@ -1151,6 +1270,7 @@ _yun_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-ssh-command", NULL,
                                    copy_ssh_command_action);
   gtk_widget_class_install_action (widget_class, "win.run-over-ssh", NULL, run_over_ssh_action);
+  gtk_widget_class_install_action (widget_class, "win.upload-file", NULL, upload_file_action);
   gtk_widget_class_install_action (widget_class, "win.show-jobs", NULL, show_jobs_action);
   gtk_widget_class_install_action (widget_class, "win.reset-password", NULL, reset_password_action);
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_action);

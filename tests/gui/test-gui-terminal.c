@@ -12,8 +12,8 @@
  * command typed there answers, and the remote terminal takes the widget's size as it
  * changes. Copy and paste go through the clipboard; the shell exits with its status; the
  * terminal reconnects with the remembered password; "Run over SSH…" runs a job with the same
- * login; a changed host key is refused; the closed tab frees its terminal. "Copy SSH
- * Command" is checked on the clipboard.
+ * login, and "Upload File over SSH…" puts a file there; a changed host key is refused; the closed
+ * tab frees its terminal. "Copy SSH Command" is checked on the clipboard.
  */
 
 #include "config.h"
@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yun-gui-test.h"
 #include "yun-terminal-view.h"
@@ -464,6 +465,57 @@ test_run_over_ssh (void)
   g_assert_nonnull (strstr (yun_job_item_get_output (item), "ssh-batch-25"));
 }
 
+static gboolean
+row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* "Upload File over SSH…": the file lands where asked (the server is this machine). */
+static void
+test_upload_file (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autofree char *local = g_build_filename (g_get_tmp_dir (), "yundesk-upload.txt", NULL);
+  g_autofree char *remote = g_strdup_printf ("/tmp/yundesk-upload-%d.txt", (int) getpid ());
+  g_autofree char *uploaded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (YunJob) job = NULL;
+  GtkWidget *dialog;
+  GtkWidget *row;
+
+  g_assert_true (g_file_set_contents (local, "uploaded by YunDesk\n", -1, &error));
+  g_assert_no_error (error);
+  g_unlink (remote);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.upload-file", NULL));
+  dialog = GTK_WIDGET (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  row = yun_test_find_widget (dialog, row_titled, _ ("Local file"));
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), local);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  row = yun_test_find_widget (dialog, row_titled, _ ("Remote path (a file there is replaced)"));
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), remote);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  yun_test_save_screenshot (dialog, "upload-file");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  job = g_list_model_get_item (
+    yun_job_engine_get_jobs (yun_workspace_get_job_engine (workspace ())), 0);
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_SFTP_UPLOAD);
+  yun_test_wait_until (job_finished, job, "the upload job");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 1);
+  g_assert_true (g_file_get_contents (remote, &uploaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (uploaded, ==, "uploaded by YunDesk\n");
+  g_unlink (remote);
+  g_unlink (local);
+}
+
 static void
 test_changed_host_key (void)
 {
@@ -558,6 +610,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/terminal/copy-paste", test_copy_paste);
   g_test_add_func ("/yun/gui/terminal/exit-and-reconnect", test_exit_and_reconnect);
   g_test_add_func ("/yun/gui/terminal/run-over-ssh", test_run_over_ssh);
+  g_test_add_func ("/yun/gui/terminal/upload-file", test_upload_file);
   g_test_add_func ("/yun/gui/terminal/changed-host-key", test_changed_host_key);
   g_test_add_func ("/yun/gui/terminal/close-tab", test_close_tab);
   status = g_test_run ();

@@ -328,6 +328,9 @@ test_open_terminal (void)
   yun_test_wait_until (prompt_shown, GUINT_TO_POINTER (0), "the remote prompt");
   type_into_terminal ("echo yundesk-$((6*7))\r");
   yun_test_wait_until (terminal_shows, "yundesk-42", "the command's answer");
+  /* UTF-8 both ways. */
+  type_into_terminal ("echo 云桌面-$((1+1))\r");
+  yun_test_wait_until (terminal_shows, "云桌面-2", "UTF-8 text");
 
   /* The remote terminal has the widget's size: the shell opened before the widget had one,
    * so it was forwarded. */

@@ -306,6 +306,9 @@ yun_workspace_new_for_profile_finish (GAsyncResult *result, GError **error)
 YunWorkspace *
 yun_workspace_new_demo (YunCache *cache, YunSecretStore *secrets, guint n_instances, GError **error)
 {
+  /* The first RUNNING Linux instance has this computer's address: Open Terminal on it
+   * reaches a local SSH server, as the desktop's user. */
+  static const char *const loopback_ips[] = { "1", NULL };
   g_autoptr (YunSim) sim = NULL;
   g_autoptr (YunCredentials) credentials = NULL;
   g_autoptr (YunEndpoint) endpoint = NULL;
@@ -317,6 +320,7 @@ yun_workspace_new_demo (YunCache *cache, YunSecretStore *secrets, guint n_instan
   g_return_val_if_fail (YUN_IS_SECRET_STORE (secrets), NULL);
 
   yun_sim_options_init (&options);
+  options.loopback_ips = loopback_ips;
   options.n_instances = n_instances;
   options.n_regions = YUN_WORKSPACE_DEMO_REGIONS;
   options.windows_share = 0.25;
@@ -335,6 +339,9 @@ yun_workspace_new_demo (YunCache *cache, YunSecretStore *secrets, guint n_instan
   yun_client_set_language (client, service_language ());
   self = workspace_new (cache, secrets, "demo", client);
   self->sim = g_steal_pointer (&sim);
+  /* Never saved: it carries the demo's SSH login. */
+  self->profile = yun_profile_new ("demo");
+  yun_profile_set_ssh_user (self->profile, YUN_OS_FAMILY_LINUX, g_get_user_name ());
   return self;
 }
 

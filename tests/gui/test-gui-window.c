@@ -320,6 +320,25 @@ pointer_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+/* Reads @window's clipboard until it holds @expected, for at most 5 s. */
+static void
+wait_for_clipboard (YunWindow *window, const char *expected)
+{
+  g_autofree char *copied = NULL;
+
+  for (guint attempt = 0; copied == NULL || g_strcmp0 (copied, expected) != 0; attempt++)
+    {
+      g_assert_cmpuint (attempt, <, 100);
+      g_clear_pointer (&copied, g_free);
+      gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                     on_clipboard_read, &copied);
+      yun_test_wait_until (pointer_set, &copied, "the clipboard");
+      if (g_strcmp0 (copied, expected) != 0)
+        g_usleep (50000);
+    }
+  g_assert_cmpstr (copied, ==, expected);
+}
+
 static gboolean
 label_shows (GtkWidget *widget, gconstpointer text)
 {
@@ -358,7 +377,6 @@ test_remembered_password (void)
   const char *password = g_getenv ("YUN_TEST_PASSWORD");
   const char *instance_id;
   GtkWidget *dialog;
-  g_autofree char *copied = NULL;
   YunJob *job;
 
   g_assert_nonnull (password);
@@ -397,19 +415,43 @@ test_remembered_password (void)
   g_assert_null (find_label (GTK_WIDGET (view), password));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-password", "s", instance_id);
-  /* The clipboard is set when the keyring has answered: read it once it holds the password. */
-  for (guint attempt = 0; copied == NULL || g_strcmp0 (copied, password) != 0; attempt++)
-    {
-      g_assert_cmpuint (attempt, <, 100);
-      g_clear_pointer (&copied, g_free);
-      gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
-                                     on_clipboard_read, &copied);
-      yun_test_wait_until (pointer_set, &copied, "the clipboard");
-      if (g_strcmp0 (copied, password) != 0)
-        g_usleep (50000);
-    }
-  g_assert_cmpstr (copied, ==, password);
+  /* The clipboard is set when the keyring has answered. */
+  wait_for_clipboard (window, password);
   yun_instance_view_set_search_text (view, NULL);
+}
+
+static gboolean
+has_loopback_address (YunInstance *instance)
+{
+  const char *const *addresses = yun_instance_get_public_ips (instance);
+
+  return addresses != NULL && g_strv_contains (addresses, "127.0.0.1");
+}
+
+/* The demo gives one instance this computer's address, for a terminal to a local SSH
+ * server: it can be opened, and its SSH command logs in as the desktop's user. */
+static void
+test_demo_terminal_target (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  GListModel *instances = yun_inventory_get_instances (inventory ());
+  g_autoptr (GPtrArray) local = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *command = g_strdup_printf ("ssh -p 22 %s@127.0.0.1", g_get_user_name ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (instances, i);
+
+      if (has_loopback_address (instance))
+        g_ptr_array_add (local, g_steal_pointer (&instance));
+    }
+  g_assert_cmpuint (local->len, ==, 1);
+  g_assert_cmpstr (yun_instance_get_state (local->pdata[0]), ==, "RUNNING");
+  select_instances (local);
+  g_assert_true (gtk_widget_is_sensitive (
+    yun_test_find_action_button (GTK_WIDGET (window), "win.open-terminal")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-ssh-command", NULL);
+  wait_for_clipboard (window, command);
 }
 
 int
@@ -420,6 +462,7 @@ main (int argc, char *argv[])
   application = yun_test_start_application (&argc, &argv);
 
   g_test_add_func ("/yun/gui/window/demo-opens", test_demo_opens);
+  g_test_add_func ("/yun/gui/window/demo-terminal-target", test_demo_terminal_target);
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);

@@ -216,6 +216,7 @@ test_run_command (void)
   GtkTextView *editor;
   GtkWidget *run_button;
   GtkWindow *job_view;
+  GtkColumnView *results;
   YunJob *job;
   GListModel *items;
   guint n_answered[2] = { 0, 0 };
@@ -266,6 +267,10 @@ test_run_command (void)
   /* Both systems answered, each through its own invocation (SHELL, POWERSHELL). */
   g_assert_cmpuint (n_answered[FALSE], >=, 1);
   g_assert_cmpuint (n_answered[TRUE], >=, 1);
+  /* The first instance's output, as a user who clicks its row reads it. */
+  results = GTK_COLUMN_VIEW (yun_test_find_by_id (GTK_WIDGET (job_view), "column_view"));
+  g_assert_nonnull (results);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (results)), 0);
   yun_test_save_screenshot (GTK_WIDGET (job_view), "command-results");
   gtk_window_destroy (job_view);
 }

@@ -203,35 +203,6 @@ on_visible_items_changed (YunInstanceView *self)
 
 #define PASSWORD_MASK "••••••••"
 
-static void
-update_password_cell (YunInstanceView *self, GtkListItem *list_item)
-{
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *label = gtk_widget_get_first_child (box);
-  GtkWidget *reveal = gtk_widget_get_next_sibling (label);
-  YunInstance *instance = gtk_list_item_get_item (list_item);
-  const char *id = instance != NULL ? yun_instance_get_instance_id (instance) : NULL;
-  const char *shown = id != NULL ? g_hash_table_lookup (self->shown_passwords, id) : NULL;
-
-  gtk_widget_set_visible (box, id != NULL && g_hash_table_contains (self->remembered, id));
-  gtk_label_set_label (GTK_LABEL (label), shown != NULL ? shown : PASSWORD_MASK);
-  gtk_label_set_selectable (GTK_LABEL (label), shown != NULL);
-  gtk_button_set_icon_name (GTK_BUTTON (reveal),
-                            shown != NULL ? "view-conceal-symbolic" : "view-reveal-symbolic");
-  gtk_widget_set_tooltip_text (reveal, shown != NULL ? _ ("Hide Password") : _ ("Show Password"));
-  if (id != NULL)
-    {
-      GtkWidget *copy = gtk_widget_get_next_sibling (reveal);
-
-      /* The target before the action: a button with the action and no target yet would
-       * be an action call without its instance. */
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (reveal), "s", id);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (reveal), "win.reveal-password");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", id);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-password");
-    }
-}
-
 static GtkWidget *
 new_flat_button (const char *icon_name, const char *tooltip)
 {
@@ -243,8 +214,10 @@ new_flat_button (const char *icon_name, const char *tooltip)
   return button;
 }
 
-static void
-on_password_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, YunInstanceView *self)
+/* Built only for rows that have a password: a column's cells exist in every row, even
+ * while the column is hidden, and a filter keystroke makes a screenful of new rows. */
+static GtkWidget *
+new_password_box (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   GtkWidget *label = gtk_label_new (NULL);
@@ -256,7 +229,43 @@ on_password_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, Yu
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), new_flat_button ("view-reveal-symbolic", NULL));
   gtk_box_append (GTK_BOX (box), new_flat_button ("edit-copy-symbolic", _ ("Copy Password")));
-  gtk_list_item_set_child (list_item, box);
+  return box;
+}
+
+static void
+update_password_cell (YunInstanceView *self, GtkListItem *list_item)
+{
+  YunInstance *instance = gtk_list_item_get_item (list_item);
+  const char *id = instance != NULL ? yun_instance_get_instance_id (instance) : NULL;
+  gboolean remembered = id != NULL && g_hash_table_contains (self->remembered, id);
+  const char *shown = id != NULL ? g_hash_table_lookup (self->shown_passwords, id) : NULL;
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *label, *reveal, *copy;
+
+  if (box == NULL && !remembered)
+    return;
+  if (box == NULL)
+    {
+      box = new_password_box ();
+      gtk_list_item_set_child (list_item, box);
+    }
+  gtk_widget_set_visible (box, remembered);
+  if (!remembered)
+    return;
+  label = gtk_widget_get_first_child (box);
+  reveal = gtk_widget_get_next_sibling (label);
+  copy = gtk_widget_get_next_sibling (reveal);
+  gtk_label_set_label (GTK_LABEL (label), shown != NULL ? shown : PASSWORD_MASK);
+  gtk_label_set_selectable (GTK_LABEL (label), shown != NULL);
+  gtk_button_set_icon_name (GTK_BUTTON (reveal),
+                            shown != NULL ? "view-conceal-symbolic" : "view-reveal-symbolic");
+  gtk_widget_set_tooltip_text (reveal, shown != NULL ? _ ("Hide Password") : _ ("Show Password"));
+  /* The target before the action: a button with the action and no target yet would be an
+   * action call without its instance. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (reveal), "s", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (reveal), "win.reveal-password");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-password");
 }
 
 static void
@@ -679,7 +688,6 @@ yun_instance_view_class_init (YunInstanceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_check_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_check_bind);
   gtk_widget_class_bind_template_callback (widget_class, on_check_unbind);
-  gtk_widget_class_bind_template_callback (widget_class, on_password_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_password_bind);
   gtk_widget_class_bind_template_callback (widget_class, on_password_unbind);
 }

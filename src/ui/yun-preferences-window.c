@@ -109,6 +109,9 @@ struct _Account
   AdwEntryRow *region_row;
   AdwEntryRow *endpoint_row;
   AdwEntryRow *proxy_row;
+  GtkSpinButton *ssh_port_spin;
+  AdwEntryRow *ssh_user_row;
+  AdwEntryRow *ssh_windows_user_row;
   AdwActionRow *ca_row;
   GtkWidget *ca_clear_button;
   char *ca_file;
@@ -218,6 +221,16 @@ account_update_ca_row (Account *account)
   gtk_widget_set_visible (account->ca_clear_button, account->ca_file != NULL);
 }
 
+/* An SSH user, or NULL for the default (empty, or the default itself): the profile file
+ * keeps only what differs. */
+static const char *
+ssh_user_setting (AdwEntryRow *row, const char *default_user)
+{
+  const char *text = entry_text (row);
+
+  return *text != '\0' && !g_str_equal (text, default_user) ? text : NULL;
+}
+
 /* The profile as the rows describe it now, not yet saved. */
 static YunProfile *
 account_build_profile (Account *account)
@@ -230,6 +243,13 @@ account_build_profile (Account *account)
   yun_profile_set_proxy (profile, entry_text (account->proxy_row));
   yun_profile_set_ca_file (profile, account->ca_file);
   yun_profile_set_read_only (profile, gtk_switch_get_active (account->read_only_switch));
+  yun_profile_set_ssh_port (profile,
+                            (guint) gtk_spin_button_get_value_as_int (account->ssh_port_spin));
+  yun_profile_set_ssh_user (profile, YUN_OS_FAMILY_LINUX,
+                            ssh_user_setting (account->ssh_user_row, YUN_PROFILE_DEFAULT_SSH_USER));
+  yun_profile_set_ssh_user (
+    profile, YUN_OS_FAMILY_WINDOWS,
+    ssh_user_setting (account->ssh_windows_user_row, YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER));
   /* Not edited here, but kept. */
   if (account->saved != NULL)
     yun_profile_set_language (profile, yun_profile_get_language (account->saved));
@@ -880,6 +900,30 @@ account_new (YunPreferencesWindow *self, const char *name, YunProfile *saved)
        "private cloud, or a URL"));
   account->proxy_row = add_entry_row (account, _ ("_Proxy, such as http://proxy.example.com:3128"),
                                       saved != NULL ? yun_profile_get_proxy (saved) : NULL, FALSE);
+
+  /* SSH, for terminals and SSH jobs: the effective settings, defaults included. */
+  widget = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (widget), _ ("SSH p_ort"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (widget), TRUE);
+  account->ssh_port_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 65535, 1));
+  gtk_spin_button_set_value (account->ssh_port_spin, saved != NULL
+                                                       ? yun_profile_get_ssh_port (saved)
+                                                       : YUN_PROFILE_DEFAULT_SSH_PORT);
+  gtk_widget_set_valign (GTK_WIDGET (account->ssh_port_spin), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (widget), GTK_WIDGET (account->ssh_port_spin));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (widget),
+                                         GTK_WIDGET (account->ssh_port_spin));
+  adw_expander_row_add_row (account->expander, widget);
+  account->ssh_user_row
+    = add_entry_row (account, _ ("SSH user on _Linux"),
+                     saved != NULL ? yun_profile_get_ssh_user (saved, YUN_OS_FAMILY_LINUX)
+                                   : YUN_PROFILE_DEFAULT_SSH_USER,
+                     FALSE);
+  account->ssh_windows_user_row
+    = add_entry_row (account, _ ("SSH user on _Windows"),
+                     saved != NULL ? yun_profile_get_ssh_user (saved, YUN_OS_FAMILY_WINDOWS)
+                                   : YUN_PROFILE_DEFAULT_SSH_WINDOWS_USER,
+                     FALSE);
 
   account->ca_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (account->ca_row), _ ("CA certificates"));

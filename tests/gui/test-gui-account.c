@@ -147,6 +147,7 @@ test_add_account (void)
   g_autofree char *profiles_path = yun_profile_dup_default_path ();
   g_autofree char *profiles = NULL;
   GtkMenuButton *account_button;
+  AdwPreferencesRow *port_row;
   GStatBuf status;
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
@@ -159,6 +160,11 @@ test_add_account (void)
              yun_test_sim_get_secret_key (sim));
   type_into (preferences, _ ("_Endpoint (empty for tencentcloudapi.com)"),
              yun_test_sim_get_url (sim));
+  type_into (preferences, _ ("SSH user on _Linux"), "ops");
+  port_row = find_row (preferences, _ ("SSH p_ort"));
+  g_assert_true (ADW_IS_ACTION_ROW (port_row));
+  gtk_spin_button_set_value (
+    GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (port_row))), 2222);
   yun_test_save_screenshot (preferences, "add-account");
   press (preferences, _ ("_Save"));
 
@@ -175,6 +181,11 @@ test_add_account (void)
   g_assert_nonnull (strstr (profiles, "[profile " ACCOUNT "]"));
   g_assert_nonnull (strstr (profiles, yun_test_sim_get_secret_id (sim)));
   g_assert_null (strstr (profiles, yun_test_sim_get_secret_key (sim)));
+  /* The SSH login, for terminals and SSH jobs; the Windows user left at its default is not
+   * written. */
+  g_assert_nonnull (strstr (profiles, "ssh-port=2222"));
+  g_assert_nonnull (strstr (profiles, "ssh-user=ops"));
+  g_assert_null (strstr (profiles, "ssh-windows-user"));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   yun_test_save_screenshot (GTK_WIDGET (yun_test_main_window ()), "account");

@@ -318,3 +318,31 @@ yun_test_remove_tree (const char *path)
       }
   g_assert_cmpint (g_rmdir (path), ==, 0);
 }
+
+const char *
+yun_test_sshd_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run this test under tests/run-with-sshd.sh", name);
+  return value;
+}
+
+char *
+yun_test_dup_key_fingerprint (const char *public_key_file)
+{
+  const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", public_key_file, NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) fields = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  fields = g_strsplit (out, " ", 3);
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  return g_strdup (fields[1]);
+}

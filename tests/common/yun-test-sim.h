@@ -39,6 +39,13 @@ void yun_test_release (gpointer object_ptr);
  * disappears meanwhile (SQLite's -wal and -shm) is fine, anything else left is a failure. */
 void yun_test_remove_tree (const char *path);
 
+/* What tests/run-with-sshd.sh tells a test about its SSH server: the variable @name, which
+ * must be set and not empty (the test fails otherwise, naming the script to run it with). */
+const char *yun_test_sshd_env (const char *name);
+/* The SHA256 fingerprint of the public key in @public_key_file, as `ssh-keygen -l` and
+ * OpenSSH show it ("SHA256:…"). */
+char *yun_test_dup_key_fingerprint (const char *public_key_file);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 
 G_END_DECLS

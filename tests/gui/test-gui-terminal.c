@@ -34,16 +34,6 @@ static YunTestSim *sim;
 static guint sshd_port;
 static const char *ssh_user;
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || *value == '\0')
-    g_error ("%s is not set: run this test under tests/run-with-sshd.sh", name);
-  return value;
-}
-
 /* ---- Helpers ---- */
 
 static YunWorkspace *
@@ -193,23 +183,6 @@ press (GtkWidget *root, const char *label)
 }
 
 static char *
-dup_fingerprint (const char *public_key_file)
-{
-  const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", public_key_file, NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) fields = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  fields = g_strsplit (out, " ", 3);
-  return g_strdup (fields[1]);
-}
-
-static char *
 dup_known_hosts (void)
 {
   g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
@@ -254,7 +227,8 @@ test_open_terminal (void)
   AdwTabView *tabs;
   AdwStatusPage *host_key_page;
   GtkWidget *password_row;
-  g_autofree char *fingerprint = dup_fingerprint (env ("YUN_TEST_SSH_HOST_KEY"));
+  g_autofree char *fingerprint
+    = yun_test_dup_key_fingerprint (yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
   g_autofree char *known_hosts = NULL;
   g_autofree char *known_name = g_strdup_printf ("[127.0.0.1]:%u ", sshd_port);
   YunTerminalView *terminal;
@@ -318,7 +292,7 @@ test_open_terminal (void)
 
   gtk_check_button_set_active (
     GTK_CHECK_BUTTON (yun_test_find_by_id (GTK_WIDGET (terminal), "remember_check")), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (password_row), env ("YUN_TEST_PASSWORD"));
+  gtk_editable_set_text (GTK_EDITABLE (password_row), yun_test_sshd_env ("YUN_TEST_PASSWORD"));
   yun_test_save_screenshot (GTK_WIDGET (window), "terminal-password");
   press (GTK_WIDGET (terminal), _ ("_Log In"));
   wait_for_state (YUN_TERMINAL_STATE_CONNECTED);
@@ -530,7 +504,8 @@ test_changed_host_key (void)
   g_auto (GStrv) fields = NULL;
 
   /* The known key for this server is now another one. */
-  g_assert_true (g_file_get_contents (env ("YUN_TEST_SSH_OTHER_HOST_KEY"), &other, NULL, &error));
+  g_assert_true (
+    g_file_get_contents (yun_test_sshd_env ("YUN_TEST_SSH_OTHER_HOST_KEY"), &other, NULL, &error));
   g_assert_no_error (error);
   fields = g_strsplit (other, " ", 3);
   line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", sshd_port, fields[0], fields[1]);
@@ -592,7 +567,7 @@ main (int argc, char *argv[])
 {
   int status;
 
-  sshd_port = (guint) g_ascii_strtoull (env ("YUN_TEST_SSHD_PORT"), NULL, 10);
+  sshd_port = (guint) g_ascii_strtoull (yun_test_sshd_env ("YUN_TEST_SSHD_PORT"), NULL, 10);
   ssh_user = g_getenv ("YUN_TEST_SSH_PASSWORD_USER");
   if (ssh_user == NULL || g_getenv ("YUN_TEST_PASSWORD") == NULL)
     {

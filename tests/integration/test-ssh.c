@@ -37,22 +37,12 @@ typedef struct
   char *no_keys;     /* an identity folder without keys */
 } Fixture;
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this test under tests/run-with-sshd.sh", name);
-  return value;
-}
-
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
-  fixture->port = (guint) g_ascii_strtoull (env ("YUN_TEST_SSHD_PORT"), NULL, 10);
+  fixture->port = (guint) g_ascii_strtoull (yun_test_sshd_env ("YUN_TEST_SSHD_PORT"), NULL, 10);
   g_assert_cmpuint (fixture->port, >, 0);
   fixture->directory = g_dir_make_tmp ("yun-ssh-XXXXXX", &error);
   g_assert_no_error (error);
@@ -88,23 +78,6 @@ dup_public_key (const char *path)
 }
 
 /* OpenSSH's own fingerprint of a public key file. */
-static char *
-dup_fingerprint (const char *path)
-{
-  const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", path, NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) fields = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  fields = g_strsplit (out, " ", 3);
-  return g_strdup (fields[1]);
-}
-
 static void
 write_known_hosts (Fixture *fixture, const char *public_key_file)
 {
@@ -138,12 +111,12 @@ logged_in_session (Fixture *fixture)
   YunSshSession *session = NULL;
   g_autoptr (GError) error = NULL;
 
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
-  session = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
+  session = new_session (fixture, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
   g_assert_true (yun_ssh_session_connect (session, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (yun_ssh_session_authenticate (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
-                                               NULL, &error));
+  g_assert_true (yun_ssh_session_authenticate (session, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"),
+                                               NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   return session;
 }
@@ -164,11 +137,13 @@ dup_bytes (GBytes *bytes)
 static void
 test_host_key_unknown (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (YunSshSession) first = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  g_autoptr (YunSshSession) first
+    = new_session (fixture, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
   g_autoptr (YunSshSession) second = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *fingerprint = dup_fingerprint (env ("YUN_TEST_SSH_HOST_KEY"));
-  g_autofree char *key = dup_public_key (env ("YUN_TEST_SSH_HOST_KEY"));
+  g_autofree char *fingerprint
+    = yun_test_dup_key_fingerprint (yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
+  g_autofree char *key = dup_public_key (yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
   g_autofree char *expected = NULL;
   g_autofree char *contents = NULL;
   struct stat info;
@@ -182,8 +157,8 @@ test_host_key_unknown (Fixture *fixture, gconstpointer data)
   g_assert_false (g_file_test (fixture->known_hosts, G_FILE_TEST_EXISTS));
 
   /* Nothing goes on before the user said yes. */
-  g_assert_false (
-    yun_ssh_session_authenticate (first, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL, &error));
+  g_assert_false (yun_ssh_session_authenticate (first, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"),
+                                                NULL, NULL, NULL, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED);
   g_clear_error (&error);
 
@@ -195,11 +170,11 @@ test_host_key_unknown (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (contents, ==, expected);
   g_assert_cmpint (g_stat (fixture->known_hosts, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
-  g_assert_true (
-    yun_ssh_session_authenticate (first, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL, &error));
+  g_assert_true (yun_ssh_session_authenticate (first, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"),
+                                               NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  second = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  second = new_session (fixture, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
   g_assert_true (yun_ssh_session_connect (second, NULL, &error));
   g_assert_no_error (error);
   g_clear_pointer (&contents, g_free);
@@ -216,9 +191,9 @@ test_host_key_changed (Fixture *fixture, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_OTHER_HOST_KEY"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_OTHER_HOST_KEY"));
   g_file_get_contents (fixture->known_hosts, &before, NULL, NULL);
-  session = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  session = new_session (fixture, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
 
   g_assert_false (yun_ssh_session_connect (session, NULL, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_HOST_KEY_CHANGED);
@@ -228,8 +203,8 @@ test_host_key_changed (Fixture *fixture, gconstpointer data)
   g_assert_false (yun_ssh_session_accept_host_key (session, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED);
   g_clear_error (&error);
-  g_assert_false (yun_ssh_session_authenticate (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
-                                                NULL, &error));
+  g_assert_false (yun_ssh_session_authenticate (
+    session, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED);
   g_file_get_contents (fixture->known_hosts, &after, NULL, NULL);
   g_assert_cmpstr (after, ==, before);
@@ -245,7 +220,7 @@ test_login_key (Fixture *fixture, gconstpointer data)
   g_autoptr (YunSshExecResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *expected = g_strdup_printf ("%s\n", env ("YUN_TEST_SSH_KEY_USER"));
+  g_autofree char *expected = g_strdup_printf ("%s\n", yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"));
 
   g_assert_cmpstr (yun_ssh_session_get_auth_method (session), ==, "publickey");
   result = yun_ssh_session_exec (session, "id -un", 0, 30, NULL, &error);
@@ -256,8 +231,8 @@ test_login_key (Fixture *fixture, gconstpointer data)
   /* Without the key (and no password), the server says no. */
   refused = new_session (fixture, fixture->no_keys);
   g_assert_true (yun_ssh_session_connect (refused, NULL, &error));
-  g_assert_false (yun_ssh_session_authenticate (refused, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
-                                                NULL, &error));
+  g_assert_false (yun_ssh_session_authenticate (
+    refused, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION);
   g_assert_null (yun_ssh_session_get_auth_method (refused));
 }
@@ -267,7 +242,8 @@ static void
 test_login_agent (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *socket_path = g_build_filename (fixture->directory, "agent.sock", NULL);
-  g_autofree char *key = g_build_filename (env ("YUN_TEST_SSH_IDENTITY_DIR"), "id_ed25519", NULL);
+  g_autofree char *key
+    = g_build_filename (yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"), "id_ed25519", NULL);
   const char *agent_argv[] = { "ssh-agent", "-D", "-a", socket_path, NULL };
   const char *add_argv[] = { "ssh-add", "-q", key, NULL };
   g_autofree char *saved_socket = g_strdup (g_getenv ("SSH_AUTH_SOCK"));
@@ -293,21 +269,21 @@ test_login_agent (Fixture *fixture, gconstpointer data)
   g_assert_true (g_subprocess_wait_check (add, NULL, &error));
   g_assert_no_error (error);
 
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
   g_setenv ("SSH_AUTH_SOCK", socket_path, TRUE);
   session = new_session (fixture, fixture->no_keys);
   yun_ssh_session_set_use_agent (session, TRUE);
   g_assert_true (yun_ssh_session_connect (session, NULL, &error));
-  g_assert_true (yun_ssh_session_authenticate (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
-                                               NULL, &error));
+  g_assert_true (yun_ssh_session_authenticate (session, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"),
+                                               NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (yun_ssh_session_get_auth_method (session), ==, "ssh-agent");
 
   /* The same, told not to use the agent: refused. */
   without = new_session (fixture, fixture->no_keys);
   g_assert_true (yun_ssh_session_connect (without, NULL, &error));
-  g_assert_false (yun_ssh_session_authenticate (without, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL,
-                                                NULL, &error));
+  g_assert_false (yun_ssh_session_authenticate (
+    without, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL, &error));
   g_assert_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION);
 
   if (saved_socket != NULL)
@@ -337,7 +313,7 @@ test_login_password (Fixture *fixture, gconstpointer data)
                    "run-with-sshd.sh makes only when run as root (and YUN_TEST_PASSWORD set)");
       return;
     }
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
 
   /* No key that could log in: only the password can. */
   session = new_session (fixture, fixture->no_keys);
@@ -608,8 +584,8 @@ test_shell (Fixture *fixture, gconstpointer data)
   int pair[2];
   int status = -1;
 
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_HOST_KEY"));
-  session = new_session (fixture, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_HOST_KEY"));
+  session = new_session (fixture, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
   {
     g_autoptr (GAsyncResult) result = NULL;
 
@@ -620,8 +596,8 @@ test_shell (Fixture *fixture, gconstpointer data)
   {
     g_autoptr (GAsyncResult) result = NULL;
 
-    yun_ssh_session_authenticate_async (session, env ("YUN_TEST_SSH_KEY_USER"), NULL, NULL, NULL,
-                                        store_result, &result);
+    yun_ssh_session_authenticate_async (session, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), NULL,
+                                        NULL, NULL, store_result, &result);
     g_assert_true (yun_ssh_session_authenticate_finish (session, wait_result (&result), &error));
     g_assert_no_error (error);
   }
@@ -846,9 +822,10 @@ ssh_spec (Cloud *cloud, Fixture *fixture, YunJobKind kind, gboolean with_stopped
     yun_job_spec_add_instance (spec, cloud->loopback->pdata[i], cloud->region);
   if (with_stopped)
     yun_job_spec_add_instance (spec, cloud->stopped, cloud->region);
-  yun_job_spec_set_ssh_login (spec, env ("YUN_TEST_SSH_KEY_USER"), NULL, fixture->port, NULL);
+  yun_job_spec_set_ssh_login (spec, yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), NULL,
+                              fixture->port, NULL);
   yun_job_spec_set_ssh_host_keys (spec, fixture->known_hosts, TRUE);
-  yun_job_spec_set_ssh_identity_directory (spec, env ("YUN_TEST_SSH_IDENTITY_DIR"));
+  yun_job_spec_set_ssh_identity_directory (spec, yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"));
   return spec;
 }
 
@@ -936,8 +913,9 @@ test_job_exec (Fixture *fixture, gconstpointer data)
   /* A dry run tells where it would connect, and sends nothing. */
   {
     g_autoptr (YunJobSpec) spec = ssh_spec (&cloud, fixture, YUN_JOB_KIND_SSH_EXEC, TRUE);
-    g_autofree char *plan = g_strdup_printf ("would connect as %s to 127.0.0.1 port %u",
-                                             env ("YUN_TEST_SSH_KEY_USER"), fixture->port);
+    g_autofree char *plan
+      = g_strdup_printf ("would connect as %s to 127.0.0.1 port %u",
+                         yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), fixture->port);
 
     g_assert_true (yun_job_spec_set_command (spec, fine, 0, &error));
     yun_job_spec_set_dry_run (spec, TRUE);
@@ -1002,7 +980,7 @@ test_job_exec (Fixture *fixture, gconstpointer data)
   }
 
   /* A changed key: refused, whatever accept-new says. */
-  write_known_hosts (fixture, env ("YUN_TEST_SSH_OTHER_HOST_KEY"));
+  write_known_hosts (fixture, yun_test_sshd_env ("YUN_TEST_SSH_OTHER_HOST_KEY"));
   {
     g_autoptr (YunJobSpec) spec = ssh_spec (&cloud, fixture, YUN_JOB_KIND_SSH_EXEC, FALSE);
 
@@ -1241,7 +1219,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
   {
     g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
     g_autofree char *source
-      = g_build_filename (env ("YUN_TEST_SSH_IDENTITY_DIR"), "id_ed25519", NULL);
+      = g_build_filename (yun_test_sshd_env ("YUN_TEST_SSH_IDENTITY_DIR"), "id_ed25519", NULL);
     g_autofree char *target = g_build_filename (ssh_dir, "id_ed25519", NULL);
     g_autofree char *key = NULL;
     gsize length = 0;
@@ -1253,8 +1231,8 @@ test_yunctl (Fixture *fixture, gconstpointer data)
   }
 
   out = run_yunctl (&cloud, fixture, &status, "--json", "--region", cloud.region, "ssh-exec",
-                    "--user", env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port, "--known-hosts",
-                    fixture->known_hosts, "--accept-new-host-keys", "--command",
+                    "--user", yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port,
+                    "--known-hosts", fixture->known_hosts, "--accept-new-host-keys", "--command",
                     "echo hi-from-yunctl; exit 2", cloud.loopback->pdata[0],
                     cloud.loopback->pdata[1], NULL);
   g_assert_cmpint (status, ==, 1);
@@ -1275,9 +1253,10 @@ test_yunctl (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&out, g_free);
 
   /* Every one succeeds: exit status 0. */
-  out = run_yunctl (&cloud, fixture, &status, "--region", cloud.region, "ssh-exec", "--user",
-                    env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port, "--known-hosts",
-                    fixture->known_hosts, "--command", "true", cloud.loopback->pdata[2], NULL);
+  out
+    = run_yunctl (&cloud, fixture, &status, "--region", cloud.region, "ssh-exec", "--user",
+                  yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port, "--known-hosts",
+                  fixture->known_hosts, "--command", "true", cloud.loopback->pdata[2], NULL);
   g_assert_cmpint (status, ==, 0);
   g_clear_pointer (&out, g_free);
 
@@ -1297,9 +1276,9 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
     g_file_set_contents (local, "from yunctl\n", -1, NULL);
     out = run_yunctl (&cloud, fixture, &status, "--region", cloud.region, "sftp-upload", "--user",
-                      env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port, "--known-hosts",
-                      fixture->known_hosts, "--local", local, "--remote", remote, "--mode", "600",
-                      cloud.loopback->pdata[0], NULL);
+                      yun_test_sshd_env ("YUN_TEST_SSH_KEY_USER"), "--ssh-port", port,
+                      "--known-hosts", fixture->known_hosts, "--local", local, "--remote", remote,
+                      "--mode", "600", cloud.loopback->pdata[0], NULL);
     g_assert_cmpint (status, ==, 0);
     g_assert_true (g_file_get_contents (remote, &contents, NULL, NULL));
     g_assert_cmpstr (contents, ==, "from yunctl\n");

@@ -16,13 +16,13 @@ if(YUN_SANITIZE)
   # cmake/lsan.supp: the system libraries' own allocations, never YunDesk's.
   # cmake/asan-<program>.options: options for one program only (%b is its name). GLib is
   # built without frame pointers, so the fast unwinder stops at g_malloc; the programs that
-  # talk to the keyring unwind the slow way, which is what lets the libsecret suppression
-  # match, at four times the cost, so only there.
-  # The GUI tests run with ASan and UBSan but without leak checking
+  # run in a keyring session (tests/run-with-keyring.sh) unwind the slow way, which is what
+  # lets the libsecret suppressions match, at four times the cost, so only there.
+  # The GUI tests run with ASan and UBSan, unwinding fast, but without leak checking
   # (cmake/asan-test-gui-*.options): after fontconfig's, they leave a few blocks allocated
-  # through g_malloc (about 5 KB, 16 KB) whose stacks end at g_malloc, so neither a
-  # suppression nor a fix can be aimed at them, and slow unwinding stalls GTK's start. The
-  # core, yunctl and yunsim code they run is leak-checked by every other test.
+  # through g_malloc (5 to 18 KB) whose stacks end at g_malloc, so neither a suppression
+  # nor a fix can be aimed at them, and slow unwinding stalls GTK's start. The core, yunctl
+  # and yunsim code they run is leak-checked by every other test.
   set(YUN_SANITIZE_TEST_ENVIRONMENT
     "ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_string_checks=1:check_initialization_order=1:include_if_exists=${CMAKE_CURRENT_LIST_DIR}/asan-%b.options"
     "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp:print_suppressions=0"

@@ -121,13 +121,19 @@ typedef struct
   gboolean ended;   /* the worker is done with the job */
   gboolean finished;
   gint64 finished_at;
+  /* With the last event, the run itself: it is freed on the main thread, once the job can
+   * no longer call cancel_run() with it. */
+  JobRun *run;
 } JobEvent;
+
+static void job_run_free (JobRun *run);
 
 static void
 job_event_free (JobEvent *event)
 {
   g_object_unref (event->job);
   g_ptr_array_unref (event->items);
+  g_clear_pointer (&event->run, job_run_free);
   g_free (event);
 }
 
@@ -379,6 +385,8 @@ yun_job_engine_lookup (YunJobEngine *self, gint64 job_id)
 static void
 deliver_events (YunJobEngine *self)
 {
+  /* A finished run's reference to the engine may be the last one. */
+  g_autoptr (YunJobEngine) hold = g_object_ref (self);
   g_autoptr (GPtrArray) events = NULL;
 
   g_mutex_lock (&self->events_lock);
@@ -396,6 +404,7 @@ deliver_events (YunJobEngine *self)
         {
           g_hash_table_remove (self->job_runs, event->job);
           _yun_job_set_cancel_func (event->job, NULL, NULL);
+          g_clear_pointer (&event->run, job_run_free);
         }
       if (event->finished)
         _yun_job_set_finished (event->job, event->finished_at);
@@ -410,7 +419,7 @@ deliver_events_cb (gpointer user_data)
 }
 
 /* Worker thread: sends copies of the items changed since the last post; @ended when the
- * worker lets go of the job. */
+ * worker lets go of the job, and of @run, which the main thread then frees. */
 static void
 post (JobRun *run, gboolean ended)
 {
@@ -425,6 +434,8 @@ post (JobRun *run, gboolean ended)
   event->ended = ended;
   event->finished = ended && run->record->finished;
   event->finished_at = run->record->finished_at;
+  if (ended)
+    event->run = run;
 
   g_mutex_lock (&self->events_lock);
   g_ptr_array_add (self->events, event);
@@ -2130,7 +2141,6 @@ run_job (gpointer data, gpointer user_data)
           if (!commit_changes (run, &error))
             g_warning ("Job %" G_GINT64_FORMAT ": %s", run->record->id, error->message);
           post (run, TRUE);
-          job_run_free (run);
           return;
         }
     }
@@ -2146,7 +2156,6 @@ run_job (gpointer data, gpointer user_data)
       forget_password (run);
     }
   post (run, TRUE);
-  job_run_free (run);
 }
 
 /* ---- Submitting, resuming ---- */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "yun-core-private.h"
+#include "yun-job-private.h"
 #include "yun-test-sim.h"
 
 #define ACCOUNT "jobs-test"
@@ -1198,6 +1199,28 @@ wait_for_first_call (YunJob *job)
 
 /* Cancelled right after it was submitted, and again once its first chunk was sent: what
  * had not gone out is "cancelled" and untouched, what had is followed to its end. */
+/* Waits, without running the main context, for the journal to say job @id finished: the
+ * worker is done with it, and the main context has not heard yet. */
+static void
+wait_for_journal_finished (Fixture *fixture, gint64 id)
+{
+  gint64 deadline = g_get_monotonic_time () + JOB_DEADLINE_S * G_USEC_PER_SEC;
+
+  while (TRUE)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) records = _yun_journal_load (fixture->cache, ACCOUNT, FALSE, 1, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < records->len; i++)
+        if (((YunJobRecord *) records->pdata[i])->id == id
+            && ((YunJobRecord *) records->pdata[i])->finished)
+          return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
 static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
@@ -1238,6 +1261,23 @@ test_cancel (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (tally.failed, ==, 0);
   g_assert_cmpuint (count_state (after, "RUNNING"), ==,
                     count_state (middle, "RUNNING") - tally.succeeded);
+
+  /* Cancelled after its worker let go of it, before the main context heard: a job whose
+   * every instance is skipped ends at once on the worker, and the cancel must find the run
+   * still there (it used to be freed by then). */
+  {
+    g_autoptr (GPtrArray) stopped = instances_where (after, "STOPPED", NULL);
+    g_autoptr (YunJobSpec) third = spec_over (YUN_JOB_KIND_STOP, stopped);
+
+    g_assert_cmpuint (stopped->len, >, 0);
+    job = yun_job_engine_submit (fixture->engine, third, &error);
+    g_assert_no_error (error);
+    wait_for_journal_finished (fixture, yun_job_get_id (job));
+    g_assert_false (yun_job_get_finished (job));
+    yun_job_cancel (job);
+    wait_for_job (job);
+    g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SKIPPED), ==, stopped->len);
+  }
 }
 
 int

@@ -13,6 +13,7 @@
 #include <yun/yun-cvm.h>
 #include <yun/yun-endpoint.h>
 #include <yun/yun-error.h>
+#include <yun/yun-export.h>
 #include <yun/yun-filters.h>
 #include <yun/yun-image.h>
 #include <yun/yun-instance-type-quota.h>

@@ -689,9 +689,7 @@ export_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   ExportData *data = task_data;
   GError *error = NULL;
 
-  /* Exports name instances, addresses and output: private to the user. */
-  if (!g_file_set_contents_full (data->path, data->contents, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, &error))
+  if (!yun_export_save (data->path, data->contents, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -1212,9 +1212,7 @@ on_export_file_chosen (GtkNativeDialog *chooser, int response, gpointer user_dat
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       path = g_file_get_path (file);
-      /* Exports are private: 0600, like everything YunDesk writes. */
-      if (g_file_set_contents_full (path, export->csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                    &error))
+      if (yun_export_save (path, export->csv, &error))
         yun_window_add_toast (export->window, adw_toast_new (_ ("Selection exported")));
       else
         yun_window_show_error (export->window, _ ("The selection could not be exported"), error);

@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "yun-api-private.h"
 
@@ -224,6 +226,28 @@ test_instances_csv (void)
                    "ins-bbbbbbbb,\"'=HYPERLINK(\"\"http://x\"\", \"\"a\"\")\",STOPPED,ap-guangzhou,"
                    "ap-guangzhou-3,,0,0,,,,,,,");
   g_assert_cmpstr (lines[4], ==, "");
+
+  /* Saved as an export: the user's alone (0600) under umask 0, replacing a wider file. */
+  {
+    g_autofree char *directory = g_dir_make_tmp ("yun-export-XXXXXX", &error);
+    g_autofree char *path = g_build_filename (directory, "instances.csv", NULL);
+    g_autofree char *saved = NULL;
+    mode_t old_umask = umask (0);
+    GStatBuf status;
+
+    g_assert_no_error (error);
+    g_assert_true (
+      g_file_set_contents_full (path, "old", -1, G_FILE_SET_CONTENTS_NONE, 0666, &error));
+    g_assert_true (yun_export_save (path, csv, &error));
+    umask (old_umask);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (path, &status), ==, 0);
+    g_assert_cmpint (status.st_mode & 0777, ==, 0600);
+    g_assert_true (g_file_get_contents (path, &saved, NULL, &error));
+    g_assert_cmpstr (saved, ==, csv);
+    g_assert_cmpint (g_remove (path), ==, 0);
+    g_assert_cmpint (g_rmdir (directory), ==, 0);
+  }
 }
 
 static void

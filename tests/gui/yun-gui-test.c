@@ -40,11 +40,17 @@ count_frame (GdkFrameClock *clock, int *frames)
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
-/* Whether a stack in @widget's tree is still fading or sliding between two pages. */
+/* Whether a stack in @widget's tree is still fading or sliding between two pages, or a
+ * revealer still opening or closing. */
 static gboolean
 transition_running (GtkWidget *widget)
 {
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  /* An expander row opening, a bar sliding in. */
+  if (GTK_IS_REVEALER (widget) && gtk_widget_get_mapped (widget)
+      && gtk_revealer_get_reveal_child (GTK_REVEALER (widget))
+           != gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

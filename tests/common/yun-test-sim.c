@@ -299,6 +299,21 @@ yun_test_release (gpointer object_ptr)
 }
 
 void
+yun_test_run_until (gboolean (*done) (gpointer), gpointer data, guint seconds, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %u s waiting for %s", seconds, what);
+      /* Sleeps only when nothing was ready, so as not to spin. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+void
 yun_test_remove_tree (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);

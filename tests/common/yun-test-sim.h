@@ -35,6 +35,10 @@ const char *yun_test_json_string (json_object *object, const char *name);
 /* Drops the reference at *@object_ptr and runs the main context until the object is
  * finalized (its last events are idle callbacks), at most 10 s. */
 void yun_test_release (gpointer object_ptr);
+/* Runs the default main context until @done (@data) holds; the test fails (naming @what)
+ * after @seconds. */
+void
+yun_test_run_until (gboolean (*done) (gpointer), gpointer data, guint seconds, const char *what);
 /* Removes the folder at @path and everything in it (a test's temporary files); a file that
  * disappears meanwhile (SQLite's -wal and -shm) is fine, anything else left is a failure. */
 void yun_test_remove_tree (const char *path);

@@ -11,19 +11,12 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-/* Runs the main loop until @done (data) holds, or fails the test after WAIT_SECONDS. */
+#include "yun-test-sim.h"
+
 void
 yun_test_wait_until (gboolean (*done) (gpointer), gpointer data, const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up after %d s waiting for %s", WAIT_SECONDS, what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  yun_test_run_until (done, data, WAIT_SECONDS, what);
 }
 
 static gboolean

@@ -313,17 +313,16 @@ command_spec (const char *script, guint timeout_seconds, GPtrArray *instances)
   return spec;
 }
 
+static gboolean
+job_finished (gpointer job)
+{
+  return yun_job_get_finished (job);
+}
+
 static void
 wait_for_job (YunJob *job)
 {
-  gint64 deadline = g_get_monotonic_time () + JOB_DEADLINE_S * G_USEC_PER_SEC;
-
-  while (!yun_job_get_finished (job))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
+  yun_test_run_until (job_finished, job, JOB_DEADLINE_S, "a job's end");
 }
 
 static YunJob *

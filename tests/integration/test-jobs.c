@@ -251,17 +251,16 @@ set_faults (Fixture *fixture, const char *faults)
 
 /* ---- Running jobs ---- */
 
+static gboolean
+job_finished (gpointer job)
+{
+  return yun_job_get_finished (job);
+}
+
 static void
 wait_for_job (YunJob *job)
 {
-  gint64 deadline = g_get_monotonic_time () + JOB_DEADLINE_S * G_USEC_PER_SEC;
-
-  while (!yun_job_get_finished (job))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
+  yun_test_run_until (job_finished, job, JOB_DEADLINE_S, "a job's end");
 }
 
 /* Submits @spec and waits for the job to finish. Returns: (transfer none): the job. */

@@ -784,17 +784,16 @@ cloud_tear_down (Cloud *cloud)
   yun_test_sim_free (cloud->sim);
 }
 
+static gboolean
+job_finished (gpointer job)
+{
+  return yun_job_get_finished (job);
+}
+
 static void
 wait_for_job (YunJob *job)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!yun_job_get_finished (job))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  yun_test_run_until (job_finished, job, 60, "a job's end");
 }
 
 static YunJobItem *

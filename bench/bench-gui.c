@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "bench-common.h"
+#include "yun-application.h"
 #include "yun-instance-view.h"
 #include "yun-window.h"
 #include "yun-workspace.h"
@@ -297,7 +298,9 @@ start_job (Child *child)
   child->phase_start_us = g_get_monotonic_time ();
   child->job
     = yun_job_engine_submit (yun_workspace_get_job_engine (child->workspace), spec, &error);
-  if (child->job == NULL)
+  if (child->job != NULL)
+    g_object_ref (child->job);
+  else
     {
       printf ("  the stop job could not be submitted: %s\n", error->message);
       stall_monitor_stop (&child->monitor, "job_stall", "(b) stop job (not submitted)", 0);
@@ -505,6 +508,7 @@ run_child (int argc, char **argv, gint64 main_us)
   child.exec_us = exec_time != NULL ? g_ascii_strtoll (exec_time, NULL, 10) : main_us;
   child.interactive = argc > 2 && g_str_equal (argv[2], "--interactive");
 
+  yun_application_choose_renderer ();
   yun_init ();
   yundesk_register_resource ();
   application = adw_application_new (APPLICATION_ID ".BenchGui", G_APPLICATION_NON_UNIQUE);
@@ -672,10 +676,15 @@ run_parent (void)
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
   g_setenv ("GSETTINGS_SCHEMA_DIR", YUN_SCHEMA_DIR, FALSE);
 
+  /* The children inherit it; printed, so that figures name what drew them. */
+  yun_application_choose_renderer ();
   yun_init ();
   printf ("bench-gui on %u CPUs, %u instances, display %s\n", g_get_num_processors (), N_INSTANCES,
           g_getenv ("DISPLAY") != NULL ? g_getenv ("DISPLAY") : "(none)");
   print_load_average ();
+  printf ("renderer: %s (GDK_DEBUG=%s)\n",
+          g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "GTK's default, OpenGL",
+          g_getenv ("GDK_DEBUG") != NULL ? g_getenv ("GDK_DEBUG") : "");
   fill_cache ();
 
   printf ("\nPhase 2: %u executions of %s --first-frame (exec → first frame with %u rows)\n",

@@ -17,6 +17,8 @@ main (int argc, char *argv[])
   g_autofree char *executable = g_file_read_link ("/proc/self/exe", NULL);
   const char *locale_dir = YUN_LOCALEDIR;
 
+  yun_application_choose_renderer ();
+
   /* Run from the build tree, the translations are those built there. */
   if (executable != NULL && g_str_has_prefix (executable, YUN_BUILD_DIR "/"))
     locale_dir = YUN_BUILD_LOCALEDIR;

@@ -16,6 +16,8 @@
 #include "yun-application.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "yun-preferences-window.h"
 #include "yundesk-resources.h"
@@ -481,6 +483,47 @@ yun_application_init (YunApplication *self)
   self->profiles = g_list_store_new (YUN_TYPE_PROFILE);
   self->demo_instances = YUN_WORKSPACE_DEMO_INSTANCES;
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/* Whether this process may open a GPU: a DRM device node (render or primary), or the
+ * NVIDIA driver's own. */
+static gboolean
+gpu_is_accessible (void)
+{
+  g_autoptr (GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
+  const char *name;
+
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/dev/dri", name, NULL);
+
+      if ((g_str_has_prefix (name, "renderD") || g_str_has_prefix (name, "card"))
+          && g_access (path, R_OK | W_OK) == 0)
+        return TRUE;
+    }
+  return g_access ("/dev/nvidia0", R_OK | W_OK) == 0;
+}
+
+/**
+ * yun_application_choose_renderer:
+ *
+ * Without a GPU, GTK 4.8 draws with OpenGL all the same, in software (Mesa's llvmpipe):
+ * a frame of the instance list then holds the main loop for 50 to 130 ms, and loading
+ * Mesa and LLVM costs about 60 MB. GTK 4.14 and later draw with cairo in that case; this
+ * does the same on GTK 4.8, unless the user chose a renderer (GSK_RENDERER) or GL
+ * settings (GDK_DEBUG). Machines without a GPU are common among our users: virtual
+ * machines, remote desktops and jump hosts.
+ *
+ * Call it first in main(), before GTK starts and before any thread: it sets environment
+ * variables.
+ */
+void
+yun_application_choose_renderer (void)
+{
+  if (g_getenv ("GSK_RENDERER") != NULL || g_getenv ("GDK_DEBUG") != NULL || gpu_is_accessible ())
+    return;
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
 }
 
 YunApplication *

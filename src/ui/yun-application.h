@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (YunApplication, yun_application, YUN, APPLICATION, AdwApplication)
 
+void yun_application_choose_renderer (void);
 YunApplication *yun_application_new (void);
 GSettings *yun_application_get_settings (YunApplication *self);
 YunWindow *yun_application_get_main_window (YunApplication *self);

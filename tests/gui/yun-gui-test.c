@@ -205,6 +205,8 @@ yun_test_start_application (int *argc, char ***argv)
 {
   g_autoptr (GError) error = NULL;
 
+  /* As main() does: the renderer the user would get on this machine. */
+  yun_application_choose_renderer ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, YUN_BUILD_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

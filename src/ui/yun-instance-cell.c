@@ -194,6 +194,20 @@ static const CellSpec cell_specs[] = {
 
 /* ---- Text cells ---- */
 
+/* Only what may not fit has a tooltip with all of it. It is asked for when the pointer
+ * rests on the cell: gtk_widget_set_tooltip_text() at every bind would ask the display
+ * server where the pointer is, a round trip per cell. */
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard_mode, GtkTooltip *tooltip)
+{
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 /* A GtkInscription, not a GtkLabel: its size does not depend on its text, so a new row
  * costs no text measuring. */
 static void
@@ -208,6 +222,11 @@ on_text_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, const 
   gtk_widget_set_hexpand (inscription, TRUE);
   if (spec->css_class != NULL)
     gtk_widget_add_css_class (inscription, spec->css_class);
+  if (spec->tooltip)
+    {
+      gtk_widget_set_has_tooltip (inscription, TRUE);
+      g_signal_connect (inscription, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+    }
   gtk_list_item_set_child (list_item, inscription);
 }
 
@@ -218,9 +237,6 @@ on_text_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, const C
   g_autofree char *text = spec->text (gtk_list_item_get_item (list_item));
 
   gtk_inscription_set_text (GTK_INSCRIPTION (inscription), text);
-  /* Only what may not fit gets a tooltip with all of it. */
-  if (spec->tooltip)
-    gtk_widget_set_tooltip_text (inscription, *text != '\0' ? text : NULL);
 }
 
 /* ---- The state cell: a spinner while the instance moves, and a coloured label ---- */

@@ -17,6 +17,46 @@
 
 #define PASSWORD_MAX_BYTES 256
 
+static gboolean
+is_instance_id (const char *text)
+{
+  if (!g_str_has_prefix (text, "ins-") || strlen (text) != 12)
+    return FALSE;
+  for (const char *p = text + 4; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Every argument must be an instance ID, or the command line is wrong (exit status 2).
+ * When the job carries a password, an argument that is not an ID may be that password
+ * typed in the wrong place: it is not echoed. */
+static gboolean
+check_instance_ids (YunctlContext *context, YunJobSpec *spec, GError **error)
+{
+  gboolean with_password = yun_job_spec_get_kind (spec) == YUN_JOB_KIND_RESET_PASSWORD
+                           || context->options->password_file != NULL
+                           || context->options->password_stdin;
+
+  for (guint i = 0; context->args[i] != NULL; i++)
+    {
+      if (is_instance_id (context->args[i]))
+        continue;
+      if (with_password)
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "argument %u is not an instance ID (“ins-” and 8 lower-case letters or "
+                     "digits); a password is only read from --password-file F or "
+                     "--password-stdin",
+                     i + 1);
+      else
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "“%s” is not an instance ID (“ins-” and 8 lower-case letters or digits)",
+                     context->args[i]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The instances a job acts on: the IDs given (their region from the cache, else
  * --region), or the selection flags over the live list. */
 static gboolean
@@ -26,7 +66,7 @@ add_selection (YunctlContext *context, YunJobSpec *spec, GError **error)
     {
       g_autoptr (YunInventory) cached = yun_inventory_new (context->cache, context->account);
 
-      if (!yun_inventory_load (cached, NULL, error))
+      if (!check_instance_ids (context, spec, error) || !yun_inventory_load (cached, NULL, error))
         return FALSE;
       for (guint i = 0; context->args[i] != NULL; i++)
         {
@@ -78,7 +118,7 @@ read_password (YunctlContext *context, GError **error)
 
       if (fgets (buffer, sizeof buffer, stdin) == NULL)
         {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                "No password on standard input");
           return NULL;
         }
@@ -100,7 +140,7 @@ read_password (YunctlContext *context, GError **error)
   if (length == 0 || strchr (contents, '\n') != NULL || length > PASSWORD_MAX_BYTES)
     {
       explicit_bzero (contents, length);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "The password must be one non-empty line");
       return NULL;
     }
@@ -205,6 +245,24 @@ report_job (YunctlContext *context, YunJob *job)
   return failed > 0 ? 1 : 0;
 }
 
+/* A job the engine refuses before it starts (a password against the rules, a count out
+ * of range, a bad region) was wrongly asked for: a usage error, exit status 2, as distinct
+ * from a job some of whose items failed. */
+static YunJob *
+submit_job (YunJobEngine *engine, YunJobSpec *spec, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  YunJob *job = yun_job_engine_submit (engine, spec, &local_error);
+
+  if (job != NULL)
+    return job;
+  if (g_error_matches (local_error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER))
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, local_error->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
 /* @with_secrets for the jobs that carry a password: it waits in the keyring for a resume
  * after a crash (without a keyring, in memory only). */
 static YunJobEngine *
@@ -278,7 +336,7 @@ run_kind (YunctlContext *context, YunJobKind kind, GError **error)
     }
 
   engine = create_engine (context, kind == YUN_JOB_KIND_RESET_PASSWORD);
-  job = yun_job_engine_submit (engine, spec, error);
+  job = submit_job (engine, spec, error);
   if (job == NULL)
     return FALSE;
   if (!context->options->json && !context->options->dry_run)
@@ -340,6 +398,15 @@ yunctl_command_create (YunctlContext *context, GError **error)
   g_autoptr (YunJobEngine) engine = NULL;
   YunJob *job;
 
+  /* A stray argument is not echoed: it may be a password typed in the wrong place, which
+   * would otherwise be ignored and the instances created without it. */
+  if (context->args != NULL && context->args[0] != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "create takes no argument; a password is only read from "
+                           "--password-file F or --password-stdin");
+      return FALSE;
+    }
   if (context->options->zone == NULL || context->options->image_id == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -392,7 +459,7 @@ yunctl_command_create (YunctlContext *context, GError **error)
     yun_job_spec_set_timeout (spec, (guint) context->options->wait_timeout);
   engine = create_engine (context, context->options->password_file != NULL
                                      || context->options->password_stdin);
-  job = yun_job_engine_submit (engine, spec, error);
+  job = submit_job (engine, spec, error);
   if (job == NULL)
     return FALSE;
   if (!context->options->json && !context->options->dry_run)
@@ -618,7 +685,7 @@ yunctl_command_run_command (YunctlContext *context, GError **error)
     yun_job_spec_set_timeout (spec, (guint) context->options->wait_timeout);
 
   engine = create_engine (context, context->options->command_secret);
-  job = yun_job_engine_submit (engine, spec, error);
+  job = submit_job (engine, spec, error);
   if (job == NULL)
     return FALSE;
   if (!context->options->json && !context->options->dry_run)
@@ -798,7 +865,7 @@ run_ssh_job (YunctlContext *context, YunJobSpec *spec, GError **error)
 
   /* The password waits in the keyring while the job runs, as a reset-password job's does. */
   engine = create_engine (context, TRUE);
-  job = yun_job_engine_submit (engine, spec, error);
+  job = submit_job (engine, spec, error);
   if (job == NULL)
     return FALSE;
   if (!options->json && !options->dry_run)

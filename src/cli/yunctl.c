@@ -167,6 +167,17 @@ resolve_account (YunctlOptions *options, YunProfile *profile, GError **error)
   return NULL;
 }
 
+/* --password VALUE: refused without echoing VALUE, which the command line already shows
+ * to other users (ps) and keeps in the shell's history. */
+static gboolean
+refuse_password_argument (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "a password is never taken from the command line: use --password-file F "
+                       "or --password-stdin");
+  return FALSE;
+}
+
 static YunSim *
 start_demo_simulator (GError **error)
 {
@@ -325,6 +336,8 @@ main (int argc, char *argv[])
       "reset-password: read the new password from F", "F" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &options.password_stdin,
       "reset-password: read the new password from standard input", NULL },
+    { "password", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_CALLBACK, refuse_password_argument, NULL,
+      NULL },
     { "user", 0, 0, G_OPTION_ARG_STRING, &options.user,
       "reset-password: the account, if not the image's default", "U" },
     { "remember-password", 0, 0, G_OPTION_ARG_NONE, &options.remember_password,

@@ -5,8 +5,8 @@
  * A filter keystroke over ten thousand instances replaces the rows on screen, and every
  * new row builds one cell per column. A GtkBuilderListItemFactory parses its XML for each
  * of those cells; these factories make an inscription (the state column: a spinner and a
- * label) in a few calls instead, which keeps a keystroke within a frame. Instances are immutable
- * snapshots (a change replaces the item in the model), so a cell is filled once, at bind.
+ * label) in a few calls instead. A cell shows its row's instance: it is filled at bind and
+ * again whenever the row is given another instance (instances are immutable snapshots).
  */
 
 #define G_LOG_DOMAIN "yun-instance-cell"
@@ -16,6 +16,8 @@
 #include "yun-instance-cell.h"
 
 #include <glib/gi18n.h>
+
+#include "yun-instance-row.h"
 
 typedef char *(*CellText) (YunInstance *instance);
 
@@ -165,6 +167,18 @@ charge_type_text (YunInstance *instance)
   return text_or_empty (charge_type);
 }
 
+/* The local time zone, read once: g_date_time_to_local() reads the /etc/localtime link at
+ * every call, a system call per cell. */
+static GTimeZone *
+local_time_zone (void)
+{
+  static GTimeZone *local;
+
+  if (local == NULL)
+    local = g_time_zone_new_local ();
+  return local;
+}
+
 static char *
 created_text (YunInstance *instance)
 {
@@ -173,7 +187,7 @@ created_text (YunInstance *instance)
 
   if (created == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (created);
+  local = g_date_time_to_timezone (created, local_time_zone ());
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
@@ -192,7 +206,38 @@ static const CellSpec cell_specs[] = {
   [YUN_INSTANCE_CELL_CREATED] = { created_text, 0, FALSE, FALSE, "numeric" },
 };
 
+/* ---- Following the row ---- */
+
+typedef void (*CellFill) (GtkListItem *list_item);
+
+static YunInstance *
+cell_instance (GtkListItem *list_item)
+{
+  return yun_instance_row_get_instance (gtk_list_item_get_item (list_item));
+}
+
+/* Fills the cell now and whenever its row shows another instance. */
+static void
+follow_row (GtkListItem *list_item, CellFill fill)
+{
+  fill (list_item);
+  g_signal_connect_swapped (gtk_list_item_get_item (list_item), "notify::instance",
+                            G_CALLBACK (fill), list_item);
+}
+
+static void
+unfollow_row (GtkListItem *list_item, CellFill fill)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), fill, list_item);
+}
+
 /* ---- Text cells ---- */
+
+static GQuark
+cell_spec_quark (void)
+{
+  return g_quark_from_static_string ("yun-instance-cell-spec");
+}
 
 /* Only what may not fit has a tooltip with all of it. It is asked for when the pointer
  * rests on the cell: gtk_widget_set_tooltip_text() at every bind would ask the display
@@ -215,6 +260,7 @@ on_text_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, const 
 {
   GtkWidget *inscription = gtk_inscription_new (NULL);
 
+  g_object_set_qdata (G_OBJECT (inscription), cell_spec_quark (), (gpointer) spec);
   gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), spec->xalign);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription),
                                      spec->ellipsize ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END
@@ -231,12 +277,25 @@ on_text_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, const 
 }
 
 static void
-on_text_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, const CellSpec *spec)
+fill_text (GtkListItem *list_item)
 {
   GtkWidget *inscription = gtk_list_item_get_child (list_item);
-  g_autofree char *text = spec->text (gtk_list_item_get_item (list_item));
+  const CellSpec *spec = g_object_get_qdata (G_OBJECT (inscription), cell_spec_quark ());
+  g_autofree char *text = spec->text (cell_instance (list_item));
 
   gtk_inscription_set_text (GTK_INSCRIPTION (inscription), text);
+}
+
+static void
+on_text_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  follow_row (list_item, fill_text);
+}
+
+static void
+on_text_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  unfollow_row (list_item, fill_text);
 }
 
 /* ---- The state cell: a spinner while the instance moves, and a coloured label ---- */
@@ -254,9 +313,9 @@ on_state_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 }
 
 static void
-on_state_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+fill_state (GtkListItem *list_item)
 {
-  YunInstance *instance = gtk_list_item_get_item (list_item);
+  YunInstance *instance = cell_instance (list_item);
   GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
   GtkWidget *label = gtk_widget_get_next_sibling (spinner);
   const char *state = yun_instance_get_state (instance);
@@ -269,10 +328,17 @@ on_state_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 }
 
 static void
+on_state_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
+{
+  follow_row (list_item, fill_state);
+}
+
+static void
 on_state_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
   GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
 
+  unfollow_row (list_item, fill_state);
   /* A spinner off screen still ticks. */
   gtk_spinner_set_spinning (GTK_SPINNER (spinner), FALSE);
 }
@@ -300,6 +366,7 @@ yun_instance_cell_factory_new (YunInstanceCell cell)
     }
   spec = &cell_specs[cell];
   g_signal_connect (factory, "setup", G_CALLBACK (on_text_setup), (gpointer) spec);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_text_bind), (gpointer) spec);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_text_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_text_unbind), NULL);
   return factory;
 }

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: MIT
  *
  * The core's instance model goes through a filter (region, state, search text), a sort
- * model whose sorter is the column view's, and a multi-selection. Rows are bound, not
+ * model whose sorter is the column view's, and a YunInstanceSelection, whose rows keep
+ * their place and their widgets when the instances they show change. Rows are bound, not
  * built, so ten thousand instances cost only the rows on screen. The first column is a
  * check box that mirrors the row's selection, for people who select with the mouse;
  * click, Ctrl+click, Shift+click and Ctrl+A work as everywhere in GTK.
@@ -18,6 +19,8 @@
 #include <glib/gi18n.h>
 
 #include "yun-instance-cell.h"
+#include "yun-instance-row.h"
+#include "yun-instance-selection.h"
 
 /* How long a revealed password stays on screen. */
 #define PASSWORD_SHOWN_SECONDS 30
@@ -28,7 +31,7 @@ struct _YunInstanceView
 
   /* Template widgets */
   GtkColumnView *column_view;
-  GtkMultiSelection *selection;
+  YunInstanceSelection *selection;
   GtkSortListModel *sort_model;
   GtkFilterListModel *filter_model;
   GtkCustomFilter *filter;
@@ -172,9 +175,7 @@ on_check_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 static void
 count_selected (YunInstanceView *self)
 {
-  g_autoptr (GtkBitset) selected
-    = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint n_selected = (guint) gtk_bitset_get_size (selected);
+  guint n_selected = yun_instance_selection_get_n_selected (self->selection);
 
   if (n_selected == self->n_selected)
     return;
@@ -187,16 +188,6 @@ on_selection_changed (YunInstanceView *self)
 {
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-}
-
-/* Rows that leave the view (filtered out, or gone from the account) leave the selection
- * too; and an instance that changes state changes which actions apply to the selection. */
-static void
-on_visible_items_changed (YunInstanceView *self)
-{
-  count_selected (self);
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }
 
 /* ---- The password column: remembered passwords, hidden until asked for ---- */
@@ -235,8 +226,9 @@ new_password_box (void)
 static void
 update_password_cell (YunInstanceView *self, GtkListItem *list_item)
 {
-  YunInstance *instance = gtk_list_item_get_item (list_item);
-  const char *id = instance != NULL ? yun_instance_get_instance_id (instance) : NULL;
+  YunInstanceRow *row = gtk_list_item_get_item (list_item);
+  const char *id
+    = row != NULL ? yun_instance_get_instance_id (yun_instance_row_get_instance (row)) : NULL;
   gboolean remembered = id != NULL && g_hash_table_contains (self->remembered, id);
   const char *shown = id != NULL ? g_hash_table_lookup (self->shown_passwords, id) : NULL;
   GtkWidget *box = gtk_list_item_get_child (list_item);
@@ -304,6 +296,20 @@ hide_passwords (gpointer data)
   g_hash_table_remove_all (self->shown_passwords);
   update_password_cells (self);
   return G_SOURCE_REMOVE;
+}
+
+/* ---- What is shown ---- */
+
+/* Rows that leave the view (filtered out, or gone from the account) leave the selection
+ * too; and an instance that changes state changes which actions apply to the selection.
+ * Connected after the selection's own handler, which has updated the rows by then. */
+static void
+on_visible_items_changed (YunInstanceView *self)
+{
+  count_selected (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+  update_password_cells (self);
 }
 
 /* ---- Context menu ---- */
@@ -660,6 +666,7 @@ yun_instance_view_class_init (YunInstanceViewClass *klass)
                     NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (YUN_TYPE_INSTANCE);
+  g_type_ensure (YUN_TYPE_INSTANCE_SELECTION);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/yundesk/YunDesk/yun-instance-view.ui");
   gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_view);
@@ -683,7 +690,6 @@ yun_instance_view_class_init (YunInstanceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YunInstanceView, column_password);
 
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_visible_items_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_secondary_click);
   gtk_widget_class_bind_template_callback (widget_class, on_check_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_check_bind);
@@ -698,6 +704,8 @@ yun_instance_view_init (YunInstanceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   set_cell_factories (self);
+  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (on_visible_items_changed),
+                           self, G_CONNECT_SWAPPED);
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->shown_passwords
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) yun_secret_free);
@@ -823,6 +831,14 @@ yun_instance_view_get_n_visible (YunInstanceView *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 }
 
+/* Returns: (transfer none): the #YunInstance<!-- -->s shown, in the order on screen */
+GListModel *
+yun_instance_view_get_instances (YunInstanceView *self)
+{
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return G_LIST_MODEL (self->sort_model);
+}
+
 guint
 yun_instance_view_get_n_selected (YunInstanceView *self)
 {
@@ -840,18 +856,8 @@ yun_instance_view_get_n_selected (YunInstanceView *self)
 GPtrArray *
 yun_instance_view_dup_selected (YunInstanceView *self)
 {
-  g_autoptr (GtkBitset) selected = NULL;
-  GPtrArray *instances = g_ptr_array_new_with_free_func (g_object_unref);
-  GtkBitsetIter iter;
-  guint position;
-
-  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), instances);
-
-  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
-       more = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (instances, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-  return instances;
+  g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), NULL);
+  return yun_instance_selection_dup_selected (self->selection);
 }
 
 /* Every instance the filter shows. */
@@ -873,21 +879,8 @@ yun_instance_view_unselect_all (YunInstanceView *self)
 gboolean
 yun_instance_view_select_id (YunInstanceView *self, const char *instance_id)
 {
-  GListModel *visible;
-  guint n_items;
-
   g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), FALSE);
-
-  visible = G_LIST_MODEL (self->selection);
-  n_items = g_list_model_get_n_items (visible);
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr (YunInstance) instance = g_list_model_get_item (visible, i);
-
-      if (g_strcmp0 (yun_instance_get_instance_id (instance), instance_id) == 0)
-        return gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, FALSE);
-    }
-  return FALSE;
+  return yun_instance_selection_select_id (self->selection, instance_id);
 }
 
 GtkColumnView *

@@ -26,6 +26,7 @@ void yun_instance_view_set_search_text (YunInstanceView *self, const char *text)
 void yun_instance_view_set_settings (YunInstanceView *self, GSettings *settings);
 
 guint yun_instance_view_get_n_visible (YunInstanceView *self);
+GListModel *yun_instance_view_get_instances (YunInstanceView *self);
 guint yun_instance_view_get_n_selected (YunInstanceView *self);
 GPtrArray *yun_instance_view_dup_selected (YunInstanceView *self);
 void yun_instance_view_select_all (YunInstanceView *self);

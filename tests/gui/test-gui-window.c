@@ -44,8 +44,7 @@ static GPtrArray *
 visible_instances (const char *state, int windows, guint count)
 {
   YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
-  GListModel *shown
-    = G_LIST_MODEL (gtk_column_view_get_model (yun_instance_view_get_column_view (view)));
+  GListModel *shown = yun_instance_view_get_instances (view);
   GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (shown) && found->len < count; i++)

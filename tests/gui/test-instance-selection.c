@@ -1,0 +1,316 @@
+/* test-instance-selection.c: the instance list's rows and selection
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * YunInstanceSelection over a filter and a sort of a GListStore, as the instance view
+ * stacks them: rows keep their place (the same object at a position) while what they show
+ * changes, GTK hears only of the list's end growing or shrinking, and the selection follows
+ * instances by ID, losing those that stop being shown. No display is needed.
+ */
+
+#include "config.h"
+
+#include <json-c/json.h>
+
+#include "yun-api-private.h"
+#include "yun-instance-row.h"
+#include "yun-instance-selection.h"
+
+typedef struct
+{
+  GListStore *store;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter *filter;
+  GtkSortListModel *sort_model;
+  YunInstanceSelection *selection;
+  char *prefix; /* (nullable): only names starting with it are shown */
+
+  /* What the selection told GTK */
+  guint n_items_changed;
+  guint last_position, last_removed, last_added;
+  guint n_selection_changed;
+} Fixture;
+
+static YunInstance *
+new_instance (const char *id, const char *name, const char *state)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\"InstanceId\": \"%s\", \"InstanceName\": \"%s\", \"InstanceState\": \"%s\", "
+    "\"Placement\": {\"Zone\": \"ap-guangzhou-3\"}}",
+    id, name, state);
+  json_object *json = json_tokener_parse (text);
+  g_autoptr (GError) error = NULL;
+  YunInstance *instance = _yun_instance_new_from_json (json, "ap-guangzhou", &error);
+
+  g_assert_no_error (error);
+  json_object_put (json);
+  return instance;
+}
+
+static gboolean
+name_has_prefix (gpointer item, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return fixture->prefix == NULL
+         || g_str_has_prefix (yun_instance_get_name (YUN_INSTANCE (item)), fixture->prefix);
+}
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, Fixture *fixture)
+{
+  fixture->n_items_changed++;
+  fixture->last_position = position;
+  fixture->last_removed = removed;
+  fixture->last_added = added;
+}
+
+static void
+on_selection_changed (GtkSelectionModel *model, guint position, guint n_items, Fixture *fixture)
+{
+  fixture->n_selection_changed++;
+}
+
+/* web-0 … web-4 and db-0 … db-4, interleaved, all RUNNING */
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  fixture->store = g_list_store_new (YUN_TYPE_INSTANCE);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *web_id = g_strdup_printf ("ins-web%u", i);
+      g_autofree char *web_name = g_strdup_printf ("web-%u", i);
+      g_autofree char *db_id = g_strdup_printf ("ins-db%u", i);
+      g_autofree char *db_name = g_strdup_printf ("db-%u", i);
+      g_autoptr (YunInstance) web = new_instance (web_id, web_name, "RUNNING");
+      g_autoptr (YunInstance) db = new_instance (db_id, db_name, "RUNNING");
+
+      g_list_store_append (fixture->store, web);
+      g_list_store_append (fixture->store, db);
+    }
+  fixture->filter = gtk_custom_filter_new (name_has_prefix, fixture, NULL);
+  fixture->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (fixture->store)),
+                                                     GTK_FILTER (g_object_ref (fixture->filter)));
+  fixture->sort_model
+    = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (fixture->filter_model)), NULL);
+  fixture->selection = yun_instance_selection_new (G_LIST_MODEL (fixture->sort_model));
+  g_signal_connect (fixture->selection, "items-changed", G_CALLBACK (on_items_changed), fixture);
+  g_signal_connect (fixture->selection, "selection-changed", G_CALLBACK (on_selection_changed),
+                    fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->selection);
+  g_clear_object (&fixture->sort_model);
+  g_clear_object (&fixture->filter_model);
+  g_clear_object (&fixture->filter);
+  g_clear_object (&fixture->store);
+  g_free (fixture->prefix);
+}
+
+static void
+set_prefix (Fixture *fixture, const char *prefix)
+{
+  g_free (fixture->prefix);
+  fixture->prefix = g_strdup (prefix);
+  gtk_filter_changed (GTK_FILTER (fixture->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static const char *
+row_id (YunInstanceRow *row)
+{
+  return yun_instance_get_instance_id (yun_instance_row_get_instance (row));
+}
+
+/* The IDs the selection's rows show, in order, joined by spaces. */
+static char *
+shown_ids (Fixture *fixture)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (YunInstanceRow) row = g_list_model_get_item (rows, i);
+
+      g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", row_id (row));
+    }
+  return g_strdup (ids->str);
+}
+
+static char *
+selected_ids (Fixture *fixture)
+{
+  g_autoptr (GPtrArray) selected = yun_instance_selection_dup_selected (fixture->selection);
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < selected->len; i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "",
+                            yun_instance_get_instance_id (selected->pdata[i]));
+  return g_strdup (ids->str);
+}
+
+static void
+assert_selected (Fixture *fixture, const char *expected)
+{
+  g_autofree char *ids = selected_ids (fixture);
+  g_auto (GStrv) parts = g_strsplit (expected, " ", -1);
+
+  g_assert_cmpstr (ids, ==, expected);
+  g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==,
+                    *expected != '\0' ? g_strv_length (parts) : 0);
+}
+
+/* A filter change gives the rows on screen other instances: the same row objects, told
+ * through "notify::instance", and GTK told only that the list's end shrank or grew. */
+static void
+test_rows_keep_their_place (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  g_autoptr (YunInstanceRow) first = g_list_model_get_item (rows, 0);
+  g_autoptr (YunInstanceRow) second = g_list_model_get_item (rows, 1);
+  g_autoptr (YunInstanceRow) again = NULL;
+  g_autofree char *all = shown_ids (fixture);
+  g_autofree char *webs = NULL;
+  g_autofree char *back = NULL;
+  guint notified = 0;
+
+  g_assert_true (g_list_model_get_item_type (rows) == YUN_TYPE_INSTANCE_ROW);
+  g_assert_cmpstr (all, ==,
+                   "ins-web0 ins-db0 ins-web1 ins-db1 ins-web2 ins-db2 ins-web3 ins-db3 "
+                   "ins-web4 ins-db4");
+  g_assert_null (g_list_model_get_item (rows, 10));
+  g_signal_connect_swapped (second, "notify::instance", G_CALLBACK (g_atomic_int_inc), &notified);
+
+  set_prefix (fixture, "web");
+  /* The row at 1 showed ins-db0 and now ins-web1, before anyone asks; the row at 0 kept
+   * ins-web0. */
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (row_id (second), ==, "ins-web1");
+  g_assert_cmpstr (row_id (first), ==, "ins-web0");
+  g_assert_cmpuint (fixture->n_items_changed, ==, 1);
+  g_assert_cmpuint (fixture->last_position, ==, 5);
+  g_assert_cmpuint (fixture->last_removed, ==, 5);
+  g_assert_cmpuint (fixture->last_added, ==, 0);
+  webs = shown_ids (fixture);
+  g_assert_cmpstr (webs, ==, "ins-web0 ins-web1 ins-web2 ins-web3 ins-web4");
+  again = g_list_model_get_item (rows, 1);
+  g_assert_true (again == second);
+
+  set_prefix (fixture, NULL);
+  g_assert_cmpstr (row_id (second), ==, "ins-db0");
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (fixture->n_items_changed, ==, 2);
+  g_assert_cmpuint (fixture->last_position, ==, 5);
+  g_assert_cmpuint (fixture->last_removed, ==, 0);
+  g_assert_cmpuint (fixture->last_added, ==, 5);
+  back = shown_ids (fixture);
+  g_assert_cmpstr (back, ==, all);
+}
+
+/* Rows nobody holds are not kept: a long list costs only the rows GTK has. */
+static void
+test_rows_are_not_kept (Fixture *fixture, gconstpointer data)
+{
+  YunInstanceRow *row = g_list_model_get_item (G_LIST_MODEL (fixture->selection), 3);
+  YunInstanceRow *weak = row;
+
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &weak);
+  g_object_unref (row);
+  g_assert_null (weak);
+  /* And a new one comes for the position, showing what is there. */
+  row = g_list_model_get_item (G_LIST_MODEL (fixture->selection), 3);
+  g_assert_cmpstr (row_id (row), ==, "ins-db1");
+  g_object_unref (row);
+}
+
+/* Selecting by position selects instances: kept through a sort that moves them and a sync
+ * that replaces them with newer copies, lost when the filter hides them or they go. */
+static void
+test_selection_follows_instances (Fixture *fixture, gconstpointer data)
+{
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (fixture->selection);
+  g_autoptr (GtkSorter) by_name = GTK_SORTER (
+    gtk_string_sorter_new (gtk_property_expression_new (YUN_TYPE_INSTANCE, NULL, "name")));
+  g_autoptr (YunInstance) stopped = new_instance ("ins-web1", "web-1", "STOPPED");
+  g_autoptr (GtkBitset) in_range = NULL;
+
+  /* ins-web1, ins-db1 and ins-web3 */
+  g_assert_true (gtk_selection_model_select_item (model, 2, FALSE));
+  g_assert_true (gtk_selection_model_select_range (model, 3, 1, FALSE));
+  g_assert_true (gtk_selection_model_select_item (model, 6, FALSE));
+  assert_selected (fixture, "ins-web1 ins-db1 ins-web3");
+  g_assert_true (gtk_selection_model_is_selected (model, 2));
+  g_assert_false (gtk_selection_model_is_selected (model, 0));
+  in_range = gtk_selection_model_get_selection_in_range (model, 0, 5);
+  g_assert_cmpuint (gtk_bitset_get_size (in_range), ==, 2);
+  g_assert_true (gtk_bitset_contains (in_range, 2) && gtk_bitset_contains (in_range, 3));
+
+  /* Sorted by name: db-0 … db-4, web-0 … web-4; the same instances are selected. */
+  gtk_sort_list_model_set_sorter (fixture->sort_model, by_name);
+  assert_selected (fixture, "ins-db1 ins-web1 ins-web3");
+  g_assert_true (gtk_selection_model_is_selected (model, 1));
+  g_assert_true (gtk_selection_model_is_selected (model, 6));
+  g_assert_true (gtk_selection_model_is_selected (model, 8));
+
+  /* A sync replaces ins-web1 (third in the store) with a newer copy: still selected. */
+  g_list_store_splice (fixture->store, 2, 1, (gpointer *) &stopped, 1);
+  assert_selected (fixture, "ins-db1 ins-web1 ins-web3");
+
+  /* The filter hides the databases: ins-db1 leaves the selection, and stays out of it when
+   * shown again. */
+  set_prefix (fixture, "web");
+  assert_selected (fixture, "ins-web1 ins-web3");
+  set_prefix (fixture, NULL);
+  assert_selected (fixture, "ins-web1 ins-web3");
+
+  /* ins-web3 leaves the account. */
+  g_list_store_remove (fixture->store, 6);
+  assert_selected (fixture, "ins-web1");
+
+  /* All, then none; then one, unselecting the rest. */
+  g_assert_true (gtk_selection_model_select_all (model));
+  g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 9);
+  g_assert_true (gtk_selection_model_unselect_all (model));
+  assert_selected (fixture, "");
+  g_assert_true (yun_instance_selection_select_id (fixture->selection, "ins-db4"));
+  g_assert_false (yun_instance_selection_select_id (fixture->selection, "ins-nowhere"));
+  g_assert_true (gtk_selection_model_select_item (model, 0, TRUE));
+  assert_selected (fixture, "ins-db0");
+}
+
+/* GTK hears of selection changes where rows may show other selected instances. */
+static void
+test_selection_changed_signals (Fixture *fixture, gconstpointer data)
+{
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (fixture->selection);
+
+  set_prefix (fixture, "web");
+  g_assert_cmpuint (fixture->n_selection_changed, ==, 0);
+  g_assert_true (gtk_selection_model_select_item (model, 0, FALSE));
+  g_assert_cmpuint (fixture->n_selection_changed, ==, 1);
+  /* Selecting what is selected changes nothing. */
+  g_assert_true (gtk_selection_model_select_item (model, 0, FALSE));
+  g_assert_cmpuint (fixture->n_selection_changed, ==, 1);
+  /* The rows from the change on may show other selected instances. */
+  set_prefix (fixture, NULL);
+  g_assert_cmpuint (fixture->n_selection_changed, ==, 2);
+  g_assert_true (gtk_selection_model_is_selected (model, 0));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/yun/instance-selection/rows-keep-their-place", test_rows_keep_their_place);
+  ADD ("/yun/instance-selection/rows-are-not-kept", test_rows_are_not_kept);
+  ADD ("/yun/instance-selection/selection-follows-instances", test_selection_follows_instances);
+  ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -361,3 +361,10 @@ yun_test_dup_key_fingerprint (const char *public_key_file)
   g_assert_cmpuint (g_strv_length (fields), >=, 2);
   return g_strdup (fields[1]);
 }
+
+void
+yun_test_run_clear (YunTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}

@@ -52,4 +52,16 @@ char *yun_test_dup_key_fingerprint (const char *public_key_file);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 
+/* What a program run by a test printed, and how it ended. */
+typedef struct
+{
+  int exit_status;
+  char *out;
+  char *err;
+} YunTestRun;
+
+void yun_test_run_clear (YunTestRun *run);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (YunTestRun, yun_test_run_clear)
+
 G_END_DECLS

@@ -1381,22 +1381,6 @@ test_recent_commands (Fixture *fixture, gconstpointer data)
 
 /* ---- yunctl run-command ---- */
 
-typedef struct
-{
-  char *out;
-  char *err;
-  int exit_status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 static char *
 dup_text (GBytes *bytes)
 {
@@ -1409,7 +1393,7 @@ dup_text (GBytes *bytes)
 /* yunctl as a user runs it: the simulator's key in the environment, the endpoint in
  * YUNDESK_ENDPOINT, the test's own data and config folders; @argv without the program. */
 static void
-run_yunctl (Fixture *fixture, Run *run, GPtrArray *args)
+run_yunctl (Fixture *fixture, YunTestRun *run, GPtrArray *args)
 {
   g_autoptr (GSubprocessLauncher) launcher
     = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -1468,7 +1452,7 @@ yunctl_args (GPtrArray *instances, const char *first_arg, ...)
 }
 
 static json_object *
-parse_job (Run *run, guint n_items)
+parse_job (YunTestRun *run, guint n_items)
 {
   json_object *root = json_tokener_parse (run->out);
 
@@ -1527,7 +1511,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* Every task succeeded: 0. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (running, "--json", "--region", region, "run-command",
                                               "--command", "echo hi", NULL);
     g_autoptr (json_object) root = NULL;
@@ -1551,7 +1535,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* A STOPPED one among them: skipped, and the exit status is 1. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (with_stopped, "--json", "--region", region,
                                               "run-command", "--command", "echo hi", NULL);
     g_autoptr (json_object) root = NULL;
@@ -1573,7 +1557,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* --timeout is the command's: TIMEOUT, exit code -1, exit status 1. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (one_linux, "--json", "--region", region, "--timeout",
                                               "1", "run-command", "--command", "sleep 3", NULL);
     g_autoptr (json_object) root = NULL;
@@ -1590,7 +1574,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* --user, on Windows too when --windows-user is not given: START_FAILED. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (running, "--json", "--region", region, "run-command",
                                               "--user", "nosuchuser", "--command", "echo x", NULL);
     g_autoptr (json_object) root = NULL;
@@ -1610,7 +1594,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* The plain report: per instance its status, exit code and output. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (running, "--region", region, "run-command",
                                               "--command", "echo 你好\nexit 3", NULL);
 
@@ -1636,7 +1620,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
                                       (gssize) g_bytes_get_size (too_long), &error));
   g_assert_no_error (error);
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args
       = yunctl_args (running, "--region", region, "run-command", "--file", gbk_path, NULL);
 
@@ -1646,7 +1630,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
     g_assert_cmpstr (run.out, ==, "");
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args
       = yunctl_args (running, "--region", region, "run-command", "--file", long_path, NULL);
 
@@ -1661,7 +1645,7 @@ test_yunctl (Fixture *fixture, gconstpointer data)
 
   /* What was run, the most recent first, each once; nothing refused. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (GPtrArray) args = yunctl_args (NULL, "--json", "commands", NULL);
     g_autoptr (json_object) list = NULL;
     g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);

@@ -985,22 +985,6 @@ typedef struct
   TempHome *home;
 } YunctlEnv;
 
-typedef struct
-{
-  int exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* yunctl as a user runs it: the simulator's key in the environment, the endpoint in
  * YUNDESK_ENDPOINT, and the test's own data and config folders. */
 static GSubprocessLauncher *
@@ -1042,7 +1026,7 @@ dup_text (GBytes *bytes)
 }
 
 static void
-run_launcher (GSubprocessLauncher *launcher, Run *run, GPtrArray *argv)
+run_launcher (GSubprocessLauncher *launcher, YunTestRun *run, GPtrArray *argv)
 {
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GBytes) out = NULL;
@@ -1066,7 +1050,7 @@ run_launcher (GSubprocessLauncher *launcher, Run *run, GPtrArray *argv)
 }
 
 static void
-run_yunctl (const YunctlEnv *env, Run *run, ...)
+run_yunctl (const YunctlEnv *env, YunTestRun *run, ...)
 {
   g_autoptr (GSubprocessLauncher) launcher
     = yunctl_launcher_new (env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -1080,7 +1064,7 @@ run_yunctl (const YunctlEnv *env, Run *run, ...)
 }
 
 static json_object *
-parse_output (Run *run)
+parse_output (YunTestRun *run)
 {
   json_object *parsed = json_tokener_parse (run->out);
 
@@ -1174,7 +1158,7 @@ test_first_sync_reports (void)
           g_autofree char *out_path = g_build_filename (homes[i].path, "stdout", NULL);
           g_autofree char *err_path = g_build_filename (homes[i].path, "stderr", NULL);
           g_autoptr (GError) error = NULL;
-          g_auto (Run) run = { 0 };
+          g_auto (YunTestRun) run = { 0 };
           g_autoptr (json_object) report = NULL;
           g_autoptr (YunCache) cache = NULL;
 
@@ -1287,8 +1271,8 @@ test_killed_sync (void)
     = yun_test_sim_spawn ("--seed", "34", "--regions", "8", "--instances", "2000", "--latency-ms",
                           "30", "--jitter-ms", "60", "--no-rate-limits", NULL);
   g_auto (TempHome) home = { 0 };
-  g_auto (Run) first = { 0 };
-  g_auto (Run) last = { 0 };
+  g_auto (YunTestRun) first = { 0 };
+  g_auto (YunTestRun) last = { 0 };
   g_autoptr (Fleet) before = NULL;
   g_autoptr (Fleet) after = NULL;
   g_autoptr (GPtrArray) old_rows
@@ -1467,15 +1451,15 @@ test_yunctl_sync_and_offline (void)
     = yun_test_sim_spawn ("--seed", "35", "--regions", "5", "--instances", "250", NULL);
   g_auto (TempHome) home = { 0 };
   g_auto (TempHome) empty_home = { 0 };
-  g_auto (Run) first = { 0 };
-  g_auto (Run) second = { 0 };
-  g_auto (Run) outage = { 0 };
-  g_auto (Run) offline = { 0 };
-  g_auto (Run) filtered = { 0 };
-  g_auto (Run) offline_regions = { 0 };
-  g_auto (Run) offline_sync = { 0 };
-  g_auto (Run) never_synced = { 0 };
-  g_auto (Run) other_profile = { 0 };
+  g_auto (YunTestRun) first = { 0 };
+  g_auto (YunTestRun) second = { 0 };
+  g_auto (YunTestRun) outage = { 0 };
+  g_auto (YunTestRun) offline = { 0 };
+  g_auto (YunTestRun) filtered = { 0 };
+  g_auto (YunTestRun) offline_regions = { 0 };
+  g_auto (YunTestRun) offline_sync = { 0 };
+  g_auto (YunTestRun) never_synced = { 0 };
+  g_auto (YunTestRun) other_profile = { 0 };
   g_autoptr (json_object) first_report = NULL;
   g_autoptr (json_object) second_report = NULL;
   g_autoptr (json_object) outage_report = NULL;
@@ -1663,7 +1647,7 @@ open_umask (gpointer user_data)
 
 /* yunctl sync with umask 0, so only the modes yunctl chooses protect the files. */
 static void
-sync_with_open_umask (const YunctlEnv *env, Run *run)
+sync_with_open_umask (const YunctlEnv *env, YunTestRun *run)
 {
   g_autoptr (GSubprocessLauncher) launcher
     = yunctl_launcher_new (env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -1698,8 +1682,8 @@ test_cache_file_modes (void)
     = yun_test_sim_spawn ("--seed", "36", "--regions", "2", "--instances", "40", NULL);
   g_auto (TempHome) home = { 0 };
   g_auto (TempHome) loose_home = { 0 };
-  g_auto (Run) run = { 0 };
-  g_auto (Run) loose_run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
+  g_auto (YunTestRun) loose_run = { 0 };
   g_autofree char *directory = NULL;
   g_autofree char *loose_directory = NULL;
   g_autofree char *wal = NULL;
@@ -1744,7 +1728,7 @@ test_file_modes (void)
   g_autoptr (YunTestSim) sim
     = yun_test_sim_spawn ("--seed", "37", "--regions", "2", "--instances", "20", NULL);
   g_auto (TempHome) home = { 0 };
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (YunProfile) profile = yun_profile_new ("files");
   g_autoptr (GError) error = NULL;
   g_autofree char *config_dir = NULL;

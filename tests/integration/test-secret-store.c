@@ -645,25 +645,9 @@ collect_files (const char *directory, GPtrArray *files)
 
 /* ---- yunctl, with the SecretKey in the keyring ---- */
 
-typedef struct
-{
-  int exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* yunctl with no key in its environment: only the profile and the keyring can supply one. */
 static void
-run_yunctl (Run *run, const char *profile, const char *endpoint)
+run_yunctl (YunTestRun *run, const char *profile, const char *endpoint)
 {
   static const char *const unset[] = {
     "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN",
@@ -708,9 +692,9 @@ test_yunctl_key_from_keyring (void)
   const char *secret_key = yun_test_sim_get_secret_key (sim);
   g_autofree char *profiles = g_strdup_printf ("[profile p]\nsecret-id = %s\n", secret_id);
   g_autoptr (GError) error = NULL;
-  g_auto (Run) missing = { 0 };
-  g_auto (Run) found = { 0 };
-  g_auto (Run) wrong = { 0 };
+  g_auto (YunTestRun) missing = { 0 };
+  g_auto (YunTestRun) found = { 0 };
+  g_auto (YunTestRun) wrong = { 0 };
 
   write_profiles (profiles);
 
@@ -760,8 +744,8 @@ test_yunctl_session_token_from_keyring (void)
   g_autoptr (YunTestSim) sim = NULL;
   g_autofree char *profiles = g_strdup_printf ("[profile sts]\nsecret-id = %s\n", secret_id);
   g_autoptr (GError) error = NULL;
-  g_auto (Run) without_token = { 0 };
-  g_auto (Run) with_token = { 0 };
+  g_auto (YunTestRun) without_token = { 0 };
+  g_auto (YunTestRun) with_token = { 0 };
   g_autoptr (GSubprocessLauncher) launcher
     = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_autoptr (GSubprocess) secret_tool = NULL;

@@ -216,28 +216,12 @@ sim_password_matches (Fixture *fixture, const char *id, const char *secret)
 
 /* ---- Running yunctl ---- */
 
-typedef struct
-{
-  int exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* yunctl as a user runs it: the simulator's key in the environment, the endpoint in
  * YUNDESK_ENDPOINT, the fixture's own data and config folders, and no Secret Service (a
  * password waits in memory), never the session's keyring. @input, when not NULL, is all of
  * standard input, through a pipe as `echo … | yunctl` gives it. */
 static void
-run_yunctl_argv (Fixture *fixture, Run *run, const char *input, const char *const *args)
+run_yunctl_argv (Fixture *fixture, YunTestRun *run, const char *input, const char *const *args)
 {
   g_autoptr (GSubprocessLauncher) launcher
     = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -297,7 +281,7 @@ run_yunctl_argv (Fixture *fixture, Run *run, const char *input, const char *cons
 }
 
 static void G_GNUC_NULL_TERMINATED
-run_yunctl (Fixture *fixture, Run *run, const char *input, ...)
+run_yunctl (Fixture *fixture, YunTestRun *run, const char *input, ...)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
@@ -312,7 +296,7 @@ run_yunctl (Fixture *fixture, Run *run, const char *input, ...)
 
 /* What yunctl printed on stdout is one JSON value and nothing else. */
 static json_object *
-parse_output (Run *run)
+parse_output (YunTestRun *run)
 {
   g_autoptr (json_tokener) tokener = json_tokener_new ();
   json_object *root = json_tokener_parse_ex (tokener, run->out, (int) strlen (run->out));
@@ -459,7 +443,7 @@ assert_line (Fixture *fixture, const char *out, const char *name, ...)
 static GHashTable *
 listed_states (Fixture *fixture, const char *region)
 {
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (json_object) root = NULL;
   GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   json_object *instances;
@@ -490,7 +474,7 @@ test_stop_by_ids (Fixture *fixture, gconstpointer data)
   g_autoptr (GHashTable) listed = NULL;
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "stop", id_of (fixture, "web-1"),
                 id_of (fixture, "web-2"), id_of (fixture, "web-3"), NULL);
@@ -530,7 +514,7 @@ test_stop_by_ids (Fixture *fixture, gconstpointer data)
 
   /* Back: the plain report names the job and lists no exception. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", GZ, "start", id_of (fixture, "web-1"),
                 id_of (fixture, "web-2"), NULL);
@@ -546,7 +530,7 @@ test_stop_by_ids (Fixture *fixture, gconstpointer data)
 
   /* Started again: web-1 is skipped as already RUNNING, web-3 starts. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "start", id_of (fixture, "web-1"),
                 id_of (fixture, "web-3"), NULL);
@@ -569,7 +553,7 @@ static void
 test_stop_by_selection (Fixture *fixture, gconstpointer data)
 {
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "--state", "RUNNING", "stop", NULL);
@@ -588,7 +572,7 @@ test_stop_by_selection (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (sim_operations (fixture, "web-4", "StopInstances"), ==, 0);
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "--all-regions", "--search", "web-", "stop", NULL);
@@ -608,7 +592,7 @@ test_stop_by_selection (Fixture *fixture, gconstpointer data)
 
   /* Everything back, and db-2, STOPPED from the start, too. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "--all-regions", "--state", "stopped", "start",
@@ -631,7 +615,7 @@ test_dry_run (Fixture *fixture, gconstpointer data)
   g_autofree char *stdin_password = g_strconcat (password (), "\n", NULL);
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--dry-run", "--region", GZ, "stop", NULL);
     g_assert_cmpint (run.exit_status, ==, 0);
@@ -644,7 +628,7 @@ test_dry_run (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (strstr (run.out, "stop (dry run): 1 skipped, 3 would-send of 4\n"));
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
     json_object *item;
 
@@ -660,7 +644,7 @@ test_dry_run (Fixture *fixture, gconstpointer data)
     assert_item_skipped (fixture, root, "web-4", "already RUNNING");
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "--dry-run", "--region", SH, "terminate", NULL);
@@ -673,7 +657,7 @@ test_dry_run (Fixture *fixture, gconstpointer data)
                      "would-send");
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, stdin_password, "--json", "--dry-run", "--region", GZ,
@@ -692,7 +676,7 @@ test_dry_run (Fixture *fixture, gconstpointer data)
   g_assert_false (sim_password_matches (fixture, id_of (fixture, "web-1"), password ()));
   g_assert_false (sim_password_matches (fixture, id_of (fixture, "web-3"), password ()));
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "jobs", NULL);
@@ -710,7 +694,7 @@ test_terminate (Fixture *fixture, gconstpointer data)
   g_autoptr (GHashTable) listed = NULL;
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", GZ, "terminate", id_of (fixture, "web-3"), NULL);
     g_assert_cmpint (run.exit_status, ==, 2);
@@ -718,7 +702,7 @@ test_terminate (Fixture *fixture, gconstpointer data)
     g_assert_cmpstr (run.out, ==, "");
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--json", "--all-regions", "terminate", NULL);
     g_assert_cmpint (run.exit_status, ==, 2);
@@ -728,7 +712,7 @@ test_terminate (Fixture *fixture, gconstpointer data)
   assert_nothing_changed (fixture);
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "--yes", "terminate",
@@ -761,7 +745,7 @@ test_terminate (Fixture *fixture, gconstpointer data)
 static void
 test_reboot (Fixture *fixture, gconstpointer data)
 {
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (json_object) root = NULL;
 
   run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "--search", "web-", "reboot", NULL);
@@ -818,7 +802,7 @@ test_reset_password (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr (GPtrArray) args = g_ptr_array_new ();
-      g_auto (Run) run = { 0 };
+      g_auto (YunTestRun) run = { 0 };
 
       g_ptr_array_add (args, (gpointer) "--region");
       g_ptr_array_add (args, (gpointer) GZ);
@@ -836,7 +820,7 @@ test_reset_password (Fixture *fixture, gconstpointer data)
     }
   for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
     {
-      g_auto (Run) run = { 0 };
+      g_auto (YunTestRun) run = { 0 };
 
       run_yunctl (fixture, &run, broken[i].input, "--region", GZ, "reset-password",
                   "--password-stdin", id_of (fixture, "web-1"), NULL);
@@ -848,7 +832,7 @@ test_reset_password (Fixture *fixture, gconstpointer data)
 
   /* From standard input. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, stdin_password, "--json", "--region", GZ, "reset-password",
@@ -877,7 +861,7 @@ test_reset_password (Fixture *fixture, gconstpointer data)
     g_file_set_contents_full (path, file_contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
   g_assert_no_error (error);
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", SH, "reset-password", "--password-file", path,
                 id_of (fixture, "web-4"), id_of (fixture, "db-2"), NULL);
@@ -911,7 +895,7 @@ test_create (Fixture *fixture, gconstpointer data)
   guint named = 0;
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", SH, "create", "--zone", zone, "--image", image,
                 "--instance-type", "S5.MEDIUM4", "--count", "3", ARGV_PASSWORD, NULL);
@@ -919,7 +903,7 @@ test_create (Fixture *fixture, gconstpointer data)
     g_assert_null (strstr (run.err, ARGV_PASSWORD));
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", SH, "create", "--zone", zone, "--image", image,
                 "--instance-type", "S5.MEDIUM4", "--count", "2001", NULL);
@@ -929,7 +913,7 @@ test_create (Fixture *fixture, gconstpointer data)
   assert_nothing_changed (fixture);
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, stdin_password, "--json", "--region", SH, "create", "--zone", zone,
                 "--image", image, "--instance-type", "S5.MEDIUM4", "--count", "3", "--name",
@@ -990,7 +974,7 @@ test_partial_failure (Fixture *fixture, gconstpointer data)
   g_autoptr (json_object) failed_instance = NULL;
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--all-regions", "--state", "RUNNING", "--search", "web-",
                 "stop", NULL);
@@ -1010,7 +994,7 @@ test_partial_failure (Fixture *fixture, gconstpointer data)
 
   /* The same job in the journal, in JSON. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
     json_object *item;
 
@@ -1031,7 +1015,7 @@ test_partial_failure (Fixture *fixture, gconstpointer data)
 
   /* With --json too: 1, and the failed item says so. */
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
     json_object *item;
 
@@ -1058,7 +1042,7 @@ test_history (Fixture *fixture, gconstpointer data)
   g_autofree char *csv_row = NULL;
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "stop", id_of (fixture, "web-1"),
                 id_of (fixture, "web-3"), NULL);
@@ -1066,20 +1050,20 @@ test_history (Fixture *fixture, gconstpointer data)
     first = parse_output (&run);
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--region", GZ, "start", id_of (fixture, "web-1"), NULL);
     g_assert_cmpint (run.exit_status, ==, 0);
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "--dry-run", "--region", SH, "stop", NULL);
     g_assert_cmpint (run.exit_status, ==, 0);
   }
 
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_auto (GStrv) lines = NULL;
 
     run_yunctl (fixture, &run, NULL, "jobs", NULL);
@@ -1093,7 +1077,7 @@ test_history (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (strstr (lines[2], "stop: 1 succeeded, 1 skipped of 2"));
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
     json_object *jobs;
 
@@ -1114,7 +1098,7 @@ test_history (Fixture *fixture, gconstpointer data)
       json_object_get_int64 (member (json_object_array_get_idx (jobs, 1), "n-skipped")), ==, 1);
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) shown = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "jobs", "show", "1", NULL);
@@ -1127,7 +1111,7 @@ test_history (Fixture *fixture, gconstpointer data)
   csv_row = g_strdup_printf ("1,stop,%s,%s,web-3,skipped,already STOPPED,,,,0,,\n",
                              id_of (fixture, "web-3"), GZ);
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "jobs", "show", "1", NULL);
     g_assert_cmpint (run.exit_status, ==, 0);
@@ -1140,7 +1124,7 @@ test_history (Fixture *fixture, gconstpointer data)
     g_assert_true (g_str_has_suffix (run.out, "\nstop: 1 succeeded, 1 skipped of 2\n"));
   }
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
 
     run_yunctl (fixture, &run, NULL, "jobs", "show", "99", NULL);
     g_assert_cmpint (run.exit_status, ==, 1);
@@ -1174,7 +1158,7 @@ test_usage_errors (Fixture *fixture, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto (Run) run = { 0 };
+      g_auto (YunTestRun) run = { 0 };
 
       run_yunctl_argv (fixture, &run, NULL, cases[i].args);
       g_assert_cmpint (run.exit_status, ==, 2);
@@ -1185,7 +1169,7 @@ test_usage_errors (Fixture *fixture, gconstpointer data)
 
   assert_nothing_changed (fixture);
   {
-    g_auto (Run) run = { 0 };
+    g_auto (YunTestRun) run = { 0 };
     g_autoptr (json_object) root = NULL;
 
     run_yunctl (fixture, &run, NULL, "--json", "jobs", NULL);

@@ -13,26 +13,10 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
-typedef struct
-{
-  int exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* Runs yunctl with the simulator's credentials and endpoint in its environment, the way a
  * user points it at any endpoint; @secret_key replaces the right key when not NULL. */
 static void
-run_yunctl (YunTestSim *sim, const char *secret_key, Run *run, ...)
+run_yunctl (YunTestSim *sim, const char *secret_key, YunTestRun *run, ...)
 {
   g_autoptr (GSubprocessLauncher) launcher
     = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -143,7 +127,7 @@ test_all_regions_json (void)
 {
   g_autoptr (YunTestSim) sim
     = yun_test_sim_spawn ("--seed", "11", "--regions", "5", "--instances", "420", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (json_object) parsed = NULL;
   json_object *instances = NULL;
   json_object *total = NULL;
@@ -168,7 +152,7 @@ test_all_regions_under_throttling (void)
 {
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--seed", "12", "--regions", "6", "--instances",
                                                    "900", "--fault", "throttle:0.3", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_auto (GStrv) lines = NULL;
 
   run_yunctl (sim, NULL, &run, "instances", "--all-regions", NULL);
@@ -187,7 +171,7 @@ test_wrong_secret_key (void)
 {
   static const char wrong_key[] = "WrongKey-d41d8cd98f00b204e9800998";
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--seed", "13", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (GRegex) request_id = g_regex_new ("RequestId [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
                                                "[0-9a-f]{4}-[0-9a-f]{12}",
                                                0, 0, NULL);
@@ -212,7 +196,7 @@ test_clock_skew_corrected (void)
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--seed", "14", NULL);
   g_autoptr (json_object) reply
     = yun_test_sim_admin_post (sim, "/_yunsim/clock", "{\"offset_seconds\": 420}");
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
 
   run_yunctl (sim, NULL, &run, "zones", NULL);
   g_assert_cmpint (run.exit_status, ==, 0);
@@ -225,7 +209,7 @@ test_stall_times_out (void)
 {
   g_autoptr (YunTestSim) sim
     = yun_test_sim_spawn ("--seed", "15", "--fault", "stall:1:DescribeRegions", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed_ms;
 
@@ -241,8 +225,8 @@ static void
 test_search_and_state (void)
 {
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--seed", "16", "--instances", "150", NULL);
-  g_auto (Run) running = { 0 };
-  g_auto (Run) search = { 0 };
+  g_auto (YunTestRun) running = { 0 };
+  g_auto (YunTestRun) search = { 0 };
   g_autoptr (json_object) parsed = NULL;
   json_object *instances = NULL;
   json_object *first = NULL;
@@ -278,9 +262,9 @@ static void
 test_usage_errors (void)
 {
   g_autoptr (YunTestSim) sim = yun_test_sim_spawn ("--seed", "17", NULL);
-  g_auto (Run) unknown = { 0 };
-  g_auto (Run) bad_type = { 0 };
-  g_auto (Run) plain_http = { 0 };
+  g_auto (YunTestRun) unknown = { 0 };
+  g_auto (YunTestRun) bad_type = { 0 };
+  g_auto (YunTestRun) plain_http = { 0 };
 
   run_yunctl (sim, NULL, &unknown, "launch-rockets", NULL);
   g_assert_cmpint (unknown.exit_status, ==, 2);
@@ -298,7 +282,7 @@ test_usage_errors (void)
 static void
 test_demo (void)
 {
-  g_auto (Run) run = { 0 };
+  g_auto (YunTestRun) run = { 0 };
   g_autoptr (GError) error = NULL;
   const char *argv[] = { YUNCTL_PATH, "--demo", "instances", "--all-regions", NULL };
   g_autoptr (GSubprocess) process = g_subprocess_newv (

@@ -1404,6 +1404,29 @@ build_search_text (YunInstance *self)
   return g_utf8_casefold (text->str, (gssize) text->len);
 }
 
+/* The folded fields, built on the first call from any thread and kept. */
+static const char *
+get_search_text (YunInstance *self)
+{
+  char *text = g_atomic_pointer_get (&self->search_text);
+  char *built;
+
+  if (text != NULL)
+    return text;
+  built = build_search_text (self);
+  if (g_atomic_pointer_compare_and_exchange (&self->search_text, NULL, built))
+    return built;
+  g_free (built);
+  return g_atomic_pointer_get (&self->search_text);
+}
+
+/* Builds what yun_instance_matches_search() reads, so that the first search does not. */
+void
+_yun_instance_prepare_search (YunInstance *self)
+{
+  get_search_text (self);
+}
+
 /**
  * yun_instance_matches_search:
  * @self: a #YunInstance
@@ -1419,29 +1442,13 @@ build_search_text (YunInstance *self)
 gboolean
 yun_instance_matches_search (YunInstance *self, const char *folded_text)
 {
-  char *text;
-
   g_return_val_if_fail (YUN_IS_INSTANCE (self), FALSE);
 
   if (folded_text == NULL || *folded_text == '\0')
     return TRUE;
   if (strchr (folded_text, '\n') != NULL)
     return FALSE;
-
-  text = g_atomic_pointer_get (&self->search_text);
-  if (text == NULL)
-    {
-      char *built = build_search_text (self);
-
-      if (g_atomic_pointer_compare_and_exchange (&self->search_text, NULL, built))
-        text = built;
-      else
-        {
-          g_free (built);
-          text = g_atomic_pointer_get (&self->search_text);
-        }
-    }
-  return strstr (text, folded_text) != NULL;
+  return strstr (get_search_text (self), folded_text) != NULL;
 }
 
 #define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)

@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include "yun-api-private.h"
 #include "yun-instance-list-private.h"
 #include "yun-inventory-region-private.h"
 #include "yun-source-private.h"
@@ -755,11 +756,20 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   YunInventory *self = source;
   GError *error = NULL;
   LoadResult *result = read_cache (self->cache, self->account, &error);
+  g_autoptr (GPtrArray) instances = NULL;
 
   if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  instances = g_ptr_array_new_full (result->instances->len, g_object_unref);
+  for (guint i = 0; i < result->instances->len; i++)
+    g_ptr_array_add (instances, g_object_ref (g_ptr_array_index (result->instances, i)));
+  g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+  /* While the window shows them: the first search of the list would build these. */
+  for (guint i = 0; i < instances->len; i++)
+    _yun_instance_prepare_search (g_ptr_array_index (instances, i));
 }
 
 /**

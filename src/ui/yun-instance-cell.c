@@ -66,6 +66,8 @@ yun_instance_state_get_label (const char *state)
   return state;
 }
 
+static const char *const state_css_classes[] = { "success", "error", "warning", "dim-label" };
+
 static const char *
 state_css_class (const char *state)
 {
@@ -304,9 +306,9 @@ static void
 on_state_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), gtk_spinner_new ());
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);
@@ -321,10 +323,17 @@ fill_state (GtkListItem *list_item)
   const char *state = yun_instance_get_state (instance);
   gboolean transitional = yun_instance_get_transitional (instance);
 
+  const char *css_class = state_css_class (state);
+
   gtk_spinner_set_spinning (GTK_SPINNER (spinner), transitional);
   gtk_widget_set_visible (spinner, transitional);
-  gtk_label_set_label (GTK_LABEL (label), yun_instance_state_get_label (state));
-  gtk_widget_set_css_classes (label, (const char *[]){ state_css_class (state), NULL });
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), yun_instance_state_get_label (state));
+  /* Class by class: a node whose classes stay as they were is not styled again. */
+  for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
+    if (g_str_equal (state_css_classes[i], css_class))
+      gtk_widget_add_css_class (label, state_css_classes[i]);
+    else
+      gtk_widget_remove_css_class (label, state_css_classes[i]);
 }
 
 static void

@@ -10,6 +10,10 @@
  * instances themselves as items, each keystroke built a screenful of rows, 14 cells each,
  * 80 to 200 ms of the main thread.
  *
+ * Only the rows on screen (yun_instance_selection_set_shown_range()) follow at once; GTK 4.8
+ * keeps some 200 rows alive, and the others are brought up to date when the changes pause,
+ * when they scroll into view, or when GTK asks for them.
+ *
  * The selection is a set of instance IDs, so that an instance stays selected when a sync
  * replaces it with a newer copy or the sort moves it, and always a part of what is shown:
  * an instance the filter hides, or that leaves the account, leaves the selection.
@@ -25,6 +29,9 @@
 
 #include "yun-instance-row.h"
 
+/* How long the rows off screen may wait for a pause in the changes. */
+#define REFRESH_ROWS_DELAY_MS 300
+
 typedef struct _LiveRow LiveRow;
 
 struct _YunInstanceSelection
@@ -35,6 +42,11 @@ struct _YunInstanceSelection
   GPtrArray *instances;  /* the model's items, a reference each */
   GHashTable *live_rows; /* position → LiveRow: the rows handed out and still alive */
   GHashTable *selected;  /* instance ID → itself: the selected instances */
+
+  /* The positions on screen, whose rows follow a change at once */
+  guint shown_first;
+  guint shown_n;
+  guint refresh_rows_source; /* brings the other live rows up to date */
 };
 
 struct _LiveRow
@@ -86,18 +98,43 @@ live_row_free (gpointer data)
   g_free (data);
 }
 
-/* Rows at @from and after show what is there now. */
-static void
-update_live_rows (YunInstanceSelection *self, guint from)
+static gboolean
+is_shown (YunInstanceSelection *self, guint position)
 {
+  return position >= self->shown_first && position - self->shown_first < self->shown_n;
+}
+
+/* Live rows from @from on, and only those on screen if @shown_only, show what is there now.
+ * Returns whether it left any behind. */
+static gboolean
+update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only)
+{
+  gboolean left_behind = FALSE;
   GHashTableIter iter;
   LiveRow *live;
 
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
-    if (live->position >= from && live->position < self->instances->len)
-      yun_instance_row_set_instance (live->row,
-                                     g_ptr_array_index (self->instances, live->position));
+    {
+      if (live->position < from || live->position >= self->instances->len)
+        continue;
+      if (shown_only && !is_shown (self, live->position))
+        left_behind = TRUE;
+      else
+        yun_instance_row_set_instance (live->row,
+                                       g_ptr_array_index (self->instances, live->position));
+    }
+  return left_behind;
+}
+
+static gboolean
+refresh_rows (gpointer data)
+{
+  YunInstanceSelection *self = data;
+
+  self->refresh_rows_source = 0;
+  update_live_rows (self, 0, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 /* ---- Following the model ---- */
@@ -163,7 +200,13 @@ on_items_changed (
   guint new_n = self->instances->len;
   gboolean unselected = unselect_gone (self, gone, position, added);
 
-  update_live_rows (self, position);
+  /* Once the changes pause (typing, a sync's updates), so that their frames draw only the
+   * rows on screen; scrolling brings rows up to date before then. */
+  if (update_live_rows (self, position, TRUE))
+    {
+      g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
+      self->refresh_rows_source = g_timeout_add (REFRESH_ROWS_DELAY_MS, refresh_rows, self);
+    }
   if (new_n < old_n)
     g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
   else if (new_n > old_n)
@@ -301,6 +344,7 @@ yun_instance_selection_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
   g_clear_object (&self->model);
+  g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
     g_object_weak_unref (G_OBJECT (live->row), live_row_finalized, live);
@@ -387,6 +431,7 @@ yun_instance_selection_init (YunInstanceSelection *self)
   self->instances = g_ptr_array_new ();
   self->live_rows = g_hash_table_new_full (NULL, NULL, NULL, live_row_free);
   self->selected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->shown_n = G_MAXUINT;
 }
 
 /* ---- Public API ---- */
@@ -423,6 +468,25 @@ yun_instance_selection_set_model (YunInstanceSelection *self, GListModel *instan
   on_items_changed (instances, 0, self->instances->len,
                     instances != NULL ? g_list_model_get_n_items (instances) : 0, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+/**
+ * yun_instance_selection_set_shown_range:
+ * @self: a #YunInstanceSelection
+ * @first: the first position on screen
+ * @n_shown: how many from there, or %G_MAXUINT for all
+ *
+ * The rows at these positions show a change at once; the others a moment later.
+ */
+void
+yun_instance_selection_set_shown_range (YunInstanceSelection *self, guint first, guint n_shown)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
+
+  self->shown_first = first;
+  self->shown_n = n_shown;
+  if (self->refresh_rows_source != 0)
+    update_live_rows (self, 0, TRUE);
 }
 
 guint

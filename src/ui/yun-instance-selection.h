@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (
 YunInstanceSelection *yun_instance_selection_new (GListModel *instances);
 GListModel *yun_instance_selection_get_model (YunInstanceSelection *self);
 void yun_instance_selection_set_model (YunInstanceSelection *self, GListModel *instances);
+void
+yun_instance_selection_set_shown_range (YunInstanceSelection *self, guint first, guint n_shown);
 guint yun_instance_selection_get_n_selected (YunInstanceSelection *self);
 GPtrArray *yun_instance_selection_dup_selected (YunInstanceSelection *self);
 gboolean yun_instance_selection_select_id (YunInstanceSelection *self, const char *instance_id);

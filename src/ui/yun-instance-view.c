@@ -312,6 +312,29 @@ on_visible_items_changed (YunInstanceView *self)
   update_password_cells (self);
 }
 
+/* Tells the selection which positions are on screen, from the scroll position: the rows
+ * are all of one height. A few more on each side absorb the estimate's error. */
+static void
+update_shown_range (YunInstanceView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  const guint margin = 8;
+  double row_height;
+  guint first;
+
+  if (adjustment == NULL || n_items == 0 || gtk_adjustment_get_upper (adjustment) <= 0)
+    {
+      yun_instance_selection_set_shown_range (self->selection, 0, G_MAXUINT);
+      return;
+    }
+  row_height = gtk_adjustment_get_upper (adjustment) / n_items;
+  first = (guint) (gtk_adjustment_get_value (adjustment) / row_height);
+  yun_instance_selection_set_shown_range (
+    self->selection, first > margin ? first - margin : 0,
+    (guint) (gtk_adjustment_get_page_size (adjustment) / row_height) + 2 * margin + 1);
+}
+
 /* ---- Context menu ---- */
 
 static void
@@ -706,6 +729,11 @@ yun_instance_view_init (YunInstanceView *self)
   set_cell_factories (self);
   g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (on_visible_items_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
+                           "value-changed", G_CALLBACK (update_shown_range), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
+                           "changed", G_CALLBACK (update_shown_range), self, G_CONNECT_SWAPPED);
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->shown_passwords
     = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) yun_secret_free);

@@ -226,6 +226,58 @@ test_rows_are_not_kept (Fixture *fixture, gconstpointer data)
   g_object_unref (row);
 }
 
+static gboolean
+row_shows (YunInstanceRow *row, const char *id)
+{
+  return g_str_equal (row_id (row), id);
+}
+
+/* Only the rows on screen follow a change at once; the others when the changes pause,
+ * when they come on screen, or when asked for. */
+static void
+test_rows_off_screen_follow_later (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  YunInstanceRow *held[5];
+  gint64 deadline;
+
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    held[i] = g_list_model_get_item (rows, i);
+  yun_instance_selection_set_shown_range (fixture->selection, 0, 2);
+
+  /* web0 db0 web1 db1 web2 becomes web0 web1 web2 web3 web4 */
+  set_prefix (fixture, "web");
+  g_assert_true (row_shows (held[1], "ins-web1"));
+  g_assert_true (row_shows (held[2], "ins-web1"));
+  g_assert_true (row_shows (held[3], "ins-db1"));
+  g_assert_true (row_shows (held[4], "ins-web2"));
+
+  /* Scrolled: the rows that come on screen are brought up to date. */
+  yun_instance_selection_set_shown_range (fixture->selection, 3, 2);
+  g_assert_true (row_shows (held[3], "ins-web3"));
+  g_assert_true (row_shows (held[4], "ins-web4"));
+  g_assert_true (row_shows (held[2], "ins-web1"));
+
+  /* Asked for, a row is up to date. */
+  g_object_unref (g_list_model_get_item (rows, 2));
+  g_assert_true (row_shows (held[2], "ins-web2"));
+
+  /* And the rest follow once the changes pause. */
+  set_prefix (fixture, NULL);
+  yun_instance_selection_set_shown_range (fixture->selection, 0, 1);
+  g_assert_true (row_shows (held[2], "ins-web2"));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!row_shows (held[2], "ins-web1") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      const char *expected[] = { "ins-web0", "ins-db0", "ins-web1", "ins-db1", "ins-web2" };
+
+      g_assert_cmpstr (row_id (held[i]), ==, expected[i]);
+      g_object_unref (held[i]);
+    }
+}
+
 /* Selecting by position selects instances: kept through a sort that moves them and a sync
  * that replaces them with newer copies, lost when the filter hides them or they go. */
 static void
@@ -308,6 +360,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/yun/instance-selection/rows-keep-their-place", test_rows_keep_their_place);
   ADD ("/yun/instance-selection/rows-are-not-kept", test_rows_are_not_kept);
+  ADD ("/yun/instance-selection/rows-off-screen-follow-later", test_rows_off_screen_follow_later);
   ADD ("/yun/instance-selection/selection-follows-instances", test_selection_follows_instances);
   ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
 #undef ADD

@@ -1388,7 +1388,13 @@ prefilter (JobRun *run, GError **error)
         {
           g_autofree char *why = g_strdup_printf ("not found in %s", item->region);
 
-          finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, why, NULL, NULL);
+          /* Gone is what terminate wants; for anything else the instance could not be
+           * acted on, and a script given a wrong ID must not read success. */
+          if (run->record->kind == YUN_JOB_KIND_TERMINATE)
+            finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, why, NULL, NULL);
+          else
+            finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, "InvalidInstanceId.NotFound",
+                         why);
           continue;
         }
       set_text (&item->name, yun_instance_get_name (instance));

@@ -1031,6 +1031,35 @@ test_partial_failure (Fixture *fixture, gconstpointer data)
   }
   g_assert_cmpint (sim_operations (fixture, "web-4", "RebootInstances"), ==, 1);
   assert_sim_state (fixture, "web-4", "RUNNING");
+
+  /* An ID the account does not have fails the job, named with Tencent's code; for
+   * terminate it is already where the job wants it. */
+  {
+    g_auto (YunTestRun) run = { 0 };
+    g_autoptr (json_object) root = NULL;
+    json_object *item;
+
+    run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "start", "ins-0nowhere",
+                id_of (fixture, "web-3"), NULL);
+    g_assert_cmpint (run.exit_status, ==, 1);
+    root = parse_output (&run);
+    assert_job_shape (root, "start", FALSE, 2);
+    item = job_item (root, "ins-0nowhere");
+    g_assert_cmpstr (yun_test_json_string (item, "outcome"), ==, "failed");
+    g_assert_cmpstr (yun_test_json_string (item, "code"), ==, "InvalidInstanceId.NotFound");
+    assert_item_succeeded (fixture, root, "web-3", "StartInstances");
+  }
+  {
+    g_auto (YunTestRun) run = { 0 };
+    g_autoptr (json_object) root = NULL;
+
+    run_yunctl (fixture, &run, NULL, "--json", "--region", GZ, "--yes", "terminate", "ins-0nowhere",
+                NULL);
+    g_assert_cmpint (run.exit_status, ==, 0);
+    root = parse_output (&run);
+    g_assert_cmpstr (yun_test_json_string (job_item (root, "ins-0nowhere"), "outcome"), ==,
+                     "skipped");
+  }
 }
 
 /* `jobs` lists what ran, the most recent first (not the dry runs); `jobs show ID` its items,

@@ -268,6 +268,9 @@ on_text_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, const 
                                      spec->ellipsize ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END
                                                      : GTK_INSCRIPTION_OVERFLOW_CLIP);
   gtk_widget_set_hexpand (inscription, TRUE);
+  /* One line high: given the row's height, a long text would wrap to a second line and
+   * stand off-centre instead of ending in an ellipsis. */
+  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
   if (spec->css_class != NULL)
     gtk_widget_add_css_class (inscription, spec->css_class);
   if (spec->tooltip)

@@ -24,5 +24,8 @@ yun_instance_selection_set_shown_range (YunInstanceSelection *self, guint first,
 guint yun_instance_selection_get_n_selected (YunInstanceSelection *self);
 GPtrArray *yun_instance_selection_dup_selected (YunInstanceSelection *self);
 gboolean yun_instance_selection_select_id (YunInstanceSelection *self, const char *instance_id);
+void yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean progressive);
+gboolean yun_instance_selection_get_complete (YunInstanceSelection *self);
+gboolean yun_instance_selection_expose_more (YunInstanceSelection *self);
 
 G_END_DECLS

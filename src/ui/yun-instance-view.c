@@ -59,6 +59,7 @@ struct _YunInstanceView
   /* The search text, case-folded once for every row it is compared with. */
   char *folded_search;
   guint n_selected;
+  guint expose_tick; /* while the selection gives GTK a long list a frame at a time */
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
   GHashTable *remembered;
@@ -300,12 +301,26 @@ hide_passwords (gpointer data)
 
 /* ---- What is shown ---- */
 
+static gboolean
+expose_more (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  YunInstanceView *self = data;
+
+  if (!yun_instance_selection_expose_more (self->selection))
+    return G_SOURCE_CONTINUE;
+  self->expose_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /* Rows that leave the view (filtered out, or gone from the account) leave the selection
  * too; and an instance that changes state changes which actions apply to the selection.
  * Connected after the selection's own handler, which has updated the rows by then. */
 static void
 on_visible_items_changed (YunInstanceView *self)
 {
+  if (!yun_instance_selection_get_complete (self->selection) && self->expose_tick == 0)
+    self->expose_tick
+      = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), expose_more, self, NULL);
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
@@ -582,6 +597,9 @@ yun_instance_view_dispose (GObject *object)
 {
   YunInstanceView *self = YUN_INSTANCE_VIEW (object);
 
+  if (self->expose_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->expose_tick);
+  self->expose_tick = 0;
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   g_clear_handle_id (&self->hide_passwords_source, g_source_remove);
   g_clear_pointer (&self->shown_passwords, g_hash_table_unref);
@@ -727,6 +745,7 @@ yun_instance_view_init (YunInstanceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   set_cell_factories (self);
+  yun_instance_selection_set_progressive (self->selection, TRUE);
   g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (on_visible_items_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
@@ -856,7 +875,7 @@ guint
 yun_instance_view_get_n_visible (YunInstanceView *self)
 {
   g_return_val_if_fail (YUN_IS_INSTANCE_VIEW (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
 }
 
 /* Returns: (transfer none): the #YunInstance<!-- -->s shown, in the order on screen */

@@ -333,6 +333,65 @@ test_selection_follows_instances (Fixture *fixture, gconstpointer data)
   assert_selected (fixture, "ins-db0");
 }
 
+/* Progressive, a long list reaches GTK a screenful first, then some rows at a time until
+ * GTK has all the rows it builds, then whole; shrinking is told at once. Selecting all
+ * selects what GTK has not been told of yet too. */
+static void
+test_progressive (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (fixture->selection);
+  guint n_items, steps = 0;
+
+  set_prefix (fixture, "none");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+  yun_instance_selection_set_progressive (fixture->selection, TRUE);
+  for (guint i = 0; i < 590; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ins-many%03u", i);
+      g_autoptr (YunInstance) instance = new_instance (id, "many", "RUNNING");
+
+      g_list_store_append (fixture->store, instance);
+    }
+  fixture->n_items_changed = 0;
+
+  /* 600 instances, a screenful of them told */
+  set_prefix (fixture, NULL);
+  n_items = g_list_model_get_n_items (rows);
+  g_assert_cmpuint (n_items, >=, 30);
+  g_assert_cmpuint (n_items, <, 100);
+  g_assert_false (yun_instance_selection_get_complete (fixture->selection));
+  g_assert_cmpuint (fixture->n_items_changed, ==, 1);
+  g_assert_cmpuint (fixture->last_added, ==, n_items);
+
+  /* Everything is counted, and selectable, all the same. */
+  g_assert_true (gtk_selection_model_select_all (model));
+  g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 600);
+  g_assert_true (yun_instance_selection_select_id (fixture->selection, "ins-many589"));
+
+  while (!yun_instance_selection_expose_more (fixture->selection))
+    {
+      guint more = g_list_model_get_n_items (rows);
+
+      /* Some rows a frame while GTK builds rows for them, */
+      g_assert_cmpuint (more, >, n_items);
+      g_assert_cmpuint (more - n_items, <=, 64);
+      n_items = more;
+      steps++;
+    }
+  /* then the rest at once. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 600);
+  g_assert_cmpuint (steps, >=, 5);
+  g_assert_cmpuint (steps, <, 20);
+  g_assert_true (gtk_selection_model_is_selected (model, 599));
+
+  /* Shrinking is told at once. */
+  set_prefix (fixture, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 5);
+  g_assert_true (yun_instance_selection_get_complete (fixture->selection));
+  g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 5);
+}
+
 /* GTK hears of selection changes where rows may show other selected instances. */
 static void
 test_selection_changed_signals (Fixture *fixture, gconstpointer data)
@@ -363,6 +422,7 @@ main (int argc, char *argv[])
   ADD ("/yun/instance-selection/rows-off-screen-follow-later", test_rows_off_screen_follow_later);
   ADD ("/yun/instance-selection/selection-follows-instances", test_selection_follows_instances);
   ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
+  ADD ("/yun/instance-selection/progressive", test_progressive);
 #undef ADD
 
   return g_test_run ();

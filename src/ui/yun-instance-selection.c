@@ -169,7 +169,9 @@ splice_instances (YunInstanceSelection *self, guint position, guint removed, gui
   if (added > removed)
     g_ptr_array_set_size (self->instances, old_n + added - removed);
   data = self->instances->pdata;
-  memmove (data + position + added, data + position + removed, tail * sizeof (gpointer));
+  /* An empty array may have no storage at all. */
+  if (tail > 0 && added != removed)
+    memmove (data + position + added, data + position + removed, tail * sizeof (gpointer));
   if (added < removed)
     g_ptr_array_set_size (self->instances, old_n + added - removed);
   for (guint i = 0; i < added; i++)

@@ -411,6 +411,23 @@ test_selection_changed_signals (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_selection_model_is_selected (model, 0));
 }
 
+/* No model, an empty one, none again: nothing to tell and nothing to touch (the sanitizer
+ * build checks that an empty list's missing storage is never handed to memmove). */
+static void
+test_empty (void)
+{
+  g_autoptr (YunInstanceSelection) selection = yun_instance_selection_new (NULL);
+  g_autoptr (GListStore) store = g_list_store_new (YUN_TYPE_INSTANCE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 0);
+  yun_instance_selection_set_model (selection, G_LIST_MODEL (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 0);
+  g_assert_true (yun_instance_selection_get_complete (selection));
+  g_assert_false (yun_instance_selection_select_id (selection, "ins-none"));
+  yun_instance_selection_set_model (selection, NULL);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (selection), 0));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -424,6 +441,7 @@ main (int argc, char *argv[])
   ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
   ADD ("/yun/instance-selection/progressive", test_progressive);
 #undef ADD
+  g_test_add_func ("/yun/instance-selection/empty", test_empty);
 
   return g_test_run ();
 }

@@ -38,6 +38,13 @@ YunJob *yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **er
 YunJob *
 yun_job_engine_retry_failed (YunJobEngine *self, YunJob *job, const char *password, GError **error);
 gboolean yun_job_engine_load_history (YunJobEngine *self, guint limit, GError **error);
+void yun_job_engine_load_history_async (YunJobEngine *self,
+                                        guint limit,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean
+yun_job_engine_load_history_finish (YunJobEngine *self, GAsyncResult *result, GError **error);
 GPtrArray *yun_job_engine_dup_recent_commands (YunJobEngine *self, guint limit, GError **error);
 guint yun_job_engine_resume (YunJobEngine *self, GError **error);
 

@@ -2497,6 +2497,30 @@ yun_job_engine_dup_recent_commands (YunJobEngine *self, guint limit, GError **er
   return g_steal_pointer (&specs);
 }
 
+/* The journal's last @limit jobs as YunJobs, in the order of the journal; on any thread. */
+static GPtrArray *
+read_history (YunCache *cache, const char *account, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) records = _yun_journal_load (cache, account, FALSE, limit, error);
+  GPtrArray *jobs;
+
+  if (records == NULL)
+    return NULL;
+  jobs = g_ptr_array_new_full (records->len, g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (jobs, _yun_job_new_from_record (g_ptr_array_index (records, i)));
+  return jobs;
+}
+
+/* Jobs the engine does not list yet (it may run some of them) join the list, at its end. */
+static void
+add_history (YunJobEngine *self, GPtrArray *jobs)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    if (yun_job_engine_lookup (self, yun_job_get_id (g_ptr_array_index (jobs, i))) == NULL)
+      g_list_store_append (self->jobs, g_ptr_array_index (jobs, i));
+}
+
 /**
  * yun_job_engine_load_history:
  * @self: a #YunJobEngine
@@ -2505,30 +2529,87 @@ yun_job_engine_dup_recent_commands (YunJobEngine *self, guint limit, GError **er
  *
  * Adds the jobs of the journal to yun_job_engine_get_jobs(), the most recent first, with
  * their per-instance results. Unfinished ones show where they stopped until
- * yun_job_engine_resume() takes them up.
+ * yun_job_engine_resume() takes them up. It reads the journal on the calling thread: a
+ * window calls yun_job_engine_load_history_async().
  *
  * Returns: whether the journal could be read
  */
 gboolean
 yun_job_engine_load_history (YunJobEngine *self, guint limit, GError **error)
 {
-  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
 
   g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), FALSE);
 
-  records = _yun_journal_load (self->cache, self->account, FALSE, limit, error);
-  if (records == NULL)
+  jobs = read_history (self->cache, self->account, limit, error);
+  if (jobs == NULL)
     return FALSE;
-  for (guint i = 0; i < records->len; i++)
-    {
-      YunJobRecord *record = g_ptr_array_index (records, i);
-      g_autoptr (YunJob) job = NULL;
+  add_history (self, jobs);
+  return TRUE;
+}
 
-      if (yun_job_engine_lookup (self, record->id) != NULL)
-        continue;
-      job = _yun_job_new_from_record (record);
-      g_list_store_append (self->jobs, job);
-    }
+static void
+load_history_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  YunJobEngine *self = source;
+  GError *error = NULL;
+  GPtrArray *jobs = read_history (self->cache, self->account, GPOINTER_TO_UINT (task_data), &error);
+
+  if (jobs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, jobs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * yun_job_engine_load_history_async:
+ * @self: a #YunJobEngine
+ * @limit: at most this many jobs
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the jobs are listed
+ * @user_data: for @callback
+ *
+ * yun_job_engine_load_history() with the journal read on a worker thread: a long history
+ * of large jobs takes a while to read.
+ */
+void
+yun_job_engine_load_history_async (YunJobEngine *self,
+                                   guint limit,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yun_job_engine_load_history_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (limit), NULL);
+  g_task_run_in_thread (task, load_history_thread);
+}
+
+/**
+ * yun_job_engine_load_history_finish:
+ * @self: a #YunJobEngine
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Adds the jobs read to yun_job_engine_get_jobs().
+ *
+ * Returns: whether the journal could be read
+ */
+gboolean
+yun_job_engine_load_history_finish (YunJobEngine *self, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GPtrArray) jobs = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  jobs = g_task_propagate_pointer (G_TASK (result), error);
+  if (jobs == NULL)
+    return FALSE;
+  add_history (self, jobs);
   return TRUE;
 }
 

@@ -32,6 +32,7 @@ struct _YunJobsPanel
 
   /* Owned */
   YunJobEngine *engine;
+  GCancellable *loading; /* (nullable): while the engine's history is read */
   /* YunJob → its open YunJobView (borrowed: removed when the window goes) */
   GHashTable *views;
 };
@@ -249,6 +250,8 @@ yun_jobs_panel_dispose (GObject *object)
    * or it would unparent it again after the template has. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), YUN_TYPE_JOBS_PANEL);
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
   g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (yun_jobs_panel_parent_class)->dispose (object);
@@ -311,25 +314,40 @@ yun_jobs_panel_new (void)
   return g_object_new (YUN_TYPE_JOBS_PANEL, NULL);
 }
 
+/* Cancelled when the panel moved to another engine: that history is of no more use. */
+static void
+on_history_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!yun_job_engine_load_history_finish (YUN_JOB_ENGINE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The job history could not be read: %s", error->message);
+}
+
 /**
  * yun_jobs_panel_set_engine:
  * @self: a #YunJobsPanel
  * @engine: (nullable): the engine whose jobs to list
  *
- * Lists @engine's jobs, with the last ones of its journal.
+ * Lists @engine's jobs, with the last ones of its journal once a worker has read them.
  */
 void
 yun_jobs_panel_set_engine (YunJobsPanel *self, YunJobEngine *engine)
 {
-  g_autoptr (GError) error = NULL;
-
   g_return_if_fail (YUN_IS_JOBS_PANEL (self));
   g_return_if_fail (engine == NULL || YUN_IS_JOB_ENGINE (engine));
 
   if (!g_set_object (&self->engine, engine))
     return;
-  if (engine != NULL && !yun_job_engine_load_history (engine, HISTORY_LIMIT, &error))
-    g_warning ("The job history could not be read: %s", error->message);
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  if (engine != NULL)
+    {
+      self->loading = g_cancellable_new ();
+      yun_job_engine_load_history_async (engine, HISTORY_LIMIT, self->loading, on_history_loaded,
+                                         NULL);
+    }
   gtk_no_selection_set_model (self->selection,
                               engine != NULL ? yun_job_engine_get_jobs (engine) : NULL);
   on_items_changed (self);

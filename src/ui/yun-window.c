@@ -493,6 +493,41 @@ yun_window_get_workspace (YunWindow *self)
   return self->workspace;
 }
 
+/* Jobs a crash or a kill interrupted go on where they stopped, each call that may have gone
+ * out checked first. Not the demo's: its cloud starts afresh every time. Not on a
+ * read-only account: it sends nothing. */
+static void
+resume_jobs (YunWindow *self, YunWorkspace *workspace)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+  GListModel *jobs;
+  guint resumed;
+
+  if (yun_workspace_get_demo (workspace) || yun_workspace_get_read_only (workspace))
+    return;
+  resumed = yun_job_engine_resume (yun_workspace_get_job_engine (workspace), &error);
+  if (error != NULL)
+    {
+      yun_window_show_error (self, _ ("Interrupted jobs could not be resumed"), error);
+      return;
+    }
+  if (resumed == 0)
+    return;
+  jobs = yun_job_engine_get_jobs (yun_workspace_get_job_engine (workspace));
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr (YunJob) job = g_list_model_get_item (jobs, i);
+
+      if (!yun_job_get_finished (job))
+        _yun_window_follow_job (self, job);
+    }
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Resumed %u interrupted job",
+                                        "Resumed %u interrupted jobs", resumed),
+                           resumed);
+  yun_window_add_toast (self, adw_toast_new (title));
+}
+
 /**
  * yun_window_set_workspace:
  * @self: a #YunWindow
@@ -524,6 +559,8 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
 
   yun_jobs_panel_set_engine (self->jobs_panel,
                              workspace != NULL ? yun_workspace_get_job_engine (workspace) : NULL);
+  if (workspace != NULL)
+    resume_jobs (self, workspace);
   if (workspace == NULL)
     {
       yun_instance_view_set_model (self->instance_view, NULL);

@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (YunJobEngine, yun_job_engine, YUN, JOB_ENGINE, GObject)
 
 YunJobEngine *yun_job_engine_new (YunCache *cache, const char *account, YunClient *client);
+void yun_job_engine_set_client (YunJobEngine *self, YunClient *client);
 
 guint yun_job_engine_get_max_workers (YunJobEngine *self);
 void yun_job_engine_set_max_workers (YunJobEngine *self, guint max_workers);

@@ -268,7 +268,8 @@ yun_job_engine_init (YunJobEngine *self)
  * yun_job_engine_new:
  * @cache: the database that holds the journal
  * @account: the account (profile name) the jobs belong to
- * @client: the client the jobs call with
+ * @client: (nullable): the client the jobs call with; or %NULL until
+ *   yun_job_engine_set_client() gives it (the history can be read meanwhile)
  *
  * Returns: (transfer full): an engine; call yun_job_engine_resume() once at start-up
  */
@@ -279,13 +280,41 @@ yun_job_engine_new (YunCache *cache, const char *account, YunClient *client)
 
   g_return_val_if_fail (YUN_IS_CACHE (cache), NULL);
   g_return_val_if_fail (account != NULL, NULL);
-  g_return_val_if_fail (YUN_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (client == NULL || YUN_IS_CLIENT (client), NULL);
 
   self = g_object_new (YUN_TYPE_JOB_ENGINE, NULL);
   self->cache = g_object_ref (cache);
   self->account = g_strdup (account);
-  self->client = g_object_ref (client);
+  g_set_object (&self->client, client);
   return self;
+}
+
+/**
+ * yun_job_engine_set_client:
+ * @self: a #YunJobEngine made without a client
+ * @client: the client the jobs call with
+ *
+ * Once the account's credentials are known: jobs can run from now on.
+ */
+void
+yun_job_engine_set_client (YunJobEngine *self, YunClient *client)
+{
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+  g_return_if_fail (YUN_IS_CLIENT (client));
+  g_return_if_fail (self->client == NULL);
+
+  self->client = g_object_ref (client);
+}
+
+/* Jobs call Tencent Cloud: none before the engine has a client. */
+static gboolean
+check_client (YunJobEngine *self, GError **error)
+{
+  if (self->client != NULL)
+    return TRUE;
+  g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
+                       "The account is not connected: its credentials have not been read yet");
+  return FALSE;
 }
 
 guint
@@ -2386,7 +2415,7 @@ yun_job_engine_submit (YunJobEngine *self, YunJobSpec *spec, GError **error)
   g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
 
-  if (!check_spec (spec, error))
+  if (!check_client (self, error) || !check_spec (spec, error))
     return NULL;
 
   record = _yun_job_record_new (spec->kind);
@@ -2633,6 +2662,8 @@ yun_job_engine_resume (YunJobEngine *self, GError **error)
 
   g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
 
+  if (!check_client (self, error))
+    return 0;
   records = _yun_journal_load (self->cache, self->account, TRUE, G_MAXINT, error);
   if (records == NULL)
     return 0;

@@ -35,8 +35,7 @@ struct _YunApplication
   YunWindow *window;
   GListStore *profiles;              /* YunProfile, as the profiles file holds them */
   YunPreferencesWindow *preferences; /* (nullable) (unowned): while open */
-  GCancellable *opening;             /* (nullable): while an account is being opened */
-  char *opening_account;             /* (nullable): its name */
+  GCancellable *opening;             /* (nullable): while an account's credentials are read */
 
   /* Command-line options */
   gboolean demo;
@@ -81,7 +80,6 @@ cancel_opening (YunApplication *self)
 {
   g_cancellable_cancel (self->opening);
   g_clear_object (&self->opening);
-  g_clear_pointer (&self->opening_account, g_free);
 }
 
 void
@@ -170,56 +168,53 @@ report_error (YunApplication *self, const char *heading, const GError *error)
 }
 
 static void
-on_workspace_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+on_workspace_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (YunApplication) self = user_data;
-  g_autoptr (YunWorkspace) workspace = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *heading = NULL;
 
-  workspace = yun_workspace_new_for_profile_finish (result, &error);
   /* Cancelled: another account (or the demo) was asked for since, and is what counts. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+  if (yun_workspace_connect_finish (YUN_WORKSPACE (source), result, &error)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED))
-    return;
-  if (workspace == NULL)
     {
-      /* Translators: %s is the name of an account */
-      heading = g_strdup_printf (_ ("Account “%s” could not be opened"), self->opening_account);
-      g_clear_object (&self->opening);
-      g_clear_pointer (&self->opening_account, g_free);
-      /* The preferences first, so that the error shows above them. */
-      if (self->preferences == NULL && self->window != NULL)
-        {
-          open_preferences (self);
-          yun_window_show_error (self->window, heading, error);
-        }
-      else
-        report_error (self, heading, error);
+      if (error == NULL)
+        g_clear_object (&self->opening);
       return;
     }
   g_clear_object (&self->opening);
-  g_clear_pointer (&self->opening_account, g_free);
-  if (self->window == NULL)
-    return;
-  yun_window_set_workspace (self->window, workspace);
-  set_account_state (self, yun_workspace_get_account (workspace));
+  /* The cached inventory stays in the window; the user can fix the account. */
+  /* Translators: %s is the name of an account */
+  heading = g_strdup_printf (_ ("Account “%s” could not be opened"),
+                             yun_workspace_get_account (YUN_WORKSPACE (source)));
+  /* The preferences first, so that the error shows above them. */
+  if (self->preferences == NULL && self->window != NULL)
+    {
+      open_preferences (self);
+      yun_window_show_error (self->window, heading, error);
+    }
+  else
+    report_error (self, heading, error);
 }
 
-/* Opens the account of @profile in the window, once its SecretKey is found. */
+/* Opens the account of @profile in the window: its cached inventory at once, its calls to
+ * Tencent Cloud once its SecretKey is found. */
 static void
 open_profile (YunApplication *self, YunProfile *profile)
 {
-  const char *name = yun_profile_get_name (profile);
+  g_autoptr (YunWorkspace) workspace = NULL;
 
   if (self->window == NULL || !ensure_cache (self))
     return;
   cancel_opening (self);
   self->opening = g_cancellable_new ();
-  self->opening_account = g_strdup (name);
-  g_settings_set_string (self->settings, "last-profile", name);
-  yun_workspace_new_for_profile_async (self->cache, self->secrets, profile, self->opening,
-                                       on_workspace_opened, g_object_ref (self));
+  g_settings_set_string (self->settings, "last-profile", yun_profile_get_name (profile));
+  workspace = yun_workspace_new (self->cache, self->secrets, profile, NULL);
+  yun_window_set_workspace (self->window, workspace);
+  set_account_state (self, yun_workspace_get_account (workspace));
+  yun_workspace_connect_async (workspace, self->opening, on_workspace_connected,
+                               g_object_ref (self));
 }
 
 /* The preferences saved or deleted the profile @name. */
@@ -450,7 +445,6 @@ yun_application_finalize (GObject *object)
   YunApplication *self = YUN_APPLICATION (object);
 
   g_clear_object (&self->opening);
-  g_free (self->opening_account);
   g_clear_object (&self->profiles);
 
   G_OBJECT_CLASS (yun_application_parent_class)->finalize (object);

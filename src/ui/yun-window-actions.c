@@ -115,7 +115,9 @@ _yun_window_update_actions (YunWindow *self)
 {
   g_autoptr (GPtrArray) selected = yun_instance_view_dup_selected (self->instance_view);
   gboolean has_workspace = self->workspace != NULL;
-  gboolean writable = has_workspace && !yun_workspace_get_read_only (self->workspace);
+  /* Until its credentials are read, an account shows its cache and history only. */
+  gboolean connected = has_workspace && yun_workspace_get_connected (self->workspace);
+  gboolean writable = connected && !yun_workspace_get_read_only (self->workspace);
   guint counts[G_N_ELEMENTS (rules)];
   struct
   {
@@ -138,7 +140,7 @@ _yun_window_update_actions (YunWindow *self)
       label_button (buttons[i].button, buttons[i].verb, counts[i], selected->len);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create", writable);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_workspace);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-id", selected->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-ip", selected->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", selected->len > 0);
@@ -156,7 +158,7 @@ _yun_window_update_actions (YunWindow *self)
     selected->len == 1 && yun_ssh_instance_get_address (g_ptr_array_index (selected, 0)) != NULL);
   gtk_widget_action_set_enabled (
     GTK_WIDGET (self), "win.open-vnc",
-    selected->len == 1
+    connected && selected->len == 1
       && g_strcmp0 (yun_instance_get_state (g_ptr_array_index (selected, 0)), "RUNNING") == 0);
 }
 

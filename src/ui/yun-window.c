@@ -170,7 +170,7 @@ on_refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 _yun_window_refresh (YunWindow *self)
 {
-  if (self->workspace == NULL)
+  if (self->workspace == NULL || !yun_workspace_get_connected (self->workspace))
     return;
   yun_inventory_refresh_async (yun_workspace_get_inventory (self->workspace), NULL,
                                self->cancellable, on_refresh_done, g_object_ref (self));
@@ -528,6 +528,16 @@ resume_jobs (YunWindow *self, YunWorkspace *workspace)
   yun_window_add_toast (self, adw_toast_new (title));
 }
 
+/* The account's credentials are read: its calls to Tencent Cloud can go. */
+static void
+on_connected (YunWindow *self)
+{
+  resume_jobs (self, self->workspace);
+  _yun_window_update_actions (self);
+  if (yun_inventory_get_loaded (yun_workspace_get_inventory (self->workspace)))
+    _yun_window_refresh (self);
+}
+
 /**
  * yun_window_set_workspace:
  * @self: a #YunWindow
@@ -559,8 +569,6 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
 
   yun_jobs_panel_set_engine (self->jobs_panel,
                              workspace != NULL ? yun_workspace_get_job_engine (workspace) : NULL);
-  if (workspace != NULL)
-    resume_jobs (self, workspace);
   if (workspace == NULL)
     {
       yun_instance_view_set_model (self->instance_view, NULL);
@@ -594,7 +602,11 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (inventory, "changes-detected", G_CALLBACK (on_changes_detected), self,
                            G_CONNECT_SWAPPED);
-  gtk_stack_set_visible_child_name (self->main_stack, "inventory");
+  g_signal_connect_object (workspace, "notify::connected", G_CALLBACK (on_connected), self,
+                           G_CONNECT_SWAPPED);
+  /* At once: a crossfade would draw the whole window in the frames before the cached
+   * list can be shown. */
+  gtk_stack_set_visible_child_full (self->main_stack, "inventory", GTK_STACK_TRANSITION_TYPE_NONE);
   _yun_window_reload_protected (self);
   _yun_window_reload_remembered (self);
   _yun_window_update_actions (self);
@@ -602,6 +614,8 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   /* The cache first, on a worker thread; the sync after. */
   show_status (self, _ ("Loading the cached inventory…"));
   yun_inventory_load_async (inventory, self->cancellable, on_load_done, g_object_ref (self));
+  if (yun_workspace_get_connected (workspace))
+    resume_jobs (self, workspace);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
 

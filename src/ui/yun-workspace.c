@@ -6,6 +6,10 @@
  * to Tencent Cloud (or to the demo's simulator), the inventory over the shared cache, the
  * job engine and the secret store. It holds no widget, so the GUI tests and benchmarks can
  * build one without a display.
+ *
+ * An account's workspace exists before its client: the window shows the cached inventory
+ * and the job history at once, while yun_workspace_connect_async() reads the SecretKey
+ * from the keyring (which may wait for the user to unlock it, or not have it).
  */
 
 #define G_LOG_DOMAIN "yun-workspace"
@@ -39,6 +43,7 @@ enum
   PROP_ACCOUNT,
   PROP_DEMO,
   PROP_READ_ONLY,
+  PROP_CONNECTED,
   N_PROPS
 };
 
@@ -87,6 +92,9 @@ yun_workspace_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_READ_ONLY:
       g_value_set_boolean (value, yun_workspace_get_read_only (self));
       break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, yun_workspace_get_connected (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -107,6 +115,10 @@ yun_workspace_class_init (YunWorkspaceClass *klass)
     = g_param_spec_boolean ("demo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Whether it has its client: jobs, syncs and other calls to Tencent Cloud can go. */
+  properties[PROP_CONNECTED]
+    = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -131,9 +143,10 @@ workspace_new (YunCache *cache, YunSecretStore *secrets, const char *account, Yu
   self->account = g_strdup (account);
   self->cache = g_object_ref (cache);
   self->secrets = g_object_ref (secrets);
-  self->client = g_object_ref (client);
+  g_set_object (&self->client, client);
   self->inventory = yun_inventory_new (cache, account);
-  yun_inventory_set_client (self->inventory, client);
+  if (client != NULL)
+    yun_inventory_set_client (self->inventory, client);
   self->job_engine = yun_job_engine_new (cache, account, client);
   yun_job_engine_set_secret_store (self->job_engine, secrets);
   return self;
@@ -144,7 +157,8 @@ workspace_new (YunCache *cache, YunSecretStore *secrets, const char *account, Yu
  * @cache: the inventory cache and job journal
  * @secrets: where passwords the user remembers and jobs' passwords are kept
  * @profile: the account
- * @client: a client made for @profile
+ * @client: (nullable): a client made for @profile, or %NULL until
+ *   yun_workspace_connect_async() makes one
  *
  * Returns: (transfer full): the workspace of @profile
  */
@@ -156,34 +170,16 @@ yun_workspace_new (YunCache *cache, YunSecretStore *secrets, YunProfile *profile
   g_return_val_if_fail (YUN_IS_CACHE (cache), NULL);
   g_return_val_if_fail (YUN_IS_SECRET_STORE (secrets), NULL);
   g_return_val_if_fail (YUN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (client != NULL, NULL);
+  g_return_val_if_fail (client == NULL || YUN_IS_CLIENT (client), NULL);
 
-  if (yun_profile_get_language (profile) == NULL)
+  if (client != NULL && yun_profile_get_language (profile) == NULL)
     yun_client_set_language (client, service_language ());
   self = workspace_new (cache, secrets, yun_profile_get_name (profile), client);
   self->profile = g_object_ref (profile);
   return self;
 }
 
-/* ---- A profile's workspace, its credentials resolved on a worker thread ---- */
-
-typedef struct
-{
-  YunCache *cache;
-  YunSecretStore *secrets;
-  YunProfile *profile;
-} NewForProfileData;
-
-static void
-new_for_profile_data_free (gpointer data)
-{
-  NewForProfileData *d = data;
-
-  g_clear_object (&d->cache);
-  g_clear_object (&d->secrets);
-  g_clear_object (&d->profile);
-  g_free (d);
-}
+/* ---- Connecting: the credentials resolved on a worker thread ---- */
 
 /* On the worker: the keyring answers over D-Bus. The credentials go straight into the
  * client, which is all that leaves the thread. */
@@ -193,101 +189,83 @@ create_client_in_thread (GTask *task,
                          gpointer task_data,
                          GCancellable *cancellable)
 {
-  NewForProfileData *d = task_data;
+  YunProfile *profile = task_data;
   g_autoptr (YunCredentials) credentials = NULL;
   GError *error = NULL;
   YunClient *client;
 
-  credentials = yun_profile_resolve_credentials (d->profile, d->secrets, cancellable, &error);
+  credentials = yun_profile_resolve_credentials (
+    profile, yun_workspace_get_secret_store (source_object), cancellable, &error);
   if (credentials == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  client = yun_profile_create_client (d->profile, credentials, &error);
+  client = yun_profile_create_client (profile, credentials, &error);
   if (client == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, client, g_object_unref);
 }
 
-/* Back on the caller's thread: the inventory and the job engine belong to its main context. */
-static void
-on_client_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  NewForProfileData *d = g_task_get_task_data (task);
-  g_autoptr (YunClient) client = NULL;
-  GError *error = NULL;
-
-  client = g_task_propagate_pointer (G_TASK (result), &error);
-  if (client == NULL)
-    g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, yun_workspace_new (d->cache, d->secrets, d->profile, client),
-                           g_object_unref);
-}
-
 /**
- * yun_workspace_new_for_profile_async:
- * @cache: the inventory cache and job journal
- * @secrets: where the profile's SecretKey is kept
- * @profile: the account
+ * yun_workspace_connect_async:
+ * @self: a #YunWorkspace made without a client
  * @cancellable: (nullable): a #GCancellable
- * @callback: called with the workspace, or the reason there is none
+ * @callback: called once connected, or with the reason it could not be
  * @user_data: for @callback
  *
- * Resolves the credentials of @profile from @secrets on a worker thread (the system keyring
- * blocks on D-Bus), makes its client, then its workspace on the calling thread.
+ * Resolves the credentials of the workspace's profile from its secret store on a worker
+ * thread (the system keyring blocks on D-Bus) and makes its client.
  */
 void
-yun_workspace_new_for_profile_async (YunCache *cache,
-                                     YunSecretStore *secrets,
-                                     YunProfile *profile,
-                                     GCancellable *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer user_data)
+yun_workspace_connect_async (YunWorkspace *self,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GTask) worker = NULL;
-  NewForProfileData *d;
 
-  g_return_if_fail (YUN_IS_CACHE (cache));
-  g_return_if_fail (YUN_IS_SECRET_STORE (secrets));
-  g_return_if_fail (YUN_IS_PROFILE (profile));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (YUN_IS_WORKSPACE (self));
+  g_return_if_fail (self->profile != NULL && self->client == NULL);
 
-  d = g_new0 (NewForProfileData, 1);
-  d->cache = g_object_ref (cache);
-  d->secrets = g_object_ref (secrets);
-  d->profile = g_object_ref (profile);
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, yun_workspace_new_for_profile_async);
-  g_task_set_task_data (task, d, new_for_profile_data_free);
-
-  worker = g_task_new (NULL, cancellable, on_client_created, g_steal_pointer (&task));
-  /* Owned by @task, which the worker's callback holds. */
-  g_task_set_task_data (worker, d, NULL);
-  g_task_run_in_thread (worker, create_client_in_thread);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yun_workspace_connect_async);
+  g_task_set_task_data (task, g_object_ref (self->profile), g_object_unref);
+  g_task_run_in_thread (task, create_client_in_thread);
 }
 
 /**
- * yun_workspace_new_for_profile_finish:
+ * yun_workspace_connect_finish:
+ * @self: a #YunWorkspace
  * @result: the result given to the callback
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the workspace of the profile, or %NULL with the error of
+ * Gives the inventory and the job engine their client, unless cancelled.
+ *
+ * Returns: whether the workspace is connected; or %FALSE with the error of
  *   yun_profile_resolve_credentials() (such as %G_IO_ERROR_NOT_FOUND: no SecretKey is
  *   stored) or yun_profile_create_client(), or %G_IO_ERROR_CANCELLED
  */
-YunWorkspace *
-yun_workspace_new_for_profile_finish (GAsyncResult *result, GError **error)
+gboolean
+yun_workspace_connect_finish (YunWorkspace *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (
-    g_task_get_source_tag (G_TASK (result)) == yun_workspace_new_for_profile_async, NULL);
+  g_autoptr (YunClient) client = NULL;
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == yun_workspace_connect_async,
+                        FALSE);
+
+  client = g_task_propagate_pointer (G_TASK (result), error);
+  if (client == NULL)
+    return FALSE;
+  if (yun_profile_get_language (self->profile) == NULL)
+    yun_client_set_language (client, service_language ());
+  self->client = g_object_ref (client);
+  yun_inventory_set_client (self->inventory, client);
+  yun_job_engine_set_client (self->job_engine, client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+  return TRUE;
 }
 
 /**
@@ -375,6 +353,14 @@ yun_workspace_get_profile (YunWorkspace *self)
   return self->profile;
 }
 
+gboolean
+yun_workspace_get_connected (YunWorkspace *self)
+{
+  g_return_val_if_fail (YUN_IS_WORKSPACE (self), FALSE);
+  return self->client != NULL;
+}
+
+/* (nullable): until connected */
 YunClient *
 yun_workspace_get_client (YunWorkspace *self)
 {

@@ -25,17 +25,16 @@ YunWorkspace *yun_workspace_new (YunCache *cache,
                                  YunSecretStore *secrets,
                                  YunProfile *profile,
                                  YunClient *client);
-void yun_workspace_new_for_profile_async (YunCache *cache,
-                                          YunSecretStore *secrets,
-                                          YunProfile *profile,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback,
-                                          gpointer user_data);
-YunWorkspace *yun_workspace_new_for_profile_finish (GAsyncResult *result, GError **error);
+void yun_workspace_connect_async (YunWorkspace *self,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+gboolean yun_workspace_connect_finish (YunWorkspace *self, GAsyncResult *result, GError **error);
 
 const char *yun_workspace_get_account (YunWorkspace *self);
 gboolean yun_workspace_get_demo (YunWorkspace *self);
 gboolean yun_workspace_get_read_only (YunWorkspace *self);
+gboolean yun_workspace_get_connected (YunWorkspace *self);
 YunProfile *yun_workspace_get_profile (YunWorkspace *self);
 YunClient *yun_workspace_get_client (YunWorkspace *self);
 YunCache *yun_workspace_get_cache (YunWorkspace *self);

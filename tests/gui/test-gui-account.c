@@ -237,6 +237,56 @@ test_read_only_account (void)
   yun_test_save_screenshot (GTK_WIDGET (window), "read-only");
 }
 
+static gboolean
+other_workspace_loaded (gpointer before)
+{
+  YunWorkspace *shown = yun_window_get_workspace (yun_test_main_window ());
+
+  return shown != NULL && shown != before
+         && yun_inventory_get_loaded (yun_workspace_get_inventory (shown));
+}
+
+/* The account's key is gone from the keyring (a new keyring, a user's clean-up): opened
+ * again, the account shows its cached fleet all the same, says why it cannot go further,
+ * and offers nothing that would call Tencent Cloud. */
+static void
+test_key_missing (void)
+{
+  g_autoptr (YunSecretStore) keyring = yun_secret_store_new ();
+  g_autoptr (GError) error = NULL;
+  YunWindow *window = yun_test_main_window ();
+  YunWorkspace *before = yun_window_get_workspace (window);
+  YunWorkspace *shown;
+  GtkWindow *dialog;
+
+  g_assert_true (yun_secret_store_clear (keyring, YUN_SECRET_SECRET_KEY, ACCOUNT,
+                                         yun_test_sim_get_secret_id (sim), NULL, &error));
+  g_assert_no_error (error);
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "switch-account",
+                                  g_variant_new_string (ACCOUNT));
+  yun_test_wait_until (other_workspace_loaded, before, "the account opened again");
+  shown = yun_window_get_workspace (window);
+  g_assert_cmpuint (
+    g_list_model_get_n_items (yun_inventory_get_instances (yun_workspace_get_inventory (shown))),
+    ==, N_INSTANCES);
+  g_assert_cmpuint (yun_instance_view_get_n_visible (yun_window_get_instance_view (window)), ==,
+                    N_INSTANCES);
+
+  /* Why, in a dialog over the preferences, where a key can be entered. */
+  dialog = yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (yun_workspace_get_connected (shown));
+  g_assert_false (
+    gtk_widget_is_sensitive (yun_test_find_action_button (GTK_WIDGET (window), "win.refresh")));
+  g_assert_false (
+    gtk_widget_is_sensitive (yun_test_find_action_button (GTK_WIDGET (window), "win.stop")));
+  g_assert_false (yun_inventory_get_syncing (yun_workspace_get_inventory (shown)));
+  yun_test_save_screenshot (GTK_WIDGET (dialog), "key-missing");
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (yun_test_wait_for_window (YUN_TYPE_PREFERENCES_WINDOW));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -249,6 +299,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/account/welcome", test_welcome);
   g_test_add_func ("/yun/gui/account/add", test_add_account);
   g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
+  g_test_add_func ("/yun/gui/account/key-missing", test_key_missing);
   status = g_test_run ();
 
   yun_test_stop_application ();

@@ -42,12 +42,14 @@ workspace (void)
   return yun_window_get_workspace (yun_test_main_window ());
 }
 
+/* Connected and loaded, the window has started a sync; it has ended. */
 static gboolean
 account_synced (gpointer data)
 {
   YunWorkspace *shown = workspace ();
 
   return shown != NULL && g_strcmp0 (yun_workspace_get_account (shown), ACCOUNT) == 0
+         && yun_workspace_get_connected (shown)
          && yun_inventory_get_loaded (yun_workspace_get_inventory (shown))
          && !yun_inventory_get_syncing (yun_workspace_get_inventory (shown));
 }

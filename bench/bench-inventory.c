@@ -12,8 +12,10 @@
  *    and the round trips set (explained in print_bound_model()). Three runs and the median.
  * 3. _yun_cache_store_region() of 10,000 instances of one region: all added to a fresh
  *    cache, the same again (all unchanged), then all changed.
- * 4. A cold load of those 10,000 into the model: yun_inventory_load() and
- *    yun_inventory_load_async() with a new connection, and _yun_cache_load_instances() alone.
+ * 4. A cold load of those 10,000 into the model: yun_inventory_load() in a new process, as
+ *    an application starting does (its memory not yet taken from the system); then, in this
+ *    process, yun_inventory_load() and yun_inventory_load_async() with a new connection,
+ *    and _yun_cache_load_instances() alone.
  *
  * Prints figures and whether each meets the target of the issue; never fails on a time.
  */
@@ -576,15 +578,56 @@ time_load_rows (const char *path, guint *n_rows)
   return elapsed;
 }
 
+/* The child of time_fresh_load(): one yun_inventory_load(), its time on stdout. */
+static int
+load_once (const char *path)
+{
+  guint n_items = 0;
+  double elapsed;
+
+  yun_init ();
+  elapsed = time_load (path, &n_items);
+  printf ("%.3f %u\n", elapsed, n_items);
+  return n_items == N_INSTANCES ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* yun_inventory_load() in a new process of this program. */
+static double
+time_fresh_load (const char *path, guint *n_items)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self_path, "--load-once", path, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  double elapsed = 0;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                     &error)
+      || !g_spawn_check_wait_status (status, &error)
+      || sscanf (out, "%lf %u", &elapsed, n_items) != 2)
+    g_error ("the load in a new process failed: %s", error != NULL ? error->message : out);
+  return elapsed;
+}
+
 static double
 bench_load (const char *path)
 {
-  double load_ms[N_REPETITIONS], async_ms[N_REPETITIONS], rows_ms[N_REPETITIONS];
-  guint n_load = 0, n_async = 0, n_rows = 0;
+  double fresh_ms[N_REPETITIONS], load_ms[N_REPETITIONS], async_ms[N_REPETITIONS],
+    rows_ms[N_REPETITIONS];
+  guint n_fresh = 0, n_load = 0, n_async = 0, n_rows = 0;
 
   printf ("\n== 4. Cold load of %u instances into the model (a new YunCache connection and a "
           "new YunInventory each time; the file is in the page cache) ==\n",
           N_INSTANCES);
+  for (guint i = 0; i < N_REPETITIONS; i++)
+    fresh_ms[i] = time_fresh_load (path, &n_fresh);
+  printf ("In a new process each time (the figure for an application that starts), runs:");
+  for (guint i = 0; i < N_REPETITIONS; i++)
+    printf (" %.1f", fresh_ms[i]);
+  printf (" ms\n  median %.1f ms (%u instances in the model)  target < %.0f ms\n",
+          median (fresh_ms, N_REPETITIONS), n_fresh, TARGET_LOAD_MS);
+  printf ("In this process, whose memory earlier work has already taken from the system:\n");
   for (guint i = 0; i < N_REPETITIONS; i++)
     {
       load_ms[i] = time_load (path, &n_load);
@@ -601,7 +644,7 @@ bench_load (const char *path)
   printf ("  _yun_cache_load_instances     %7.1f ms  (%u rows, SQLite to YunInstance objects "
           "only)\n",
           median (rows_ms, N_REPETITIONS), n_rows);
-  return median (load_ms, N_REPETITIONS);
+  return median (fresh_ms, N_REPETITIONS);
 }
 
 /* ---- 1. yunctl sync ---- */
@@ -751,7 +794,7 @@ bench_yunctl (const char *dir)
 }
 
 int
-main (void)
+main (int argc, char *argv[])
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = NULL;
@@ -759,6 +802,9 @@ main (void)
   SyncFigures sync;
   double upsert_ms, load_ms, rss_mb;
   double ratio;
+
+  if (argc == 3 && g_str_equal (argv[1], "--load-once"))
+    return load_once (argv[2]);
 
   yun_init ();
   printf ("bench-inventory on %u CPUs\n", g_get_num_processors ());
@@ -787,7 +833,7 @@ main (void)
           sync.model_instances, verdict (sync.model_instances == N_INSTANCES));
   printf ("  %-48s %12s %9.1f ms  %s\n", "upsert of 10,000 instances, all added", "< 150 ms",
           upsert_ms, verdict (upsert_ms < TARGET_UPSERT_MS));
-  printf ("  %-48s %12s %9.1f ms  %s\n", "cold load of 10,000 (yun_inventory_load)", "< 100 ms",
+  printf ("  %-48s %12s %9.1f ms  %s\n", "cold load of 10,000, new process (median)", "< 100 ms",
           load_ms, verdict (load_ms < TARGET_LOAD_MS));
   if (rss_mb >= 0)
     printf ("  %-48s %12s %9.1f MB  %s\n", "peak RSS of yunctl sync (median of 3)", "< 60 MB",

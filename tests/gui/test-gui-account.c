@@ -81,8 +81,10 @@ account_shown (gpointer data)
   YunWorkspace *workspace = yun_window_get_workspace (yun_test_main_window ());
   YunInventory *inventory;
 
+  /* Connected: the cached fleet shows before the keyring has given the key. */
   if (workspace == NULL || g_strcmp0 (yun_workspace_get_account (workspace), ACCOUNT) != 0
-      || yun_workspace_get_read_only (workspace) != read_only)
+      || yun_workspace_get_read_only (workspace) != read_only
+      || !yun_workspace_get_connected (workspace))
     return FALSE;
   inventory = yun_workspace_get_inventory (workspace);
   return yun_inventory_get_loaded (inventory) && !yun_inventory_get_syncing (inventory)

@@ -199,24 +199,6 @@ save_account (const char *name, gboolean read_only, YunSecretStore *secrets)
 
 /* ---- yunctl, killed mid-job ---- */
 
-typedef struct
-{
-  gboolean done;
-  char *out;
-  char *err;
-  GError *error;
-} Output;
-
-static void
-communicated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Output *output = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output->out, &output->err,
-                                        &output->error);
-  output->done = TRUE;
-}
-
 /* `yunctl --profile ACCOUNT stop IDS…`, as the user would type it (the key from the
  * keyring, the journal in the same $XDG_DATA_HOME as the application's), killed with
  * SIGKILL once yunsim shows every instance STOPPING. */
@@ -230,7 +212,7 @@ stop_and_kill (Interrupted *job)
   g_autoptr (GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + SEND_DEADLINE_S * G_USEC_PER_SEC;
   gboolean stopping = FALSE;
-  Output output = { 0 };
+  YunTestOutput output = { 0 };
 
   g_ptr_array_add (argv, (gpointer) YUNCTL_PATH);
   g_ptr_array_add (argv, (gpointer) "--profile");
@@ -250,7 +232,7 @@ stop_and_kill (Interrupted *job)
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &output);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, yun_test_output_communicated, &output);
   while (!output.done && !stopping)
     {
       if (g_get_monotonic_time () > deadline)
@@ -369,7 +351,9 @@ account_shown (gpointer data)
   YunWorkspace *shown = workspace ();
   YunInventory *inventory;
 
-  if (shown == NULL || g_strcmp0 (yun_workspace_get_account (shown), job->account) != 0)
+  /* Connected: jobs resume then, and only then would a read-only account's. */
+  if (shown == NULL || g_strcmp0 (yun_workspace_get_account (shown), job->account) != 0
+      || !yun_workspace_get_connected (shown))
     return FALSE;
   inventory = yun_workspace_get_inventory (shown);
   return yun_inventory_get_loaded (inventory) && !yun_inventory_get_syncing (inventory)

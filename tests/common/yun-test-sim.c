@@ -368,3 +368,13 @@ yun_test_run_clear (YunTestRun *run)
   g_clear_pointer (&run->out, g_free);
   g_clear_pointer (&run->err, g_free);
 }
+
+void
+yun_test_output_communicated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  YunTestOutput *output = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output->out, &output->err,
+                                        &output->error);
+  output->done = TRUE;
+}

@@ -52,6 +52,18 @@ char *yun_test_dup_key_fingerprint (const char *public_key_file);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 
+/* What a subprocess printed, gathered by g_subprocess_communicate_utf8_async() with
+ * yun_test_output_communicated() as callback; @done once it has ended. */
+typedef struct
+{
+  gboolean done;
+  char *out;
+  char *err;
+  GError *error;
+} YunTestOutput;
+
+void yun_test_output_communicated (GObject *source, GAsyncResult *result, gpointer output);
+
 /* What a program run by a test printed, and how it ended. */
 typedef struct
 {

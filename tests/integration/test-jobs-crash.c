@@ -197,24 +197,6 @@ round_new (void)
 
 typedef struct
 {
-  gboolean done;
-  char *out;
-  char *err;
-  GError *error;
-} Output;
-
-static void
-communicated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Output *output = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output->out, &output->err,
-                                        &output->error);
-  output->done = TRUE;
-}
-
-typedef struct
-{
   gboolean killed;
   int exit_status;
   char *out;
@@ -296,7 +278,7 @@ run_yunctl (
     = kill == NULL || kill->after_first_reset ? G_MAXINT64 : start + (gint64) kill->ms * 1000;
   gint64 deadline = start + RUN_DEADLINE_S * G_USEC_PER_SEC;
   gint64 next_watch = start;
-  Output output = { 0 };
+  YunTestOutput output = { 0 };
 
   run->first_reset_seconds = -1;
   watch_resets = watch_resets || (kill != NULL && kill->after_first_reset);
@@ -319,7 +301,7 @@ run_yunctl (
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &output);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, yun_test_output_communicated, &output);
   while (!output.done && g_get_monotonic_time () < kill_at)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);

@@ -45,23 +45,29 @@ struct _YunApplication
 G_DEFINE_FINAL_TYPE (YunApplication, yun_application, ADW_TYPE_APPLICATION)
 
 static void open_preferences (YunApplication *self);
+static void show_workspace (YunApplication *self, YunWorkspace *workspace);
 
 static gboolean
-ensure_cache (YunApplication *self)
+open_cache (YunApplication *self, GError **error)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
 
   if (self->cache != NULL)
     return TRUE;
   path = yun_cache_dup_default_path ();
-  self->cache = yun_cache_open (path, &error);
-  if (self->cache == NULL)
-    {
-      yun_window_show_error (self->window, _ ("The inventory cache could not be opened"), error);
-      return FALSE;
-    }
-  return TRUE;
+  self->cache = yun_cache_open (path, error);
+  return self->cache != NULL;
+}
+
+static gboolean
+ensure_cache (YunApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (open_cache (self, &error))
+    return TRUE;
+  yun_window_show_error (self->window, _ ("The inventory cache could not be opened"), error);
+  return FALSE;
 }
 
 /* app.switch-account's state: the account shown, "" for none. */
@@ -100,8 +106,7 @@ yun_application_open_demo (YunApplication *self)
       yun_window_show_error (self->window, _ ("The demo could not start"), error);
       return;
     }
-  yun_window_set_workspace (self->window, workspace);
-  set_account_state (self, DEMO_ACCOUNT);
+  show_workspace (self, workspace);
 }
 
 /* ---- Profiles ---- */
@@ -207,12 +212,23 @@ open_profile (YunApplication *self, YunProfile *profile)
 
   if (self->window == NULL || !ensure_cache (self))
     return;
-  cancel_opening (self);
-  self->opening = g_cancellable_new ();
   g_settings_set_string (self->settings, "last-profile", yun_profile_get_name (profile));
   workspace = yun_workspace_new (self->cache, self->secrets, profile, NULL);
+  show_workspace (self, workspace);
+}
+
+/* Shows @workspace in the window; an account's then reads its SecretKey. */
+static void
+show_workspace (YunApplication *self, YunWorkspace *workspace)
+{
+  cancel_opening (self);
   yun_window_set_workspace (self->window, workspace);
-  set_account_state (self, yun_workspace_get_account (workspace));
+  set_account_state (self, yun_workspace_get_demo (workspace)
+                             ? DEMO_ACCOUNT
+                             : yun_workspace_get_account (workspace));
+  if (yun_workspace_get_connected (workspace))
+    return;
+  self->opening = g_cancellable_new ();
   yun_workspace_connect_async (workspace, self->opening, on_workspace_connected,
                                g_object_ref (self));
 }
@@ -277,23 +293,6 @@ open_preferences (YunApplication *self)
                                self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (self->preferences));
-}
-
-/* Opens the preferred account, if there is one; the window shows its welcome page until. */
-static void
-open_initial_account (YunApplication *self)
-{
-  g_autoptr (GError) error = NULL;
-  YunProfile *profile;
-
-  if (!reload_profiles (self, &error))
-    {
-      yun_window_show_error (self->window, _ ("The accounts could not be read"), error);
-      return;
-    }
-  profile = preferred_profile (self);
-  if (profile != NULL)
-    open_profile (self, profile);
 }
 
 /* ---- Actions ---- */
@@ -387,26 +386,62 @@ yun_application_startup (GApplication *application)
                                          preferences_accels);
 }
 
+/* The workspace to show first, if any: the demo's with --demo, else the preferred account's.
+ * @heading and @error say what went wrong, for the window to show. */
+static YunWorkspace *
+first_workspace (YunApplication *self, const char **heading, GError **error)
+{
+  YunWorkspace *workspace;
+  YunProfile *profile;
+
+  if (!open_cache (self, error))
+    {
+      *heading = _ ("The inventory cache could not be opened");
+      return NULL;
+    }
+  if (self->demo)
+    {
+      workspace
+        = yun_workspace_new_demo (self->cache, self->secrets, (guint) self->demo_instances, error);
+      if (workspace == NULL)
+        *heading = _ ("The demo could not start");
+      return workspace;
+    }
+  if (!reload_profiles (self, error))
+    {
+      *heading = _ ("The accounts could not be read");
+      return NULL;
+    }
+  profile = preferred_profile (self);
+  if (profile == NULL)
+    return NULL;
+  g_settings_set_string (self->settings, "last-profile", yun_profile_get_name (profile));
+  return yun_workspace_new (self->cache, self->secrets, profile, NULL);
+}
+
 static void
 yun_application_activate (GApplication *application)
 {
   YunApplication *self = YUN_APPLICATION (application);
-  gboolean created = FALSE;
+  g_autoptr (YunWorkspace) workspace = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *heading = NULL;
 
-  if (self->window == NULL)
+  if (self->window != NULL)
     {
-      self->window = yun_window_new (GTK_APPLICATION (self), self->settings);
-      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-      yun_window_set_accounts (self->window, G_LIST_MODEL (self->profiles));
-      created = TRUE;
+      gtk_window_present (GTK_WINDOW (self->window));
+      return;
     }
+  /* The account before the window: its workspace reads the cache on a worker meanwhile. */
+  workspace = first_workspace (self, &heading, &error);
+  self->window = yun_window_new (GTK_APPLICATION (self), self->settings);
+  g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  yun_window_set_accounts (self->window, G_LIST_MODEL (self->profiles));
   gtk_window_present (GTK_WINDOW (self->window));
-  if (!created)
-    return;
-  if (self->demo)
-    yun_application_open_demo (self);
-  else
-    open_initial_account (self);
+  if (heading != NULL)
+    yun_window_show_error (self->window, heading, error);
+  if (workspace != NULL)
+    show_workspace (self, workspace);
 }
 
 static int

@@ -176,18 +176,17 @@ _yun_window_refresh (YunWindow *self)
                                self->cancellable, on_refresh_done, g_object_ref (self));
 }
 
+/* The workspace has read its cached inventory, which is in the list now; the sync after. */
 static void
-on_load_done (GObject *source, GAsyncResult *result, gpointer user_data)
+on_workspace_loaded (YunWindow *self)
 {
-  g_autoptr (YunWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
+  const GError *error;
 
-  if (!yun_inventory_load_finish (YUN_INVENTORY (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      yun_window_show_error (self, _ ("The cached inventory could not be read"), error);
-    }
+  if (self->workspace == NULL || yun_workspace_get_loading (self->workspace))
+    return;
+  error = yun_workspace_get_load_error (self->workspace);
+  if (error != NULL)
+    yun_window_show_error (self, _ ("The cached inventory could not be read"), error);
   show_counts (self);
   _yun_window_refresh (self);
 }
@@ -559,6 +558,7 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
     return;
   if (self->workspace != NULL)
     {
+      g_signal_handlers_disconnect_by_data (self->workspace, self);
       g_signal_handlers_disconnect_by_data (yun_workspace_get_inventory (self->workspace), self);
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
@@ -611,9 +611,13 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   _yun_window_reload_remembered (self);
   _yun_window_update_actions (self);
 
-  /* The cache first, on a worker thread; the sync after. */
+  /* The workspace reads its cache on a worker from the moment it is made. */
   show_status (self, _ ("Loading the cached inventory…"));
-  yun_inventory_load_async (inventory, self->cancellable, on_load_done, g_object_ref (self));
+  if (yun_workspace_get_loading (workspace))
+    g_signal_connect_object (workspace, "notify::loading", G_CALLBACK (on_workspace_loaded), self,
+                             G_CONNECT_SWAPPED);
+  else
+    on_workspace_loaded (self);
   if (yun_workspace_get_connected (workspace))
     resume_jobs (self, workspace);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);

@@ -7,9 +7,11 @@
  * job engine and the secret store. It holds no widget, so the GUI tests and benchmarks can
  * build one without a display.
  *
- * An account's workspace exists before its client: the window shows the cached inventory
- * and the job history at once, while yun_workspace_connect_async() reads the SecretKey
- * from the keyring (which may wait for the user to unlock it, or not have it).
+ * A workspace reads its account's cached inventory on a worker from the moment it is made,
+ * so the application makes it before the window and the two overlap. It exists before its
+ * client: the window shows the cached inventory and the job history at once, while
+ * yun_workspace_connect_async() reads the SecretKey from the keyring (which may wait for
+ * the user to unlock it, or not have it).
  */
 
 #define G_LOG_DOMAIN "yun-workspace"
@@ -33,6 +35,10 @@ struct _YunWorkspace
   YunJobEngine *job_engine;
   /* Only for the demo: the simulator the client talks to. */
   YunSim *sim;
+
+  /* The cached inventory, read once */
+  GCancellable *loading; /* (nullable): while it is read */
+  GError *load_error;    /* (nullable): why it could not be */
 };
 
 G_DEFINE_FINAL_TYPE (YunWorkspace, yun_workspace, G_TYPE_OBJECT)
@@ -44,6 +50,7 @@ enum
   PROP_DEMO,
   PROP_READ_ONLY,
   PROP_CONNECTED,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -54,6 +61,8 @@ yun_workspace_dispose (GObject *object)
 {
   YunWorkspace *self = YUN_WORKSPACE (object);
 
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
   g_clear_object (&self->job_engine);
   g_clear_object (&self->inventory);
   g_clear_object (&self->client);
@@ -72,6 +81,7 @@ yun_workspace_finalize (GObject *object)
   YunWorkspace *self = YUN_WORKSPACE (object);
 
   g_free (self->account);
+  g_clear_error (&self->load_error);
 
   G_OBJECT_CLASS (yun_workspace_parent_class)->finalize (object);
 }
@@ -94,6 +104,9 @@ yun_workspace_get_property (GObject *object, guint prop_id, GValue *value, GPara
       break;
     case PROP_CONNECTED:
       g_value_set_boolean (value, yun_workspace_get_connected (self));
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, yun_workspace_get_loading (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -119,6 +132,10 @@ yun_workspace_class_init (YunWorkspaceClass *klass)
   properties[PROP_CONNECTED]
     = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether the cached inventory is still being read (see yun_workspace_get_load_error()). */
+  properties[PROP_LOADING]
+    = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -135,6 +152,23 @@ service_language (void)
   return g_str_has_prefix (g_get_language_names ()[0], "zh") ? "zh-CN" : "en-US";
 }
 
+/* The workspace may have gone meanwhile: it cancelled the load, and is not touched then. */
+static void
+on_inventory_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  YunWorkspace *self;
+
+  if (yun_inventory_load_finish (YUN_INVENTORY (source), result, &error)
+      || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self = user_data;
+      self->load_error = g_steal_pointer (&error);
+      g_clear_object (&self->loading);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+}
+
 static YunWorkspace *
 workspace_new (YunCache *cache, YunSecretStore *secrets, const char *account, YunClient *client)
 {
@@ -149,6 +183,8 @@ workspace_new (YunCache *cache, YunSecretStore *secrets, const char *account, Yu
     yun_inventory_set_client (self->inventory, client);
   self->job_engine = yun_job_engine_new (cache, account, client);
   yun_job_engine_set_secret_store (self->job_engine, secrets);
+  self->loading = g_cancellable_new ();
+  yun_inventory_load_async (self->inventory, self->loading, on_inventory_loaded, self);
   return self;
 }
 
@@ -351,6 +387,22 @@ yun_workspace_get_profile (YunWorkspace *self)
 {
   g_return_val_if_fail (YUN_IS_WORKSPACE (self), NULL);
   return self->profile;
+}
+
+/* Whether the cached inventory is still being read: it is in the inventory once not. */
+gboolean
+yun_workspace_get_loading (YunWorkspace *self)
+{
+  g_return_val_if_fail (YUN_IS_WORKSPACE (self), FALSE);
+  return self->loading != NULL;
+}
+
+/* (nullable): why the cached inventory could not be read */
+const GError *
+yun_workspace_get_load_error (YunWorkspace *self)
+{
+  g_return_val_if_fail (YUN_IS_WORKSPACE (self), NULL);
+  return self->load_error;
 }
 
 gboolean

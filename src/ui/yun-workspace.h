@@ -35,6 +35,8 @@ const char *yun_workspace_get_account (YunWorkspace *self);
 gboolean yun_workspace_get_demo (YunWorkspace *self);
 gboolean yun_workspace_get_read_only (YunWorkspace *self);
 gboolean yun_workspace_get_connected (YunWorkspace *self);
+gboolean yun_workspace_get_loading (YunWorkspace *self);
+const GError *yun_workspace_get_load_error (YunWorkspace *self);
 YunProfile *yun_workspace_get_profile (YunWorkspace *self);
 YunClient *yun_workspace_get_client (YunWorkspace *self);
 YunCache *yun_workspace_get_cache (YunWorkspace *self);

@@ -369,12 +369,69 @@ yun_test_run_clear (YunTestRun *run)
   g_clear_pointer (&run->err, g_free);
 }
 
+/* @bytes, read from a child's @stream, as text: NULL if there was no pipe. */
+static gboolean
+bytes_to_text (GBytes *bytes, const char *stream, char **text, GError **error)
+{
+  gsize length = 0;
+  const char *data;
+  const char *end;
+
+  if (text == NULL)
+    return TRUE;
+  *text = NULL;
+  if (bytes == NULL)
+    return TRUE;
+  data = g_bytes_get_data (bytes, &length);
+  if (length > 0 && !g_utf8_validate_len (data, length, &end))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Invalid UTF-8 in the child's %s at offset %" G_GSIZE_FORMAT
+                   " of %" G_GSIZE_FORMAT,
+                   stream, (gsize) (end - data), length);
+      return FALSE;
+    }
+  *text = g_strndup (data != NULL ? data : "", length);
+  return TRUE;
+}
+
+static gboolean
+outputs_to_text (GBytes *out_bytes, GBytes *err_bytes, char **out, char **err, GError **error)
+{
+  if (!bytes_to_text (out_bytes, "stdout", out, error))
+    return FALSE;
+  if (!bytes_to_text (err_bytes, "stderr", err, error))
+    {
+      if (out != NULL)
+        g_clear_pointer (out, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+yun_test_communicate (
+  GSubprocess *process, const char *input, char **out, char **err, GError **error)
+{
+  g_autoptr (GBytes) stdin_bytes = input != NULL ? g_bytes_new (input, strlen (input)) : NULL;
+  g_autoptr (GBytes) out_bytes = NULL;
+  g_autoptr (GBytes) err_bytes = NULL;
+
+  if (!g_subprocess_communicate (process, stdin_bytes, NULL, out != NULL ? &out_bytes : NULL,
+                                 err != NULL ? &err_bytes : NULL, error))
+    return FALSE;
+  return outputs_to_text (out_bytes, err_bytes, out, err, error);
+}
+
 void
 yun_test_output_communicated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   YunTestOutput *output = user_data;
+  g_autoptr (GBytes) out_bytes = NULL;
+  g_autoptr (GBytes) err_bytes = NULL;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output->out, &output->err,
-                                        &output->error);
+  if (g_subprocess_communicate_finish (G_SUBPROCESS (source), result, &out_bytes, &err_bytes,
+                                       &output->error))
+    outputs_to_text (out_bytes, err_bytes, &output->out, &output->err, &output->error);
   output->done = TRUE;
 }

@@ -232,7 +232,7 @@ stop_and_kill (Interrupted *job)
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, yun_test_output_communicated, &output);
+  g_subprocess_communicate_async (process, NULL, NULL, yun_test_output_communicated, &output);
   while (!output.done && !stopping)
     {
       if (g_get_monotonic_time () > deadline)

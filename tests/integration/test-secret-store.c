@@ -83,7 +83,7 @@ run_secret_tool (const char *const *argv, int *exit_status)
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  yun_test_communicate (process, NULL, &out, &err, &error);
   g_assert_no_error (error);
   *exit_status = g_subprocess_get_exit_status (process);
   return g_steal_pointer (&out);
@@ -664,7 +664,7 @@ run_yunctl (YunTestRun *run, const char *profile, const char *endpoint)
     g_subprocess_launcher_unsetenv (launcher, unset[i]);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  yun_test_communicate (process, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->exit_status = g_subprocess_get_exit_status (process);
   g_test_message ("yunctl exited %d; stdout:\n%s\nstderr:\n%s", run->exit_status, run->out,
@@ -764,7 +764,7 @@ test_yunctl_session_token_from_keyring (void)
 
   secret_tool = g_subprocess_launcher_spawnv (launcher, store_argv, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (secret_tool, secret_key, NULL, NULL, NULL, &error));
+  g_assert_true (yun_test_communicate (secret_tool, secret_key, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (secret_tool), ==, 0);
 

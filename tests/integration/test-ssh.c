@@ -1194,7 +1194,7 @@ run_yunctl (Cloud *cloud, Fixture *fixture, int *exit_status, const char *first_
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  yun_test_communicate (process, NULL, &out, &err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   *exit_status = g_subprocess_get_exit_status (process);

@@ -269,7 +269,7 @@ run_yunctl_argv (Fixture *fixture, YunTestRun *run, const char *input, const cha
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  yun_test_communicate (process, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process))
     g_error ("yunctl %s was killed by signal %d; stderr:\n%s", command,

@@ -43,7 +43,7 @@ run_yunctl (YunTestSim *sim, const char *secret_key, YunTestRun *run, ...)
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  yun_test_communicate (process, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->exit_status = g_subprocess_get_exit_status (process);
   /* Into the test log, where the secret-leak check reads everything yunctl printed. */
@@ -289,7 +289,7 @@ test_demo (void)
     argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
 
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run.out, &run.err, &error);
+  yun_test_communicate (process, NULL, &run.out, &run.err, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "INSTANCE ID"));

@@ -340,11 +340,17 @@ write_to_file (const char *domain, GLogLevelFlags level, const char *message)
 static void
 log_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
 {
+  static GMutex print_lock;
   g_autofree char *redacted = _yun_log_redact_text (message != NULL ? message : "");
 
   if (goes_to_file (domain, level))
     write_to_file (domain, level, redacted);
+  /* One line at a time: GLib prints with fprintf, which glibc writes to an unbuffered
+   * stderr 8 KiB at a time without holding the stream, so the long lines of workers logging
+   * at once mixed, cut mid-character (yunctl's stderr was not UTF-8). */
+  g_mutex_lock (&print_lock);
   previous_handler (domain, level, redacted, previous_data);
+  g_mutex_unlock (&print_lock);
 }
 
 static gpointer

@@ -11,8 +11,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yun/yun.h>
 
 #include "yun-log-private.h"
@@ -145,6 +147,75 @@ test_rotation (void)
   g_test_trap_assert_passed ();
 }
 
+#define N_LOGGING_THREADS 8
+#define N_LINES_EACH 40
+
+/* A long line with Chinese text, as the workers of a sync log answers. */
+static char *
+long_line (void)
+{
+  g_autoptr (GString) line = g_string_new ("begin");
+
+  for (guint i = 0; i < 1500; i++)
+    g_string_append (line, " 华东地区(上海)");
+  g_string_append (line, " end");
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static gpointer
+log_lines (gpointer line)
+{
+  for (guint i = 0; i < N_LINES_EACH; i++)
+    g_message ("%s", (const char *) line);
+  return NULL;
+}
+
+/* Standard error, into a file while threads log long lines at once: each line whole. */
+static void
+test_lines_from_threads_subprocess (void)
+{
+  g_autofree char *line = long_line ();
+  g_autofree char *path = NULL;
+  g_autofree char *printed = NULL;
+  g_autoptr (GError) error = NULL;
+  GThread *threads[N_LOGGING_THREADS];
+  int fd, saved_stderr;
+  gsize length = 0;
+  guint whole = 0;
+
+  /* As yunctl in a UTF-8 locale: GLib prints the text itself, not "?" for it. */
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  yun_init ();
+  fd = g_file_open_tmp ("yun-log-XXXXXX", &path, &error);
+  g_assert_no_error (error);
+  saved_stderr = dup (STDERR_FILENO);
+  g_assert_cmpint (dup2 (fd, STDERR_FILENO), ==, STDERR_FILENO);
+  for (guint i = 0; i < N_LOGGING_THREADS; i++)
+    threads[i] = g_thread_new ("log", log_lines, line);
+  for (guint i = 0; i < N_LOGGING_THREADS; i++)
+    g_thread_join (threads[i]);
+  fflush (stderr);
+  g_assert_cmpint (dup2 (saved_stderr, STDERR_FILENO), ==, STDERR_FILENO);
+  close (saved_stderr);
+  close (fd);
+
+  g_assert_true (g_file_get_contents (path, &printed, &length, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_assert_true (g_utf8_validate_len (printed, length, NULL));
+  for (const char *p = printed; (p = strstr (p, line)) != NULL; p += strlen (line))
+    whole++;
+  g_assert_cmpuint (whole, ==, N_LOGGING_THREADS * N_LINES_EACH);
+}
+
+static void
+test_lines_from_threads (void)
+{
+  g_test_trap_subprocess ("/yun/core/log/lines-from-threads/subprocess", 0,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -153,6 +224,9 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/yun/core/log/redact-text", test_redact_text);
+  g_test_add_func ("/yun/core/log/lines-from-threads", test_lines_from_threads);
+  g_test_add_func ("/yun/core/log/lines-from-threads/subprocess",
+                   test_lines_from_threads_subprocess);
   g_test_add_func ("/yun/core/log/file", test_file);
   g_test_add_func ("/yun/core/log/file/subprocess", test_file_subprocess);
   g_test_add_func ("/yun/core/log/rotation", test_rotation);

@@ -272,6 +272,23 @@ yun_test_sim_free (YunTestSim *self)
   g_free (self);
 }
 
+/* How many calls of @action yunsim has answered, by its own count. */
+gint64
+yun_test_sim_count_requests (YunTestSim *sim, const char *action)
+{
+  json_object *state = yun_test_sim_admin_get (sim, "/_yunsim/state");
+  json_object *requests = NULL;
+  json_object *count = NULL;
+  gint64 n = 0;
+
+  g_assert_nonnull (state);
+  if (json_object_object_get_ex (state, "requests", &requests)
+      && json_object_object_get_ex (requests, action, &count))
+    n = json_object_get_int64 (count);
+  json_object_put (state);
+  return n;
+}
+
 const char *
 yun_test_json_string (json_object *object, const char *name)
 {

@@ -31,6 +31,7 @@ void yun_test_sim_set_ca_file (YunTestSim *self, const char *ca_file);
 void yun_test_sim_free (YunTestSim *self);
 
 /* The string member @name of @object, or NULL (for the admin API's answers). */
+gint64 yun_test_sim_count_requests (YunTestSim *sim, const char *action);
 const char *yun_test_json_string (json_object *object, const char *name);
 /* Drops the reference at *@object_ptr and runs the main context until the object is
  * finalized (its last events are idle callbacks), at most 10 s. */
@@ -53,9 +54,9 @@ char *yun_test_dup_key_fingerprint (const char *public_key_file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YunTestSim, yun_test_sim_free)
 
 /* g_subprocess_communicate_utf8(), with the check of the text done here on the bytes read:
- * GLib 2.74's failed a run with an offset far past any output ("Invalid UTF-8 in child
- * stderr at offset 94406777219973"), a fault of its own buffer, not of the child's text.
- * Text that is not UTF-8 is still an error, with its true offset. */
+ * GLib 2.74's names a nonsense offset for text that is not UTF-8 ("Invalid UTF-8 in child
+ * stderr at offset 94406777219973"); this one says where the bad text is, and how much
+ * there was. */
 gboolean yun_test_communicate (
   GSubprocess *process, const char *input, char **out, char **err, GError **error);
 

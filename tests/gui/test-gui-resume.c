@@ -122,18 +122,6 @@ assert_stopped_once (GPtrArray *ids)
     }
 }
 
-static gint64
-sim_stop_requests (void)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
-  json_object *requests = NULL, *count = NULL;
-
-  if (!json_object_object_get_ex (state, "requests", &requests)
-      || !json_object_object_get_ex (requests, "StopInstances", &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 /* The instances each account stops: RUNNING ones, which yunsim has not touched yet (the
  * seeded fleet has 7 of its 8 RUNNING). */
 static void
@@ -326,7 +314,7 @@ set_up_machine (void)
       stop_and_kill (&interrupted[a]);
       check_journal (&interrupted[a], secrets);
     }
-  stop_requests_before = sim_stop_requests ();
+  stop_requests_before = yun_test_sim_count_requests (sim, "StopInstances");
   g_assert_cmpint (stop_requests_before, >=, G_N_ELEMENTS (interrupted));
 
   /* Made read-only after its job was interrupted (yunctl refuses jobs on it). */
@@ -482,7 +470,7 @@ test_resume (void)
   g_assert_true (sim_all_in_state (expected->ids, "STOPPED"));
   yun_test_wait_until (list_shows_stopped, expected->ids, "the stopped instances in the list");
   assert_stopped_once (expected->ids);
-  g_assert_cmpint (sim_stop_requests (), ==, stop_requests_before);
+  g_assert_cmpint (yun_test_sim_count_requests (sim, "StopInstances"), ==, stop_requests_before);
   yun_test_save_screenshot (GTK_WIDGET (window), "resumed-job");
 }
 
@@ -512,7 +500,7 @@ test_read_only_not_resumed (void)
   g_assert_false (yun_job_get_finished (job));
   g_assert_cmpuint (yun_job_get_n_done (job), ==, 0);
   assert_stopped_once (expected->ids);
-  g_assert_cmpint (sim_stop_requests (), ==, stop_requests_before);
+  g_assert_cmpint (yun_test_sim_count_requests (sim, "StopInstances"), ==, stop_requests_before);
 }
 
 int

@@ -55,20 +55,6 @@ set_faults (Fixture *fixture, const char *faults_json)
 }
 
 /* How many times yunsim saw @action */
-static gint64
-requests_for (Fixture *fixture, const char *action)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (fixture->sim, "/_yunsim/state");
-  json_object *requests = NULL;
-  json_object *count = NULL;
-
-  g_assert_nonnull (state);
-  if (!json_object_object_get_ex (state, "requests", &requests)
-      || !json_object_object_get_ex (requests, action, &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 static json_object *
 describe_regions (Fixture *fixture, GCancellable *cancellable, GError **error)
 {
@@ -139,7 +125,7 @@ test_throttling_is_absorbed (Fixture *fixture, gconstpointer data)
       g_assert_no_error (error);
       g_assert_nonnull (answer);
     }
-  g_assert_cmpint (requests_for (fixture, "DescribeRegions"), >=, 20);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), >=, 20);
 }
 
 static void
@@ -161,10 +147,10 @@ test_clock_skew_is_learned (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (yun_client_get_clock_skew (fixture->client), <=, 420 + 3);
 
   /* Later calls carry the corrected time from the start: one request each. */
-  before = requests_for (fixture, "DescribeRegions");
+  before = yun_test_sim_count_requests (fixture->sim, "DescribeRegions");
   again = describe_regions (fixture, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (requests_for (fixture, "DescribeRegions"), ==, before + 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), ==, before + 1);
 }
 
 static void
@@ -200,7 +186,7 @@ test_wrong_secret_key (Fixture *fixture, gconstpointer data)
   g_assert_null (strstr (error->message, yun_test_sim_get_secret_key (fixture->sim)));
   g_assert_null (strstr (error->message, "notTheRightKey"));
   /* Not retried: a wrong key stays wrong */
-  g_assert_cmpint (requests_for (fixture, "DescribeRegions"), <=, 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), <=, 1);
 }
 
 static void
@@ -215,18 +201,18 @@ test_internal_error_retried_only_when_safe (Fixture *fixture, gconstpointer data
   yun_client_set_max_attempts (fixture->client, 3);
   set_faults (fixture, "[\"internal:1.0:StopInstances\", \"internal:1.0:DescribeZones\"]");
 
-  stops = requests_for (fixture, "StopInstances");
+  stops = yun_test_sim_count_requests (fixture->sim, "StopInstances");
   g_assert_null (stop_instance (fixture, region, instance_id, &error));
   g_assert_error (error, YUN_ERROR, YUN_ERROR_UNAVAILABLE);
   g_assert_cmpstr (yun_error_get_code (error), ==, "InternalError");
-  g_assert_cmpint (requests_for (fixture, "StopInstances"), ==, stops + 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "StopInstances"), ==, stops + 1);
   g_clear_error (&error);
 
-  reads = requests_for (fixture, "DescribeZones");
+  reads = yun_test_sim_count_requests (fixture->sim, "DescribeZones");
   g_assert_null (_yun_client_call (fixture->client, YUN_SERVICE_CVM, "DescribeZones", region, NULL,
                                    YUN_CALL_SAFE, NULL, &error));
   g_assert_error (error, YUN_ERROR, YUN_ERROR_UNAVAILABLE);
-  g_assert_cmpint (requests_for (fixture, "DescribeZones"), ==, reads + 3);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeZones"), ==, reads + 3);
 }
 
 static void
@@ -242,10 +228,10 @@ test_drop_after_mutating_not_retried (Fixture *fixture, gconstpointer data)
   find_instance (fixture, &region, &instance_id);
   set_faults (fixture, "[\"drop-after:1.0:StopInstances\"]");
 
-  stops = requests_for (fixture, "StopInstances");
+  stops = yun_test_sim_count_requests (fixture->sim, "StopInstances");
   g_assert_null (stop_instance (fixture, region, instance_id, &error));
   g_assert_error (error, YUN_ERROR, YUN_ERROR_NETWORK);
-  g_assert_cmpint (requests_for (fixture, "StopInstances"), ==, stops + 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "StopInstances"), ==, stops + 1);
 }
 
 static gpointer

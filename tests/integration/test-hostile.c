@@ -76,19 +76,6 @@ arm (Fixture *fixture, const char *kind, const char *action, guint count)
   g_assert_nonnull (answer);
 }
 
-static gint64
-requests_for (Fixture *fixture, const char *action)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (fixture->sim, "/_yunsim/state");
-  json_object *requests = NULL;
-  json_object *count = NULL;
-
-  if (!json_object_object_get_ex (state, "requests", &requests)
-      || !json_object_object_get_ex (requests, action, &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 /* How many hostile answers are still armed. */
 static gint64
 hostile_remaining (Fixture *fixture)
@@ -171,7 +158,7 @@ assert_read_fails_once (Fixture *fixture, const char *kind, const char *must_men
   g_assert_null (regions);
   g_assert_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL);
   assert_clear_message (error, fixture, must_mention);
-  g_assert_cmpint (requests_for (fixture, "DescribeRegions"), ==, 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), ==, 1);
   g_assert_cmpint (hostile_remaining (fixture), ==, 0);
   g_clear_error (&error);
 
@@ -231,7 +218,7 @@ test_wrong_types (Fixture *fixture, gconstpointer data)
   g_assert_null (instances);
   g_assert_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL);
   assert_clear_message (error, fixture, "should be");
-  g_assert_cmpint (requests_for (fixture, "DescribeInstances"), ==, 1);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeInstances"), ==, 1);
   g_clear_error (&error);
 
   arm (fixture, "wrong-types", "DescribeRegions", 1);
@@ -298,13 +285,14 @@ test_gateway_errors_retried_for_reads (Fixture *fixture, gconstpointer data)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GPtrArray) regions = NULL;
-      gint64 before = requests_for (fixture, "DescribeRegions");
+      gint64 before = yun_test_sim_count_requests (fixture->sim, "DescribeRegions");
 
       arm (fixture, kinds[i], "DescribeRegions", 1);
       regions = describe_regions (fixture, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (regions->len, ==, 3);
-      g_assert_cmpint (requests_for (fixture, "DescribeRegions"), ==, before + 2);
+      g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), ==,
+                       before + 2);
       g_assert_cmpint (hostile_remaining (fixture), ==, 0);
     }
 }
@@ -331,14 +319,15 @@ test_gateway_errors_persisting (Fixture *fixture, gconstpointer data)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GPtrArray) regions = NULL;
-      gint64 before = requests_for (fixture, "DescribeRegions");
+      gint64 before = yun_test_sim_count_requests (fixture->sim, "DescribeRegions");
 
       arm (fixture, cases[i].kind, "DescribeRegions", 10);
       regions = describe_regions (fixture, &error);
       g_assert_null (regions);
       g_assert_error (error, YUN_ERROR, cases[i].code);
       assert_clear_message (error, fixture, cases[i].mention);
-      g_assert_cmpint (requests_for (fixture, "DescribeRegions"), ==, before + 3);
+      g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), ==,
+                       before + 3);
     }
 }
 
@@ -365,7 +354,7 @@ test_gateway_errors_not_retried_for_changes (Fixture *fixture, gconstpointer dat
       g_autofree char *request_id = NULL;
       g_autofree char *path = g_strdup_printf ("/_yunsim/instances/%s", fixture->instance_id);
       g_autoptr (json_object) reset = NULL;
-      gint64 before = requests_for (fixture, "StopInstances");
+      gint64 before = yun_test_sim_count_requests (fixture->sim, "StopInstances");
 
       /* Running again, so that each case stops it for real. */
       reset = yun_test_sim_admin_post (fixture->sim, path, "{\"InstanceState\": \"RUNNING\"}");
@@ -375,7 +364,7 @@ test_gateway_errors_not_retried_for_changes (Fixture *fixture, gconstpointer dat
       g_assert_null (request_id);
       g_assert_error (error, YUN_ERROR, cases[i].code);
       assert_clear_message (error, fixture, cases[i].code == YUN_ERROR_NETWORK ? "closed" : "HTTP");
-      g_assert_cmpint (requests_for (fixture, "StopInstances"), ==, before + 1);
+      g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "StopInstances"), ==, before + 1);
     }
 
   {
@@ -445,7 +434,7 @@ test_gateway_errors_retried_with_client_token (Fixture *fixture, gconstpointer d
   result = yun_client_run_instances (fixture->client, fixture->region, request, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (result->instance_ids), ==, 2);
-  g_assert_cmpint (requests_for (fixture, "RunInstances"), ==, 3);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "RunInstances"), ==, 3);
 
   state = yun_test_sim_admin_get (fixture->sim, "/_yunsim/state");
   g_assert_true (json_object_object_get_ex (state, "run_instances_created", &created));

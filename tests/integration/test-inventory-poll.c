@@ -114,19 +114,6 @@ refresh (Fixture *fixture, const char *const *regions)
   g_assert_false (yun_inventory_get_syncing (fixture->inventory));
 }
 
-static gint64
-count_requests (Fixture *fixture, const char *action)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (fixture->sim, "state");
-  json_object *requests = NULL;
-  json_object *count = NULL;
-
-  g_assert_true (json_object_object_get_ex (state, "requests", &requests));
-  if (!json_object_object_get_ex (requests, action, &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 typedef gboolean (*Condition) (Fixture *fixture, gpointer data);
 
 /* Runs the main loop until @condition holds; fails the test after @timeout_ms. */
@@ -220,16 +207,17 @@ test_poll_until_settled (Fixture *fixture, gconstpointer data)
       yun_instance_get_state (yun_inventory_lookup (fixture->inventory, ids->pdata[i])), ==,
       "STOPPING");
 
-  regions_before = count_requests (fixture, "DescribeRegions");
-  zones_before = count_requests (fixture, "DescribeZones");
-  instances_before = count_requests (fixture, "DescribeInstances");
+  regions_before = yun_test_sim_count_requests (fixture->sim, "DescribeRegions");
+  zones_before = yun_test_sim_count_requests (fixture->sim, "DescribeZones");
+  instances_before = yun_test_sim_count_requests (fixture->sim, "DescribeInstances");
 
   /* Nothing more is asked of the inventory: its polls must see the transition end. */
   wait_for (fixture, all_in_state, ids, 10000);
 
-  g_assert_cmpint (count_requests (fixture, "DescribeRegions"), ==, regions_before);
-  g_assert_cmpint (count_requests (fixture, "DescribeZones"), ==, zones_before);
-  instances_after = count_requests (fixture, "DescribeInstances");
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), ==,
+                   regions_before);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeZones"), ==, zones_before);
+  instances_after = yun_test_sim_count_requests (fixture->sim, "DescribeInstances");
   /* A 1.5 s transition polled every 0.2 s: about 8 polls of one request each. */
   g_assert_cmpint (instances_after - instances_before, >=, 1);
   g_assert_cmpint (instances_after - instances_before, <=, 20);
@@ -253,7 +241,8 @@ test_poll_until_settled (Fixture *fixture, gconstpointer data)
 
   /* Settled: the polls stop. */
   run_for (800);
-  g_assert_cmpint (count_requests (fixture, "DescribeInstances"), ==, instances_after);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeInstances"), ==,
+                   instances_after);
 
   /* What the polls learnt is in the cache too. */
   {
@@ -287,12 +276,13 @@ test_periodic_refresh (Fixture *fixture, gconstpointer data)
   path = g_strdup_printf ("instances/%s/delete", yun_instance_get_instance_id (victim));
   answer = yun_test_sim_admin_post (fixture->sim, path, "{}");
   g_assert_nonnull (answer);
-  regions_before = count_requests (fixture, "DescribeRegions");
+  regions_before = yun_test_sim_count_requests (fixture->sim, "DescribeRegions");
 
   /* Found by the periodic refresh alone, within its interval and a sync's time. */
   yun_inventory_set_refresh_interval (fixture->inventory, 1);
   wait_for (fixture, instance_gone, (gpointer) yun_instance_get_instance_id (victim), 6000);
-  g_assert_cmpint (count_requests (fixture, "DescribeRegions"), >, regions_before);
+  g_assert_cmpint (yun_test_sim_count_requests (fixture->sim, "DescribeRegions"), >,
+                   regions_before);
   g_assert_cmpuint (fixture->changes->len, ==, 1);
   g_assert_cmpint (((YunInstanceChange *) fixture->changes->pdata[0])->kind, ==,
                    YUN_INSTANCE_CHANGE_VANISHED);

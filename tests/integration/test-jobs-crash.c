@@ -238,18 +238,6 @@ note_pace (const Run *run, double *total, double *resets_start)
   g_test_message ("pace: %.2f s, the first reset sent at %.2f s", *total, *resets_start);
 }
 
-static gint64
-resets_seen (Round *round)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (round->sim, "state");
-  json_object *requests = NULL, *count = NULL;
-
-  if (!json_object_object_get_ex (state, "requests", &requests)
-      || !json_object_object_get_ex (requests, "ResetInstancesPassword", &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 static void
 run_clear (Run *run)
 {
@@ -307,7 +295,7 @@ run_yunctl (
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       if (watch_resets && run->first_reset_seconds < 0 && g_get_monotonic_time () >= next_watch)
         {
-          if (resets_seen (round) > 0)
+          if (yun_test_sim_count_requests (round->sim, "ResetInstancesPassword") > 0)
             {
               gint64 now = g_get_monotonic_time ();
 

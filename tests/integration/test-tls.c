@@ -74,19 +74,6 @@ client_from_profile_file (YunTestSim *sim, const char *ca_file)
   return client;
 }
 
-static gint64
-requests_for (YunTestSim *sim, const char *action)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "/_yunsim/state");
-  json_object *requests = NULL;
-  json_object *count = NULL;
-
-  if (!json_object_object_get_ex (state, "requests", &requests)
-      || !json_object_object_get_ex (requests, action, &count))
-    return 0;
-  return json_object_get_int64 (count);
-}
-
 /* "127.0.0.1:PORT", what the messages call the host. */
 static char *
 dup_host (YunTestSim *sim)
@@ -106,7 +93,7 @@ test_trusted_ca (void)
   regions = yun_client_describe_regions (client, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (regions->len, ==, 3);
-  g_assert_cmpint (requests_for (sim, "DescribeRegions"), ==, 1);
+  g_assert_cmpint (yun_test_sim_count_requests (sim, "DescribeRegions"), ==, 1);
 }
 
 /* Refused before the request left: the service never saw it (when its admin API, which
@@ -128,7 +115,7 @@ assert_refused (YunTestSim *sim, YunClient *client, const char *must_mention, gb
   /* No backoff: a certificate does not get better by asking again. */
   g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
   if (ask_sim)
-    g_assert_cmpint (requests_for (sim, "DescribeRegions"), ==, 0);
+    g_assert_cmpint (yun_test_sim_count_requests (sim, "DescribeRegions"), ==, 0);
 }
 
 static void

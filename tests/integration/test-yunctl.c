@@ -75,19 +75,6 @@ count_instances_in_state (YunTestSim *sim)
   return (guint) json_object_array_length (instances);
 }
 
-static guint
-count_requests (YunTestSim *sim, const char *action)
-{
-  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "/_yunsim/state");
-  json_object *requests = NULL;
-  json_object *count = NULL;
-
-  g_assert_true (json_object_object_get_ex (state, "requests", &requests));
-  if (!json_object_object_get_ex (requests, action, &count))
-    return 0;
-  return (guint) json_object_get_int64 (count);
-}
-
 /* Pages of 100 a full listing needs: at least one per region, even an empty one. */
 static guint
 count_pages (YunTestSim *sim)
@@ -163,7 +150,7 @@ test_all_regions_under_throttling (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 900 + 1);
   g_assert_true (g_str_has_prefix (lines[0], "INSTANCE ID"));
   /* The fault really fired: more DescribeInstances requests than there are pages. */
-  g_assert_cmpuint (count_requests (sim, "DescribeInstances"), >, count_pages (sim));
+  g_assert_cmpuint (yun_test_sim_count_requests (sim, "DescribeInstances"), >, count_pages (sim));
 }
 
 static void

@@ -107,12 +107,6 @@ live_row_finalized (gpointer data, GObject *where_the_row_was)
   g_hash_table_remove (live->self->live_rows, GUINT_TO_POINTER (live->position));
 }
 
-static void
-live_row_free (gpointer data)
-{
-  g_free (data);
-}
-
 static gboolean
 is_shown (YunInstanceSelection *self, guint position)
 {
@@ -494,7 +488,7 @@ static void
 yun_instance_selection_init (YunInstanceSelection *self)
 {
   self->instances = g_ptr_array_new ();
-  self->live_rows = g_hash_table_new_full (NULL, NULL, NULL, live_row_free);
+  self->live_rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->selected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->shown_n = G_MAXUINT;
 }

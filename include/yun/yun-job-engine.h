@@ -48,5 +48,10 @@ gboolean
 yun_job_engine_load_history_finish (YunJobEngine *self, GAsyncResult *result, GError **error);
 GPtrArray *yun_job_engine_dup_recent_commands (YunJobEngine *self, guint limit, GError **error);
 guint yun_job_engine_resume (YunJobEngine *self, GError **error);
+void yun_job_engine_resume_async (YunJobEngine *self,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+guint yun_job_engine_resume_finish (YunJobEngine *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -2642,31 +2642,11 @@ yun_job_engine_load_history_finish (YunJobEngine *self, GAsyncResult *result, GE
   return TRUE;
 }
 
-/**
- * yun_job_engine_resume:
- * @self: a #YunJobEngine
- * @error: return location for a #GError
- *
- * Continues every job of the journal that had not finished when YunDesk last stopped. Each
- * call that may have been sent is checked against the instance before anything is sent
- * again; a reset-password job whose password was not kept finishes what it started (the
- * restarts) and reports the rest failed.
- *
- * Returns: how many jobs were resumed, or 0 with @error set
- */
-guint
-yun_job_engine_resume (YunJobEngine *self, GError **error)
+/* Starts the unfinished jobs of @records (newest first, as the journal lists them). */
+static guint
+resume_records (YunJobEngine *self, GPtrArray *records)
 {
-  g_autoptr (GPtrArray) records = NULL;
   guint resumed = 0;
-
-  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
-
-  if (!check_client (self, error))
-    return 0;
-  records = _yun_journal_load (self->cache, self->account, TRUE, G_MAXINT, error);
-  if (records == NULL)
-    return 0;
 
   /* Oldest first, as they were submitted. */
   for (guint i = records->len; i > 0; i--)
@@ -2689,6 +2669,101 @@ yun_job_engine_resume (YunJobEngine *self, GError **error)
       resumed++;
     }
   return resumed;
+}
+
+/**
+ * yun_job_engine_resume:
+ * @self: a #YunJobEngine
+ * @error: return location for a #GError
+ *
+ * Continues every job of the journal that had not finished when YunDesk last stopped. Each
+ * call that may have been sent is checked against the instance before anything is sent
+ * again; a reset-password job whose password was not kept finishes what it started (the
+ * restarts) and reports the rest failed.
+ *
+ * Returns: how many jobs were resumed, or 0 with @error set
+ */
+guint
+yun_job_engine_resume (YunJobEngine *self, GError **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+
+  g_return_val_if_fail (YUN_IS_JOB_ENGINE (self), 0);
+
+  if (!check_client (self, error))
+    return 0;
+  records = _yun_journal_load (self->cache, self->account, TRUE, G_MAXINT, error);
+  if (records == NULL)
+    return 0;
+  return resume_records (self, records);
+}
+
+static void
+load_unfinished_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  YunJobEngine *self = source;
+  GError *error = NULL;
+  GPtrArray *records = _yun_journal_load (self->cache, self->account, TRUE, G_MAXINT, &error);
+
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * yun_job_engine_resume_async:
+ * @self: a #YunJobEngine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the unfinished jobs are read
+ * @user_data: for @callback
+ *
+ * yun_job_engine_resume() with the journal read on a worker thread, where waiting for the
+ * cache (a load or a sync may hold it) does not hold up the main loop.
+ */
+void
+yun_job_engine_resume_async (YunJobEngine *self,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (YUN_IS_JOB_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yun_job_engine_resume_async);
+  if (!check_client (self, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_run_in_thread (task, load_unfinished_thread);
+}
+
+/**
+ * yun_job_engine_resume_finish:
+ * @self: a #YunJobEngine
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Starts the jobs read, as yun_job_engine_resume() does.
+ *
+ * Returns: how many jobs were resumed, or 0 with @error set
+ */
+guint
+yun_job_engine_resume_finish (YunJobEngine *self, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  records = g_task_propagate_pointer (G_TASK (result), error);
+  if (records == NULL)
+    return 0;
+  /* The client may have gone while the journal was read. */
+  if (!check_client (self, error))
+    return 0;
+  return resume_records (self, records);
 }
 
 /* The settings of an ssh-exec or sftp-upload job, as journaled, for retrying it. */

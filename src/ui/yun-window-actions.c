@@ -162,24 +162,58 @@ _yun_window_update_actions (YunWindow *self)
       && g_strcmp0 (yun_instance_get_state (g_ptr_array_index (selected, 0)), "RUNNING") == 0);
 }
 
+/* On a worker: the cache is one connection, which a load or a sync may hold a while. */
+static void
+list_protected_in_thread (GTask *task,
+                          gpointer source_object,
+                          gpointer task_data,
+                          GCancellable *cancellable)
+{
+  YunWorkspace *workspace = task_data;
+  GError *error = NULL;
+  GPtrArray *ids = yun_cache_dup_protected (yun_workspace_get_cache (workspace),
+                                            yun_workspace_get_account (workspace), &error);
+
+  if (ids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ids, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_protected_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  YunWindow *self = YUN_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_task_get_task_data (G_TASK (result)) != self->workspace)
+    return;
+  if (ids == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Protected instances: %s", error->message);
+      return;
+    }
+  g_hash_table_remove_all (self->protected_ids);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (self->protected_ids, g_strdup (g_ptr_array_index (ids, i)));
+  _yun_window_update_actions (self);
+}
+
+/* The job engine refuses protected instances whatever the window counts; the window reads
+ * them to say so before a job is submitted. */
 void
 _yun_window_reload_protected (YunWindow *self)
 {
-  g_autoptr (GPtrArray) ids = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
 
-  g_hash_table_remove_all (self->protected_ids);
   if (self->workspace == NULL)
     return;
-  ids = yun_cache_dup_protected (yun_workspace_get_cache (self->workspace),
-                                 yun_workspace_get_account (self->workspace), &error);
-  if (ids == NULL)
-    {
-      g_warning ("Protected instances: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (self->protected_ids, g_strdup (g_ptr_array_index (ids, i)));
+  task = g_task_new (self, self->cancellable, on_protected_listed, NULL);
+  g_task_set_source_tag (task, _yun_window_reload_protected);
+  g_task_set_task_data (task, g_object_ref (self->workspace), g_object_unref);
+  g_task_run_in_thread (task, list_protected_in_thread);
 }
 
 /* ---- Jobs ---- */
@@ -594,7 +628,8 @@ on_remembered_listed (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (ids == NULL)
     {
-      if (!g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED))
+      if (!g_error_matches (error, YUN_ERROR, YUN_ERROR_CANCELLED)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         yun_window_show_error (self, _ ("Remembered passwords could not be listed"), error);
       return;
     }

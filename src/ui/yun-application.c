@@ -37,6 +37,12 @@ struct _YunApplication
   YunPreferencesWindow *preferences; /* (nullable) (unowned): while open */
   GCancellable *opening;             /* (nullable): while an account's credentials are read */
 
+  /* The first account, made at start-up so that its cache is read while GTK starts; taken
+   * by the first window, with what went wrong (a heading and an error) if it is NULL. */
+  YunWorkspace *first_workspace;
+  const char *first_heading;
+  GError *first_error;
+
   /* Command-line options */
   gboolean demo;
   int demo_instances;
@@ -368,28 +374,10 @@ static const GActionEntry app_actions[] = {
 
 /* ---- GApplication ---- */
 
-static void
-yun_application_startup (GApplication *application)
-{
-  YunApplication *self = YUN_APPLICATION (application);
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
-
-  G_APPLICATION_CLASS (yun_application_parent_class)->startup (application);
-
-  self->settings = g_settings_new (APPLICATION_ID);
-  self->secrets = yun_secret_store_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
-                                   self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
-                                         preferences_accels);
-}
-
 /* The workspace to show first, if any: the demo's with --demo, else the preferred account's.
  * @heading and @error say what went wrong, for the window to show. */
 static YunWorkspace *
-first_workspace (YunApplication *self, const char **heading, GError **error)
+make_first_workspace (YunApplication *self, const char **heading, GError **error)
 {
   YunWorkspace *workspace;
   YunProfile *profile;
@@ -420,20 +408,40 @@ first_workspace (YunApplication *self, const char **heading, GError **error)
 }
 
 static void
+yun_application_startup (GApplication *application)
+{
+  YunApplication *self = YUN_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->secrets = yun_secret_store_new ();
+  /* Before GTK starts: the workspace reads the cache on a worker from now on. */
+  self->first_workspace = make_first_workspace (self, &self->first_heading, &self->first_error);
+
+  G_APPLICATION_CLASS (yun_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+}
+
+static void
 yun_application_activate (GApplication *application)
 {
   YunApplication *self = YUN_APPLICATION (application);
-  g_autoptr (YunWorkspace) workspace = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *heading = NULL;
+  g_autoptr (YunWorkspace) workspace = g_steal_pointer (&self->first_workspace);
+  g_autoptr (GError) error = g_steal_pointer (&self->first_error);
+  const char *heading = self->first_heading;
 
   if (self->window != NULL)
     {
       gtk_window_present (GTK_WINDOW (self->window));
       return;
     }
-  /* The account before the window: its workspace reads the cache on a worker meanwhile. */
-  workspace = first_workspace (self, &heading, &error);
+  self->first_heading = NULL;
   self->window = yun_window_new (GTK_APPLICATION (self), self->settings);
   g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
   yun_window_set_accounts (self->window, G_LIST_MODEL (self->profiles));
@@ -463,6 +471,8 @@ yun_application_shutdown (GApplication *application)
   YunApplication *self = YUN_APPLICATION (application);
 
   cancel_opening (self);
+  g_clear_object (&self->first_workspace);
+  g_clear_error (&self->first_error);
   if (self->preferences != NULL)
     gtk_window_destroy (GTK_WINDOW (self->preferences));
   if (self->window != NULL)

@@ -305,6 +305,8 @@ on_text_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 
 /* ---- The state cell: a spinner while the instance moves, and a coloured label ---- */
 
+/* The label first; the spinner is added the first time the row shows a moving instance,
+ * since most rows never do and each widget delays the rows' first frame. */
 static void
 on_state_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
@@ -312,24 +314,39 @@ on_state_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
   GtkWidget *label = gtk_inscription_new (NULL);
 
   gtk_widget_set_hexpand (label, TRUE);
-  gtk_box_append (GTK_BOX (box), gtk_spinner_new ());
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);
+}
+
+/* (nullable): the state cell's spinner, made if @create */
+static GtkWidget *
+state_spinner (GtkListItem *list_item, gboolean create)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *first = gtk_widget_get_first_child (box);
+
+  if (GTK_IS_SPINNER (first) || !create)
+    return GTK_IS_SPINNER (first) ? first : NULL;
+  first = gtk_spinner_new ();
+  gtk_box_prepend (GTK_BOX (box), first);
+  return first;
 }
 
 static void
 fill_state (GtkListItem *list_item)
 {
   YunInstance *instance = cell_instance (list_item);
-  GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
-  GtkWidget *label = gtk_widget_get_next_sibling (spinner);
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
   const char *state = yun_instance_get_state (instance);
   gboolean transitional = yun_instance_get_transitional (instance);
-
+  GtkWidget *spinner = state_spinner (list_item, transitional);
   const char *css_class = state_css_class (state);
 
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), transitional);
-  gtk_widget_set_visible (spinner, transitional);
+  if (spinner != NULL)
+    {
+      gtk_spinner_set_spinning (GTK_SPINNER (spinner), transitional);
+      gtk_widget_set_visible (spinner, transitional);
+    }
   gtk_inscription_set_text (GTK_INSCRIPTION (label), yun_instance_state_get_label (state));
   /* Class by class: a node whose classes stay as they were is not styled again. */
   for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
@@ -348,11 +365,12 @@ on_state_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 static void
 on_state_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
-  GtkWidget *spinner = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *spinner = state_spinner (list_item, FALSE);
 
   unfollow_row (list_item, fill_state);
   /* A spinner off screen still ticks. */
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), FALSE);
+  if (spinner != NULL)
+    gtk_spinner_set_spinning (GTK_SPINNER (spinner), FALSE);
 }
 
 /**

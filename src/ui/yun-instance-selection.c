@@ -40,8 +40,8 @@
 /* Rows GTK 4.8 builds around what it shows (GTK_LIST_VIEW_MAX_LIST_ITEMS, and a few): a list
  * longer than that costs no more rows. */
 #define GTK_BUILT_ROWS 210
-/* A screenful of any window, given at once when a list grows from (nearly) nothing. */
-#define FIRST_ROWS 40
+/* A screenful of any window, until the view says how many rows it shows. */
+#define DEFAULT_SCREENFUL 40
 /* Then this many more a frame. */
 #define ROWS_PER_FRAME 16
 
@@ -55,6 +55,7 @@ struct _YunInstanceSelection
   GPtrArray *instances; /* the model's items, a reference each */
   guint n_exposed;      /* how many of them GTK has been told of */
   gboolean progressive;
+  guint screenful;       /* rows given at once when the list grows from (nearly) nothing */
   GHashTable *live_rows; /* position → LiveRow: the rows handed out and still alive */
   GHashTable *selected;  /* instance ID → itself: the selected instances */
 
@@ -211,7 +212,7 @@ n_exposable (YunInstanceSelection *self)
 
   if (!self->progressive || n <= self->n_exposed || self->n_exposed >= GTK_BUILT_ROWS)
     return n;
-  return MIN (n, MAX (FIRST_ROWS, self->n_exposed + ROWS_PER_FRAME));
+  return MIN (n, MAX (self->screenful, self->n_exposed + ROWS_PER_FRAME));
 }
 
 /* Tells GTK of the first @n_exposed instances. */
@@ -491,6 +492,7 @@ yun_instance_selection_init (YunInstanceSelection *self)
   self->live_rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->selected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->shown_n = G_MAXUINT;
+  self->screenful = DEFAULT_SCREENFUL;
 }
 
 /* ---- Public API ---- */
@@ -595,6 +597,23 @@ yun_instance_selection_select_id (YunInstanceSelection *self, const char *instan
         return TRUE;
       }
   return FALSE;
+}
+
+/**
+ * yun_instance_selection_set_screenful:
+ * @self: a #YunInstanceSelection
+ * @n_rows: how many rows fill the view
+ *
+ * A progressive list that grows from (nearly) nothing gives GTK this many rows at once:
+ * each row GTK builds for the first frame delays it.
+ */
+void
+yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows)
+{
+  g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
+  g_return_if_fail (n_rows > 0);
+
+  self->screenful = n_rows;
 }
 
 /**

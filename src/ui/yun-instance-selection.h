@@ -25,6 +25,7 @@ guint yun_instance_selection_get_n_selected (YunInstanceSelection *self);
 GPtrArray *yun_instance_selection_dup_selected (YunInstanceSelection *self);
 gboolean yun_instance_selection_select_id (YunInstanceSelection *self, const char *instance_id);
 void yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean progressive);
+void yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows);
 gboolean yun_instance_selection_get_complete (YunInstanceSelection *self);
 gboolean yun_instance_selection_expose_more (YunInstanceSelection *self);
 

@@ -60,6 +60,7 @@ struct _YunInstanceView
   char *folded_search;
   guint n_selected;
   guint expose_tick; /* while the selection gives GTK a long list a frame at a time */
+  gboolean expose_tick_waits;
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
   GHashTable *remembered;
@@ -306,6 +307,12 @@ expose_more (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   YunInstanceView *self = data;
 
+  /* The first frame after a change draws the screenful alone. */
+  if (self->expose_tick_waits)
+    {
+      self->expose_tick_waits = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
   if (!yun_instance_selection_expose_more (self->selection))
     return G_SOURCE_CONTINUE;
   self->expose_tick = 0;
@@ -319,12 +326,49 @@ static void
 on_visible_items_changed (YunInstanceView *self)
 {
   if (!yun_instance_selection_get_complete (self->selection) && self->expose_tick == 0)
-    self->expose_tick
-      = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), expose_more, self, NULL);
+    {
+      self->expose_tick
+        = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), expose_more, self, NULL);
+      self->expose_tick_waits = TRUE;
+    }
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
   update_password_cells (self);
+}
+
+/* The lowest row the theme draws (a check button and its margins): enough of them fill
+ * the list before any row is measured. */
+#define MIN_ROW_HEIGHT 32
+
+/* The height the list will have, before it is allocated one: the window's, or the tallest
+ * monitor's when the window opens maximized. */
+static int
+expected_height (YunInstanceView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GListModel *monitors;
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (height > 0 || !GTK_IS_WINDOW (root))
+    return height;
+  if (!gtk_window_is_maximized (GTK_WINDOW (root)) && !gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    {
+      int width;
+
+      gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+      return height;
+    }
+  monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      height = MAX (height, geometry.height);
+    }
+  return height;
 }
 
 /* Tells the selection which positions are on screen, from the scroll position: the rows
@@ -344,6 +388,9 @@ update_shown_range (YunInstanceView *self)
       return;
     }
   row_height = gtk_adjustment_get_upper (adjustment) / n_items;
+  if (gtk_adjustment_get_page_size (adjustment) > 0)
+    yun_instance_selection_set_screenful (
+      self->selection, (guint) (gtk_adjustment_get_page_size (adjustment) / row_height) + 2);
   first = (guint) (gtk_adjustment_get_value (adjustment) / row_height);
   yun_instance_selection_set_shown_range (
     self->selection, first > margin ? first - margin : 0,
@@ -355,6 +402,15 @@ update_shown_range (YunInstanceView *self)
 static void
 on_secondary_click (YunInstanceView *self, int n_press, double x, double y)
 {
+  /* Built at the first use: a popover menu is many widgets, which the first frame would
+   * wait for. */
+  if (self->context_popover == NULL)
+    {
+      self->context_popover = gtk_popover_menu_new_from_model (self->context_menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_popover), FALSE);
+      gtk_widget_set_halign (self->context_popover, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->context_popover, GTK_WIDGET (self));
+    }
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_popover),
                                &(GdkRectangle){ (int) x, (int) y, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (self->context_popover));
@@ -762,11 +818,6 @@ yun_instance_view_init (YunInstanceView *self)
   set_custom_sorter (self, "created", compare_created);
   set_custom_sorter (self, "public-ip", compare_public_ip);
   set_custom_sorter (self, "private-ip", compare_private_ip);
-
-  self->context_popover = gtk_popover_menu_new_from_model (self->context_menu);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_popover), FALSE);
-  gtk_widget_set_halign (self->context_popover, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->context_popover, GTK_WIDGET (self));
 }
 
 /* ---- Public API ---- */
@@ -777,6 +828,10 @@ yun_instance_view_set_model (YunInstanceView *self, GListModel *instances)
   g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
   g_return_if_fail (instances == NULL || G_IS_LIST_MODEL (instances));
 
+  /* Rows for the list's height and no more: the first frame waits for every one. */
+  if (expected_height (self) > 0)
+    yun_instance_selection_set_screenful (self->selection,
+                                          expected_height (self) / MIN_ROW_HEIGHT + 1);
   gtk_filter_list_model_set_model (self->filter_model, instances);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }

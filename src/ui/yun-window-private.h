@@ -22,6 +22,9 @@ struct _YunWindow
   YunSidebar *sidebar;
   AdwWindowTitle *window_title;
   GtkMenuButton *account_button;
+  GtkMenuButton *welcome_menu_button;
+  GtkMenuButton *main_menu_button;
+  GMenuModel *primary_menu;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkDropDown *state_dropdown;
@@ -49,6 +52,8 @@ struct _YunWindow
   GCancellable *cancellable;
   /* Instance IDs marked protected (no terminate, no password reset). */
   GHashTable *protected_ids;
+  /* The frame that shows an account's cached list has yet to be drawn; its sync waits. */
+  gboolean first_sync_waits;
 };
 
 void _yun_window_class_install_actions (GtkWidgetClass *widget_class);

@@ -176,6 +176,34 @@ _yun_window_refresh (YunWindow *self)
                                self->cancellable, on_refresh_done, g_object_ref (self));
 }
 
+static void
+on_cached_list_painted (YunWindow *self, GdkFrameClock *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_cached_list_painted, self);
+  self->first_sync_waits = FALSE;
+  _yun_window_refresh (self);
+}
+
+/* An account's first sync waits for the frame that shows its cached list: the sync's
+ * workers, and the demo's simulator, would take the cores that frame is drawn with. */
+static void
+refresh_after_next_frame (YunWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      _yun_window_refresh (self);
+      return;
+    }
+  if (!self->first_sync_waits)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_cached_list_painted), self,
+                             G_CONNECT_SWAPPED);
+  self->first_sync_waits = TRUE;
+  /* A frame even when nothing changed on screen, an empty cache say. */
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
 /* The workspace has read its cached inventory, which is in the list now; the sync after. */
 static void
 on_workspace_loaded (YunWindow *self)
@@ -188,7 +216,8 @@ on_workspace_loaded (YunWindow *self)
   if (error != NULL)
     yun_window_show_error (self, _ ("The cached inventory could not be read"), error);
   show_counts (self);
-  _yun_window_refresh (self);
+  if (yun_workspace_get_connected (self->workspace))
+    refresh_after_next_frame (self);
 }
 
 /* ---- Widgets' signals ---- */
@@ -432,6 +461,9 @@ yun_window_class_init (YunWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YunWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, welcome_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, main_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, YunWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, YunWindow, state_dropdown);
@@ -457,10 +489,51 @@ yun_window_class_init (YunWindowClass *klass)
   _yun_window_class_install_actions (widget_class);
 }
 
+/* On a worker: the icon theme reads its index files at its first lookup. GtkIconTheme
+ * answers lookups from any thread once it is made on the main thread. */
+static void
+load_icon_theme_in_thread (GTask *task,
+                           gpointer source_object,
+                           gpointer task_data,
+                           GCancellable *cancellable)
+{
+  g_autoptr (GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (
+    task_data, "view-refresh-symbolic", NULL, 16, 1, GTK_TEXT_DIR_NONE, 0);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* While the window is built, which needs no icon before its first frame. */
+static void
+preload_icon_theme (YunWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, preload_icon_theme);
+  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)),
+                        g_object_unref);
+  g_task_run_in_thread (task, load_icon_theme_in_thread);
+}
+
+/* The main menu's popover is built when it is first opened, not with the window. */
+static void
+create_primary_popover (GtkMenuButton *button, gpointer user_data)
+{
+  YunWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 yun_window_init (YunWindow *self)
 {
+  preload_icon_theme (self);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->welcome_menu_button, create_primary_popover, self,
+                                         NULL);
+  gtk_menu_button_set_create_popup_func (self->main_menu_button, create_primary_popover, self,
+                                         NULL);
 
   self->cancellable = g_cancellable_new ();
   self->protected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -492,28 +565,24 @@ yun_window_get_workspace (YunWindow *self)
   return self->workspace;
 }
 
-/* Jobs a crash or a kill interrupted go on where they stopped, each call that may have gone
- * out checked first. Not the demo's: its cloud starts afresh every time. Not on a
- * read-only account: it sends nothing. */
 static void
-resume_jobs (YunWindow *self, YunWorkspace *workspace)
+on_jobs_resumed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (YunWindow) self = user_data;
+  YunJobEngine *engine = YUN_JOB_ENGINE (source);
   g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
-  GListModel *jobs;
-  guint resumed;
+  GListModel *jobs = yun_job_engine_get_jobs (engine);
+  guint resumed = yun_job_engine_resume_finish (engine, result, &error);
 
-  if (yun_workspace_get_demo (workspace) || yun_workspace_get_read_only (workspace))
-    return;
-  resumed = yun_job_engine_resume (yun_workspace_get_job_engine (workspace), &error);
   if (error != NULL)
     {
-      yun_window_show_error (self, _ ("Interrupted jobs could not be resumed"), error);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        yun_window_show_error (self, _ ("Interrupted jobs could not be resumed"), error);
       return;
     }
   if (resumed == 0)
     return;
-  jobs = yun_job_engine_get_jobs (yun_workspace_get_job_engine (workspace));
   for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
     {
       g_autoptr (YunJob) job = g_list_model_get_item (jobs, i);
@@ -527,6 +596,19 @@ resume_jobs (YunWindow *self, YunWorkspace *workspace)
   yun_window_add_toast (self, adw_toast_new (title));
 }
 
+/* Jobs a crash or a kill interrupted go on where they stopped, each call that may have gone
+ * out checked first. Not the demo's: its cloud starts afresh every time. Not on a
+ * read-only account: it sends nothing. The window's cancellable ends the wait when the
+ * account is replaced, before any job starts. */
+static void
+resume_jobs (YunWindow *self, YunWorkspace *workspace)
+{
+  if (yun_workspace_get_demo (workspace) || yun_workspace_get_read_only (workspace))
+    return;
+  yun_job_engine_resume_async (yun_workspace_get_job_engine (workspace), self->cancellable,
+                               on_jobs_resumed, g_object_ref (self));
+}
+
 /* The account's credentials are read: its calls to Tencent Cloud can go. */
 static void
 on_connected (YunWindow *self)
@@ -534,7 +616,7 @@ on_connected (YunWindow *self)
   resume_jobs (self, self->workspace);
   _yun_window_update_actions (self);
   if (yun_inventory_get_loaded (yun_workspace_get_inventory (self->workspace)))
-    _yun_window_refresh (self);
+    refresh_after_next_frame (self);
 }
 
 /**

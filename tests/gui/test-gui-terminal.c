@@ -47,11 +47,23 @@ static gboolean
 account_synced (gpointer data)
 {
   YunWorkspace *shown = workspace ();
+  GListModel *regions;
 
-  return shown != NULL && g_strcmp0 (yun_workspace_get_account (shown), ACCOUNT) == 0
-         && yun_workspace_get_connected (shown)
-         && yun_inventory_get_loaded (yun_workspace_get_inventory (shown))
-         && !yun_inventory_get_syncing (yun_workspace_get_inventory (shown));
+  /* Not syncing is not synced: the first sync starts after the cached list is drawn. */
+  if (shown == NULL || g_strcmp0 (yun_workspace_get_account (shown), ACCOUNT) != 0
+      || !yun_workspace_get_connected (shown)
+      || !yun_inventory_get_loaded (yun_workspace_get_inventory (shown))
+      || yun_inventory_get_syncing (yun_workspace_get_inventory (shown)))
+    return FALSE;
+  regions = yun_inventory_get_regions (yun_workspace_get_inventory (shown));
+  for (guint i = 0; i < g_list_model_get_n_items (regions); i++)
+    {
+      g_autoptr (YunInventoryRegion) region = g_list_model_get_item (regions, i);
+
+      if (yun_inventory_region_get_synced_at (region) == NULL)
+        return FALSE;
+    }
+  return g_list_model_get_n_items (regions) > 0;
 }
 
 /* The instance yunsim gave the loopback address. */

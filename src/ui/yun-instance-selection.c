@@ -212,7 +212,8 @@ n_exposable (YunInstanceSelection *self)
 
   if (!self->progressive || n <= self->n_exposed || self->n_exposed >= GTK_BUILT_ROWS)
     return n;
-  return MIN (n, MAX (self->screenful, self->n_exposed + ROWS_PER_FRAME));
+  return MIN (n, self->n_exposed < self->screenful ? self->screenful
+                                                   : self->n_exposed + ROWS_PER_FRAME);
 }
 
 /* Tells GTK of the first @n_exposed instances. */

@@ -107,6 +107,14 @@ newest_job (void)
   }
 }
 
+/* As a click on the response's button: the response, and the dialog closes. */
+static void
+answer_dialog (GtkWindow *dialog, const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_close (dialog);
+}
+
 /* ---- Tests ---- */
 
 static void
@@ -174,8 +182,7 @@ test_stop_instances (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   dialog = ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
   yun_test_save_screenshot (GTK_WIDGET (dialog), "stop-confirmation");
-  /* The dialog closes itself after its answer. */
-  adw_message_dialog_response (dialog, "confirm");
+  answer_dialog (GTK_WINDOW (dialog), "confirm");
 
   job = newest_job ();
   g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_STOP);
@@ -187,6 +194,65 @@ test_stop_instances (void)
   /* The list follows: each stopped instance reads STOPPED without a refresh. */
   yun_test_wait_until (all_in_state, running, "the stopped instances in the list");
   yun_test_save_screenshot (GTK_WIDGET (window), "after-stop");
+}
+
+static gboolean
+button_reads (gpointer data)
+{
+  const char *const *button_and_label = data;
+  GtkWidget *button
+    = yun_test_find_action_button (GTK_WIDGET (yun_test_main_window ()), button_and_label[0]);
+
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), button_and_label[1]) == 0;
+}
+
+/* An instance marked protected (by yunctl, in the cache) is not counted for terminate or a
+ * password reset once the window reads the marks again, as it does after each job. */
+static void
+test_protected_instance (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunWorkspace *workspace = yun_window_get_workspace (window);
+  g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 2);
+  g_autoptr (GPtrArray) rebooted = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *terminate_label = NULL;
+  g_autofree char *reset_label = NULL;
+  const char *terminate_reads[2], *reset_reads[2];
+  YunInstance *protected;
+  YunJob *job;
+
+  g_assert_cmpuint (running->len, ==, 2);
+  protected = g_ptr_array_index (running, 0);
+  g_assert_true (yun_cache_set_protected (yun_workspace_get_cache (workspace),
+                                          yun_workspace_get_account (workspace),
+                                          yun_instance_get_instance_id (protected), TRUE, &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (rebooted, g_ptr_array_index (running, 1));
+  select_instances (rebooted);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reboot", NULL);
+  answer_dialog (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG), "confirm");
+  job = newest_job ();
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_REBOOT);
+  yun_test_wait_until (job_finished, job, "the reboot job");
+
+  select_instances (running);
+  terminate_label = g_strdup_printf (C_ ("action-count", "%s %u of %u"), _ ("Terminate"), 1, 2);
+  reset_label = g_strdup_printf (C_ ("action-count", "%s %u of %u"), _ ("Reset Password"), 1, 2);
+  terminate_reads[0] = "win.terminate";
+  terminate_reads[1] = terminate_label;
+  reset_reads[0] = "win.reset-password";
+  reset_reads[1] = reset_label;
+  yun_test_wait_until (button_reads, terminate_reads,
+                       "the terminate button to leave out the protected instance");
+  yun_test_wait_until (button_reads, reset_reads,
+                       "the reset button to leave out the protected instance");
+
+  g_assert_true (yun_cache_set_protected (yun_workspace_get_cache (workspace),
+                                          yun_workspace_get_account (workspace),
+                                          yun_instance_get_instance_id (protected), FALSE, &error));
+  g_assert_no_error (error);
 }
 
 static gboolean
@@ -469,6 +535,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/demo-terminal-target", test_demo_terminal_target);
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
+  g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   status = g_test_run ();

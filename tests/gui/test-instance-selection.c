@@ -392,6 +392,29 @@ test_progressive (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 5);
 }
 
+/* The view says how many rows fill it: a list growing from nothing gives GTK that many,
+ * and the frames after add the rest a few at a time. */
+static void
+test_screenful (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+
+  set_prefix (fixture, "none");
+  yun_instance_selection_set_progressive (fixture->selection, TRUE);
+  yun_instance_selection_set_screenful (fixture->selection, 12);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ins-fill%03u", i);
+      g_autoptr (YunInstance) instance = new_instance (id, "fill", "RUNNING");
+
+      g_list_store_append (fixture->store, instance);
+    }
+  set_prefix (fixture, "fill");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 12);
+  g_assert_false (yun_instance_selection_expose_more (fixture->selection));
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >, 12);
+}
+
 /* GTK hears of selection changes where rows may show other selected instances. */
 static void
 test_selection_changed_signals (Fixture *fixture, gconstpointer data)
@@ -440,6 +463,7 @@ main (int argc, char *argv[])
   ADD ("/yun/instance-selection/selection-follows-instances", test_selection_follows_instances);
   ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
   ADD ("/yun/instance-selection/progressive", test_progressive);
+  ADD ("/yun/instance-selection/screenful", test_screenful);
 #undef ADD
   g_test_add_func ("/yun/instance-selection/empty", test_empty);
 

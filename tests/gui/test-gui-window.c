@@ -136,6 +136,41 @@ test_demo_opens (void)
   yun_test_save_screenshot (GTK_WIDGET (window), "main-window");
 }
 
+static gboolean
+is_mapped_main_menu (GtkWidget *widget, gconstpointer unused)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)),
+                       "open-menu-symbolic")
+              == 0;
+}
+
+/* The main menu is built when first opened, and then offers its sections: accounts and
+ * the demo, shortcuts and about. */
+static void
+test_main_menu (void)
+{
+  GtkWidget *button
+    = yun_test_find_widget (GTK_WIDGET (yun_test_main_window ()), is_mapped_main_menu, NULL);
+  GMenuModel *menu;
+
+  g_assert_nonnull (button);
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2); /* two sections */
+  for (int section = 0; section < 2; section++)
+    {
+      g_autoptr (GMenuModel) items = g_menu_model_get_item_link (menu, section, "section");
+
+      g_assert_cmpint (g_menu_model_get_n_items (items), ==, 2);
+    }
+  g_assert_true (
+    gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)))));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
 static void
 test_search_and_filter (void)
 {
@@ -532,6 +567,7 @@ main (int argc, char *argv[])
   application = yun_test_start_application (&argc, &argv);
 
   g_test_add_func ("/yun/gui/window/demo-opens", test_demo_opens);
+  g_test_add_func ("/yun/gui/window/main-menu", test_main_menu);
   g_test_add_func ("/yun/gui/window/demo-terminal-target", test_demo_terminal_target);
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);

@@ -9,6 +9,7 @@
 
 #include "yunctl.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,8 @@ main (int argc, char *argv[])
   g_autoptr (YunProfile) profile = NULL;
   g_autofree char *account = NULL;
   g_autofree char *region = NULL;
+  g_autofree char *executable = g_file_read_link ("/proc/self/exe", NULL);
+  const char *locale_dir = YUN_LOCALEDIR;
   g_autofree char *command_help = NULL;
   const YunctlCommand *command = NULL;
   YunctlContext context = { 0 };
@@ -388,7 +391,14 @@ main (int argc, char *argv[])
     G_OPTION_ENTRY_NULL,
   };
 
+  /* The messages of libyun are translated, as in the window; run from the build tree, with
+   * the translations built there. */
+  if (executable != NULL && g_str_has_prefix (executable, YUN_BUILD_DIR "/"))
+    locale_dir = YUN_BUILD_LOCALEDIR;
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   /* Standard output is for results (tables, JSON); every log line goes to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
   yun_init ();

@@ -11,10 +11,13 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
 
+/* The name of a JSON type, as in “Instance.CPU should be an integer, not a string”; the
+ * callers of wrong_type() mark theirs with NC_ ("JSON type", …) too. */
 static const char *
 json_type_describe (json_type type)
 {
@@ -23,19 +26,21 @@ json_type_describe (json_type type)
     case json_type_null:
       return "null";
     case json_type_boolean:
-      return "a boolean";
+      /* Translators: the type of a JSON value, in “Instance.CPU should be an integer, not a
+       * string”. */
+      return C_ ("JSON type", "a boolean");
     case json_type_double:
-      return "a number";
+      return C_ ("JSON type", "a number");
     case json_type_int:
-      return "an integer";
+      return C_ ("JSON type", "an integer");
     case json_type_object:
-      return "an object";
+      return C_ ("JSON type", "an object");
     case json_type_array:
-      return "an array";
+      return C_ ("JSON type", "an array");
     case json_type_string:
-      return "a string";
+      return C_ ("JSON type", "a string");
     default:
-      return "an unknown JSON value";
+      return C_ ("JSON type", "an unknown JSON value");
     }
 }
 
@@ -44,8 +49,11 @@ wrong_type (
   const char *where, const char *field, const char *expected, json_object *value, GError **error)
 {
   g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-               "The service sent an answer that cannot be read: %s.%s should be %s, not %s", where,
-               field, expected, json_type_describe (json_object_get_type (value)));
+               /* Translators: the first two placeholders name a member of the answer
+                * (“Instance.CPU”); the last two are JSON types (“a string”, “an integer”). */
+               _ ("The service sent an answer that cannot be read: %s.%s should be %s, not %s"),
+               where, field, g_dpgettext2 (GETTEXT_PACKAGE, "JSON type", expected),
+               json_type_describe (json_object_get_type (value)));
   return FALSE;
 }
 
@@ -65,7 +73,8 @@ lookup (json_object *object,
   if (object == NULL || !json_object_is_type (object, json_type_object))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s is not an object", where);
+                   _ ("The service sent an answer that cannot be read: %s is not an object"),
+                   where);
       return FALSE;
     }
 
@@ -74,8 +83,8 @@ lookup (json_object *object,
       if (required)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                       "The service sent an answer that cannot be read: %s.%s is missing", where,
-                       field);
+                       _ ("The service sent an answer that cannot be read: %s.%s is missing"),
+                       where, field);
           return FALSE;
         }
       return TRUE;
@@ -91,8 +100,8 @@ _yun_json_check_object (json_object *json, const char *where, GError **error)
   if (json == NULL || !json_object_is_type (json, json_type_object))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s is %s, not an object", where,
-                   json == NULL ? "null" : json_type_describe (json_object_get_type (json)));
+                   _ ("The service sent an answer that cannot be read: %s is %s, not an object"),
+                   where, json == NULL ? "null" : json_type_describe (json_object_get_type (json)));
       return FALSE;
     }
   return TRUE;
@@ -114,7 +123,7 @@ _yun_json_get_string (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_string))
-    return wrong_type (where, field, "a string", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "a string"), value, error);
 
   *out = g_strdup (json_object_get_string (value));
   return TRUE;
@@ -155,7 +164,7 @@ _yun_json_get_int64 (json_object *object,
         }
     }
 
-  return wrong_type (where, field, "an integer", value, error);
+  return wrong_type (where, field, NC_ ("JSON type", "an integer"), value, error);
 }
 
 gboolean
@@ -174,7 +183,7 @@ _yun_json_get_double (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_double) && !json_object_is_type (value, json_type_int))
-    return wrong_type (where, field, "a number", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "a number"), value, error);
 
   *out = json_object_get_double (value);
   return TRUE;
@@ -196,7 +205,7 @@ _yun_json_get_boolean (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_boolean))
-    return wrong_type (where, field, "a boolean", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "a boolean"), value, error);
 
   *out = json_object_get_boolean (value);
   return TRUE;
@@ -220,7 +229,7 @@ _yun_json_get_strv (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_array))
-    return wrong_type (where, field, "an array of strings", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "an array of strings"), value, error);
 
   builder = g_strv_builder_new ();
   n = json_object_array_length (value);
@@ -231,7 +240,7 @@ _yun_json_get_strv (json_object *object,
       if (item == NULL || !json_object_is_type (item, json_type_string))
         {
           g_autofree char *name = g_strdup_printf ("%s[%zu]", field, i);
-          return wrong_type (where, name, "a string", item, error);
+          return wrong_type (where, name, NC_ ("JSON type", "a string"), item, error);
         }
       g_strv_builder_add (builder, json_object_get_string (item));
     }
@@ -262,7 +271,8 @@ _yun_json_get_datetime (json_object *object,
       if (!required)
         return TRUE;
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s.%s is empty", where, field);
+                   _ ("The service sent an answer that cannot be read: %s.%s is empty"), where,
+                   field);
       return FALSE;
     }
 
@@ -284,8 +294,8 @@ _yun_json_get_datetime (json_object *object,
   if (parsed == NULL)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: %s.%s is not a date and "
-                   "time (“%s”)",
+                   _ ("The service sent an answer that cannot be read: %s.%s is not a date and "
+                      "time (“%s”)"),
                    where, field, text);
       return FALSE;
     }
@@ -310,7 +320,7 @@ _yun_json_get_object (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_object))
-    return wrong_type (where, field, "an object", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "an object"), value, error);
 
   *out = value;
   return TRUE;
@@ -332,7 +342,7 @@ _yun_json_get_array (json_object *object,
   if (value == NULL)
     return TRUE;
   if (!json_object_is_type (value, json_type_array))
-    return wrong_type (where, field, "an array", value, error);
+    return wrong_type (where, field, NC_ ("JSON type", "an array"), value, error);
 
   *out = value;
   return TRUE;
@@ -396,13 +406,13 @@ _yun_check_instance_id (const char *instance_id, gboolean allow_lighthouse, GErr
 
     if (printable)
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "“%s” is not an instance ID: an instance ID is “ins-” followed by 8 "
-                   "lower-case letters or digits",
+                   _ ("“%s” is not an instance ID: an instance ID is “ins-” followed by 8 "
+                      "lower-case letters or digits"),
                    instance_id);
     else
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "An instance ID is malformed: an instance ID is “ins-” followed by "
-                           "8 lower-case letters or digits");
+                           _ ("An instance ID is malformed: an instance ID is “ins-” followed by "
+                              "8 lower-case letters or digits"));
   }
   return FALSE;
 }
@@ -418,13 +428,17 @@ _yun_check_instance_ids (const char *const *instance_ids,
 
   if (n == 0)
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "No instance was given");
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           _ ("No instance was given"));
       return FALSE;
     }
   if (n > max)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "%u instances were given, but one call accepts at most %u", n, max);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%u instance was given, but one call accepts at most %u",
+                                "%u instances were given, but one call accepts at most %u", n),
+                   n, max);
       return FALSE;
     }
 
@@ -435,8 +449,8 @@ _yun_check_instance_ids (const char *const *instance_ids,
         return FALSE;
       if (!g_hash_table_add (seen, (gpointer) instance_ids[i]))
         {
-          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "Instance %s was given twice",
-                       instance_ids[i]);
+          g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                       _ ("Instance %s was given twice"), instance_ids[i]);
           return FALSE;
         }
     }
@@ -448,15 +462,16 @@ _yun_check_region (const char *region, GError **error)
 {
   if (region == NULL || *region == '\0')
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "No region was given");
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           _ ("No region was given"));
       return FALSE;
     }
   for (const char *p = region; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
       {
         g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                             "A region name holds only letters, digits and “-”, such as "
-                             "“ap-guangzhou”");
+                             _ ("A region name holds only letters, digits and “-”, such as "
+                                "“ap-guangzhou”"));
         return FALSE;
       }
   return TRUE;
@@ -547,8 +562,8 @@ _yun_parse_page (json_object *response,
   if (total < 0)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The service sent an answer that cannot be read: Response.TotalCount is "
-                   "negative");
+                   _ ("The service sent an answer that cannot be read: Response.TotalCount is "
+                      "negative"));
       return FALSE;
     }
   *total_count = (guint) MIN (total, (gint64) G_MAXUINT);

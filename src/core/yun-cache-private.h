@@ -64,7 +64,18 @@ guint _yun_cache_get_schema_version (YunCache *self);
  * held under the cache's lock, from _yun_cache_lock() to _yun_cache_unlock(). */
 sqlite3 *_yun_cache_lock (YunCache *self);
 void _yun_cache_unlock (YunCache *self);
-void _yun_cache_set_error (YunCache *self, GError **error, const char *doing);
+/* What failed, for the message of a database error. */
+typedef enum
+{
+  YUN_CACHE_FAILED_OPEN,
+  YUN_CACHE_FAILED_UNUSABLE,
+  YUN_CACHE_FAILED_NOT_YUNDESK,
+  YUN_CACHE_FAILED_UPGRADE,
+  YUN_CACHE_FAILED_READ,
+  YUN_CACHE_FAILED_WRITE,
+} YunCacheFailure;
+
+void _yun_cache_set_error (YunCache *self, GError **error, YunCacheFailure failure);
 /* Statement helpers for those files, under the lock: errors name the database. */
 sqlite3_stmt *_yun_cache_prepare (YunCache *self, const char *sql, GError **error);
 gboolean _yun_cache_step (YunCache *self, sqlite3_stmt *statement, GError **error);

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -241,18 +242,50 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == YUN_CACHE_SCHEMA_VERSION);
 /* ---- Errors ---- */
 
 static void
-set_sqlite_error (GError **error, YunCache *self, const char *doing)
+set_sqlite_error (GError **error, YunCache *self, YunCacheFailure failure)
 {
-  g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE, "The inventory database %s: %s %s", self->path,
-               doing, sqlite3_errmsg (self->db));
+  const char *path = self->path;
+  const char *detail = sqlite3_errmsg (self->db);
+
+  switch (failure)
+    {
+    case YUN_CACHE_FAILED_OPEN:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   /* Translators: in this message and the five after it, the first
+                    * placeholder is the path of the database file, the second what SQLite said
+                    * went wrong (in English). */
+                   _ ("The inventory database %s: could not be opened: %s"), path, detail);
+      break;
+    case YUN_CACHE_FAILED_UNUSABLE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The inventory database %s: is not a usable database: %s"), path, detail);
+      break;
+    case YUN_CACHE_FAILED_NOT_YUNDESK:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The inventory database %s: is not a YunDesk database: %s"), path, detail);
+      break;
+    case YUN_CACHE_FAILED_UPGRADE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The inventory database %s: could not be upgraded: %s"), path, detail);
+      break;
+    case YUN_CACHE_FAILED_WRITE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The inventory database %s: could not be written: %s"), path, detail);
+      break;
+    case YUN_CACHE_FAILED_READ:
+    default:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The inventory database %s: could not be read: %s"), path, detail);
+      break;
+    }
 }
 
 static gboolean
-exec (YunCache *self, const char *sql, const char *doing, GError **error)
+exec (YunCache *self, const char *sql, YunCacheFailure failure, GError **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
-  set_sqlite_error (error, self, doing);
+  set_sqlite_error (error, self, failure);
   return FALSE;
 }
 
@@ -264,7 +297,7 @@ _yun_cache_prepare (YunCache *self, const char *sql, GError **error)
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL)
       != SQLITE_OK)
     {
-      set_sqlite_error (error, self, "could not be read:");
+      set_sqlite_error (error, self, YUN_CACHE_FAILED_READ);
       return NULL;
     }
   return statement;
@@ -280,7 +313,7 @@ _yun_cache_step (YunCache *self, sqlite3_stmt *statement, GError **error)
   sqlite3_reset (statement);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
     return TRUE;
-  set_sqlite_error (error, self, "could not be written:");
+  set_sqlite_error (error, self, YUN_CACHE_FAILED_WRITE);
   return FALSE;
 }
 
@@ -288,13 +321,13 @@ gboolean
 _yun_cache_begin (YunCache *self, GError **error)
 {
   /* IMMEDIATE: take the write lock now, so the busy timeout covers it. */
-  return exec (self, "BEGIN IMMEDIATE", "could not be written:", error);
+  return exec (self, "BEGIN IMMEDIATE", YUN_CACHE_FAILED_WRITE, error);
 }
 
 gboolean
 _yun_cache_commit (YunCache *self, GError **error)
 {
-  if (exec (self, "COMMIT", "could not be written:", error))
+  if (exec (self, "COMMIT", YUN_CACHE_FAILED_WRITE, error))
     return TRUE;
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
@@ -384,7 +417,7 @@ create_private_file (const char *path, GError **error)
     {
       int saved_errno = errno;
 
-      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE, "Could not create the folder %s: %s",
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE, _ ("Could not create the folder %s: %s"),
                    directory, g_strerror (saved_errno));
       return FALSE;
     }
@@ -396,8 +429,8 @@ create_private_file (const char *path, GError **error)
 
       if (fd >= 0)
         close (fd);
-      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE, "Could not open the database %s: %s", path,
-                   g_strerror (saved_errno));
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE, _ ("Could not open the database %s: %s"),
+                   path, g_strerror (saved_errno));
       return FALSE;
     }
   close (fd);
@@ -413,7 +446,7 @@ read_user_version (YunCache *self, GError **error)
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &statement, NULL) != SQLITE_OK
       || sqlite3_step (statement) != SQLITE_ROW)
     {
-      set_sqlite_error (error, self, "is not a YunDesk database:");
+      set_sqlite_error (error, self, YUN_CACHE_FAILED_NOT_YUNDESK);
       return G_MAXUINT;
     }
   version = (guint) sqlite3_column_int (statement, 0);
@@ -430,8 +463,8 @@ migrate (YunCache *self, guint target, GError **error)
   if (version > YUN_CACHE_SCHEMA_VERSION)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
-                   "The inventory database %s was written by a newer YunDesk (schema %u; this "
-                   "version knows up to %u). Update YunDesk; the file was left untouched.",
+                   _ ("The inventory database %s was written by a newer YunDesk (schema %u; this "
+                      "version knows up to %u). Update YunDesk; the file was left untouched."),
                    self->path, version, (guint) YUN_CACHE_SCHEMA_VERSION);
       return FALSE;
     }
@@ -442,8 +475,8 @@ migrate (YunCache *self, guint target, GError **error)
 
       if (!_yun_cache_begin (self, error))
         return FALSE;
-      if (!exec (self, migrations[version], "could not be upgraded:", error)
-          || !exec (self, set_version, "could not be upgraded:", error))
+      if (!exec (self, migrations[version], YUN_CACHE_FAILED_UPGRADE, error)
+          || !exec (self, set_version, YUN_CACHE_FAILED_UPGRADE, error))
         {
           _yun_cache_rollback (self);
           return FALSE;
@@ -472,16 +505,16 @@ _yun_cache_open_at_version (const char *path, guint version, GError **error)
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
     {
-      set_sqlite_error (error, self, "could not be opened:");
+      set_sqlite_error (error, self, YUN_CACHE_FAILED_OPEN);
       return NULL;
     }
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, TRUE);
 
   /* A file that is not a database fails on the first statement that reads it. */
-  if (!exec (self, "PRAGMA journal_mode = WAL", "is not a usable database:", error)
-      || !exec (self, "PRAGMA synchronous = NORMAL", "is not a usable database:", error)
-      || !exec (self, "PRAGMA foreign_keys = ON", "is not a usable database:", error)
+  if (!exec (self, "PRAGMA journal_mode = WAL", YUN_CACHE_FAILED_UNUSABLE, error)
+      || !exec (self, "PRAGMA synchronous = NORMAL", YUN_CACHE_FAILED_UNUSABLE, error)
+      || !exec (self, "PRAGMA foreign_keys = ON", YUN_CACHE_FAILED_UNUSABLE, error)
       || !migrate (self, version, error))
     return NULL;
 
@@ -544,9 +577,9 @@ _yun_cache_unlock (YunCache *self)
 }
 
 void
-_yun_cache_set_error (YunCache *self, GError **error, const char *doing)
+_yun_cache_set_error (YunCache *self, GError **error, YunCacheFailure failure)
 {
-  set_sqlite_error (error, self, doing);
+  set_sqlite_error (error, self, failure);
 }
 
 void
@@ -696,7 +729,7 @@ ensure_account (YunCache *self, const char *account, GError **error)
   _yun_cache_bind_text (select, 1, account);
   if (sqlite3_step (select) != SQLITE_ROW)
     {
-      set_sqlite_error (error, self, "could not be read:");
+      set_sqlite_error (error, self, YUN_CACHE_FAILED_READ);
       return -1;
     }
   return sqlite3_column_int64 (select, 0);
@@ -718,7 +751,7 @@ find_account (YunCache *self, const char *account, GError **error)
     return sqlite3_column_int64 (select, 0);
   if (rc == SQLITE_DONE)
     return 0;
-  set_sqlite_error (error, self, "could not be read:");
+  set_sqlite_error (error, self, YUN_CACHE_FAILED_READ);
   return -1;
 }
 
@@ -957,7 +990,7 @@ load_known (
       sqlite3_reset (select);
       if (rc != SQLITE_DONE)
         {
-          set_sqlite_error (error, self, "could not be read:");
+          set_sqlite_error (error, self, YUN_CACHE_FAILED_READ);
           return NULL;
         }
     }
@@ -1532,7 +1565,7 @@ load_rows (YunCache *self,
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     g_ptr_array_add (rows, build (select));
   if (rc != SQLITE_DONE)
-    set_sqlite_error (error, self, "could not be read:");
+    set_sqlite_error (error, self, YUN_CACHE_FAILED_READ);
   g_mutex_unlock (&self->lock);
 
   return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-call-private.h"
@@ -150,19 +151,21 @@ not_an_envelope (
     {
       *outcome = YUN_ATTEMPT_SERVER_ERROR;
       g_set_error (error, YUN_ERROR, YUN_ERROR_UNAVAILABLE,
-                   "%s is unavailable: it answered HTTP %ld (%s)", host, status, what);
+                   /* Translators: the first placeholder is a host name, the last why the answer
+                    * could not be read (“the body is empty”). */
+                   _ ("%s is unavailable: it answered HTTP %ld (%s)"), host, status, what);
     }
   else if (status == 429)
     {
       *outcome = YUN_ATTEMPT_THROTTLED;
       g_set_error (error, YUN_ERROR, YUN_ERROR_THROTTLED,
-                   "%s refused the request as too frequent (HTTP 429)", host);
+                   _ ("%s refused the request as too frequent (HTTP 429)"), host);
     }
   else
     {
       *outcome = YUN_ATTEMPT_FATAL;
       g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The answer from %s (HTTP %ld) is not a Tencent Cloud API answer: %s", host,
+                   _ ("The answer from %s (HTTP %ld) is not a Tencent Cloud API answer: %s"), host,
                    status, what);
     }
   return NULL;
@@ -225,17 +228,22 @@ _yun_envelope_parse (const char *host,
   *outcome = YUN_ATTEMPT_FATAL;
 
   if (body_len == 0)
-    return not_an_envelope (host, http_status, outcome, error, "the body is empty");
+    return not_an_envelope (host, http_status, outcome, error,
+                            /* Translators: this and the other reasons below say why an
+                             * answer is not a Tencent Cloud API answer; they follow “…: ” or
+                             * stand in parentheses. Keep “Response”, “RequestId”, “Error”,
+                             * “Code” and “Message” as they are: they are names of the API. */
+                            _ ("the body is empty"));
 
   if (looks_like_html (content_type, body, body_len))
     return not_an_envelope (host, http_status, outcome, error,
-                            "it is a web page; a proxy or a captive portal may be in the way");
+                            _ ("it is a web page; a proxy or a captive portal may be in the way"));
 
   if (body_len > G_MAXINT)
-    return not_an_envelope (host, http_status, outcome, error, "the body is too large");
+    return not_an_envelope (host, http_status, outcome, error, _ ("the body is too large"));
 
   if (!g_utf8_validate_len ((const char *) body, body_len, NULL))
-    return not_an_envelope (host, http_status, outcome, error, "the body is not valid UTF-8");
+    return not_an_envelope (host, http_status, outcome, error, _ ("the body is not valid UTF-8"));
 
   tok = json_tokener_new_ex (64);
   json_tokener_set_flags (tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
@@ -247,29 +255,32 @@ _yun_envelope_parse (const char *host,
   if (parse_error == json_tokener_continue)
     {
       g_autofree char *what = g_strdup_printf (
-        "the JSON stops in the middle, after %" G_GSIZE_FORMAT " bytes", body_len);
+        /* Translators: why an answer is not a Tencent Cloud API answer, as in “The answer
+         * from cvm.tencentcloudapi.com (HTTP 200) is not a Tencent Cloud API answer: …” */
+        _ ("the JSON stops in the middle, after %zu bytes"), (size_t) body_len);
       return not_an_envelope (host, http_status, outcome, error, what);
     }
   if (parse_error != json_tokener_success || root == NULL)
     {
-      g_autofree char *what
-        = g_strdup_printf ("the body is not valid JSON (%s, near byte %" G_GSIZE_FORMAT ")",
-                           json_tokener_error_desc (parse_error), parse_end);
+      g_autofree char *what = g_strdup_printf (
+        /* Translators: the first placeholder is json-c's description of the error. */
+        _ ("the body is not valid JSON (%s, near byte %zu)"), json_tokener_error_desc (parse_error),
+        (size_t) parse_end);
       return not_an_envelope (host, http_status, outcome, error, what);
     }
   for (gsize i = parse_end; i < body_len; i++)
     if (!g_ascii_isspace (body[i]))
       return not_an_envelope (host, http_status, outcome, error,
-                              "there is more data after the JSON value");
+                              _ ("there is more data after the JSON value"));
 
   if (!json_object_is_type (root, json_type_object)
       || !json_object_object_get_ex (root, "Response", &response)
       || !json_object_is_type (response, json_type_object))
-    return not_an_envelope (host, http_status, outcome, error, "it has no \"Response\" object");
+    return not_an_envelope (host, http_status, outcome, error, _ ("it has no \"Response\" object"));
 
   if (!get_optional_string (response, "RequestId", &request_id))
     return not_an_envelope (host, http_status, outcome, error,
-                            "\"Response.RequestId\" is not a string");
+                            _ ("\"Response.RequestId\" is not a string"));
 
   if (json_object_object_get_ex (response, "Error", &error_obj) && error_obj != NULL)
     {
@@ -277,7 +288,7 @@ _yun_envelope_parse (const char *host,
           || !get_optional_string (error_obj, "Code", &code) || code == NULL || *code == '\0'
           || !get_optional_string (error_obj, "Message", &message))
         return not_an_envelope (host, http_status, outcome, error,
-                                "\"Response.Error\" has no string \"Code\" and \"Message\"");
+                                _ ("\"Response.Error\" has no string \"Code\" and \"Message\""));
 
       *outcome = _yun_attempt_outcome_for_code (code);
       yun_set_error_tencent (error, code, message, request_id);
@@ -286,7 +297,7 @@ _yun_envelope_parse (const char *host,
 
   if (http_status != 200)
     return not_an_envelope (host, http_status, outcome, error,
-                            "a success envelope with an error status");
+                            _ ("a success envelope with an error status"));
 
   if (request_id == NULL)
     g_debug ("The answer from %s has no RequestId", host);

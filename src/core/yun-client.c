@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <openssl/crypto.h>
 #include <string.h>
 
@@ -688,7 +689,9 @@ _yun_client_call (YunClient *self,
       if (!_yun_wait_until (
             g_get_monotonic_time () + (gint64) _yun_backoff_delay_ms (attempt) * 1000, cancellable))
         {
-          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, "%s was cancelled", action);
+          /* Translators: %s is the name of a Tencent Cloud API action, such as
+           * DescribeInstances. */
+          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, _ ("%s was cancelled"), action);
           return NULL;
         }
     }
@@ -803,7 +806,7 @@ _yun_client_run_finish (YunClient *self, GAsyncResult *result, gpointer source_t
         {
           g_clear_error (&local_error);
           g_set_error_literal (&local_error, YUN_ERROR, YUN_ERROR_CANCELLED,
-                               "The operation was cancelled");
+                               _ ("The operation was cancelled"));
         }
       g_propagate_error (error, local_error);
       return NULL;

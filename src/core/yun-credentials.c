@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-core-private.h"
@@ -82,8 +83,8 @@ yun_credentials_new_from_environment (GError **error)
   if (secret_id == NULL || *secret_id == '\0' || secret_key == NULL || *secret_key == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "No credentials in the environment: set TENCENTCLOUD_SECRET_ID "
-                           "and TENCENTCLOUD_SECRET_KEY");
+                           _ ("No credentials in the environment: set TENCENTCLOUD_SECRET_ID "
+                              "and TENCENTCLOUD_SECRET_KEY"));
       return NULL;
     }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -691,7 +692,7 @@ _yun_run_instances_request_new_from_json (json_object *json, GError **error)
   if (request->zone == NULL || request->image_id == NULL)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                           "A journaled create request has no zone or image");
+                           _ ("A journaled create request has no zone or image"));
       return NULL;
     }
   if (!_yun_json_get_array (json, W, "tags", FALSE, &tags, error))

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -67,7 +68,7 @@ check_filters_or_ids (YunFilters *filters, const char *const *ids, GError **erro
   if (filters != NULL && yun_filters_get_n_filters (filters) > 0 && ids != NULL && ids[0] != NULL)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "IDs and filters cannot be used together in one query");
+                           _ ("IDs and filters cannot be used together in one query"));
       return FALSE;
     }
   return TRUE;
@@ -82,7 +83,11 @@ check_one_of (const char *value, const char *what, const char *const *allowed, G
     return TRUE;
 
   list = g_strjoinv (", ", (char **) allowed);
-  g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "%s must be one of %s", what, list);
+  g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+               /* Translators: the first placeholder is what was checked (“The charge type”, or
+                * a parameter of the API such as StopType), the second a list of the values the
+                * API accepts, such as “SOFT, HARD, SOFT_FIRST”. */
+               _ ("%s must be one of %s"), what, list);
   return FALSE;
 }
 
@@ -331,7 +336,7 @@ yun_client_describe_images_page (YunClient *self,
   if (offset > G_MAXINT)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The page offset is too large");
+                           _ ("The page offset is too large"));
       return NULL;
     }
 
@@ -490,13 +495,13 @@ yun_client_describe_instances_page (YunClient *self,
   if (limit < 1 || limit > PAGE_LIMIT)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "A page holds 1 to %u instances, not %u", PAGE_LIMIT, limit);
+                   _ ("A page holds 1 to %u instances, not %u"), PAGE_LIMIT, limit);
       return NULL;
     }
   if (offset > G_MAXINT)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The page offset is too large");
+                           _ ("The page offset is too large"));
       return NULL;
     }
 
@@ -1026,23 +1031,27 @@ check_run_request (YunRunInstancesRequest *request,
   if (request->zone == NULL || !g_str_has_prefix (request->zone, region)
       || request->zone[strlen (region)] != '-')
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "Zone “%s” is not in region %s",
-                   request->zone, region);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   _ ("Zone “%s” is not in region %s"), request->zone, region);
       return FALSE;
     }
   if (!g_str_has_prefix (request->image_id, "img-"))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "An image ID starts with “img-”");
+                           _ ("An image ID starts with “img-”"));
       return FALSE;
     }
   if (request->count < 1 || request->count > max_count)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "The number of instances must be 1 to %u, not %u", max_count, request->count);
+                   _ ("The number of instances must be 1 to %u, not %u"), max_count,
+                   request->count);
       return FALSE;
     }
-  if (!check_one_of (request->charge_type, "The charge type", charge_types, error))
+  if (!check_one_of (request->charge_type,
+                     /* Translators: in “The charge type must be one of PREPAID, POSTPAID_BY_HOUR,
+                      * SPOTPAID”. */
+                     _ ("The charge type"), charge_types, error))
     return FALSE;
   if (g_strcmp0 (request->charge_type, "PREPAID") == 0)
     {
@@ -1050,26 +1059,26 @@ check_run_request (YunRunInstancesRequest *request,
           || (request->period > 12 && request->period != 24 && request->period != 36))
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "A prepaid period is 1 to 12, 24 or 36 months");
+                               _ ("A prepaid period is 1 to 12, 24 or 36 months"));
           return FALSE;
         }
     }
   if (request->name != NULL && g_utf8_strlen (request->name, -1) > 128)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The instance name is longer than 128 characters");
+                           _ ("The instance name is longer than 128 characters"));
       return FALSE;
     }
   if (request->has_bandwidth && request->public_ip && request->bandwidth == 0)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "A public IP needs a bandwidth above 0 Mbps");
+                           _ ("A public IP needs a bandwidth above 0 Mbps"));
       return FALSE;
     }
   if (request->password != NULL && request->key_ids != NULL && request->key_ids[0] != NULL)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "Give a password or SSH keys, not both");
+                           _ ("Give a password or SSH keys, not both"));
       return FALSE;
     }
   if (request->client_token != NULL)
@@ -1083,7 +1092,7 @@ check_run_request (YunRunInstancesRequest *request,
       if (len == 0 || len > YUN_CVM_MAX_CLIENT_TOKEN_LENGTH || !ascii)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "A ClientToken is 1 to %u printable ASCII characters",
+                       _ ("A ClientToken is 1 to %u printable ASCII characters"),
                        YUN_CVM_MAX_CLIENT_TOKEN_LENGTH);
           return FALSE;
         }
@@ -1635,7 +1644,7 @@ yun_client_reset_instances_password (YunClient *self,
   if (username != NULL && (*username == '\0' || g_utf8_strlen (username, -1) > 64))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "A user name is 1 to 64 characters long");
+                           _ ("A user name is 1 to 64 characters long"));
       return NULL;
     }
   if (!yun_password_check (password, os_family, YUN_PASSWORD_CONTEXT_RESET, username, error))

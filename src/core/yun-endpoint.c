@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-core-private.h"
@@ -120,7 +121,7 @@ yun_endpoint_new_for_root_domain (const char *root_domain, GError **error)
   if (!is_valid_domain (domain))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "“%s” is not a domain name such as tencentcloudapi.com", root_domain);
+                   _ ("“%s” is not a domain name such as tencentcloudapi.com"), root_domain);
       return NULL;
     }
 
@@ -166,8 +167,8 @@ yun_endpoint_new_for_base_url (const char *base_url, GError **error)
   uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &local_error);
   if (uri == NULL)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "“%s” is not a URL: %s", base_url,
-                   local_error->message);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, _ ("“%s” is not a URL: %s"),
+                   base_url, local_error->message);
       return NULL;
     }
 
@@ -175,7 +176,8 @@ yun_endpoint_new_for_base_url (const char *base_url, GError **error)
   host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "“%s” names no host", base_url);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, _ ("“%s” names no host"),
+                   base_url);
       return NULL;
     }
 
@@ -184,15 +186,15 @@ yun_endpoint_new_for_base_url (const char *base_url, GError **error)
       if (!is_loopback_host (host))
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "“%s” uses plain HTTP; only https:// is accepted, except for a "
-                       "loopback address such as http://127.0.0.1",
+                       _ ("“%s” uses plain HTTP; only https:// is accepted, except for a "
+                          "loopback address such as http://127.0.0.1"),
                        base_url);
           return NULL;
         }
     }
   else if (g_ascii_strcasecmp (scheme, "https") != 0)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "“%s” is not an https:// URL",
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, _ ("“%s” is not an https:// URL"),
                    base_url);
       return NULL;
     }
@@ -200,7 +202,7 @@ yun_endpoint_new_for_base_url (const char *base_url, GError **error)
   if (g_uri_get_query (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "“%s” must not carry a query or user name", base_url);
+                   _ ("“%s” must not carry a query or user name"), base_url);
       return NULL;
     }
 

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdarg.h>
 
 #include "yun-api-private.h"
@@ -192,9 +193,11 @@ _yun_filters_check (YunFilters *self, GError **error)
 
   if (self->filters->len > YUN_FILTERS_MAX)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "%u filters were given, but one call accepts at most %u", self->filters->len,
-                   YUN_FILTERS_MAX);
+      g_set_error (
+        error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+        g_dngettext (GETTEXT_PACKAGE, "%u filter was given, but one call accepts at most %u",
+                     "%u filters were given, but one call accepts at most %u", self->filters->len),
+        self->filters->len, YUN_FILTERS_MAX);
       return FALSE;
     }
   for (guint i = 0; i < self->filters->len; i++)
@@ -204,8 +207,13 @@ _yun_filters_check (YunFilters *self, GError **error)
       if (f->values->len > YUN_FILTERS_MAX_VALUES)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "Filter “%s” has %u values, but a filter accepts at most %u", f->name,
-                       f->values->len, YUN_FILTERS_MAX_VALUES);
+                       /* Translators: “%s” is the name of a filter of the API, such as
+                        * instance-state. */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Filter “%s” has %u value, but a filter accepts at most %u",
+                                    "Filter “%s” has %u values, but a filter accepts at most %u",
+                                    f->values->len),
+                       f->name, f->values->len, YUN_FILTERS_MAX_VALUES);
           return FALSE;
         }
     }

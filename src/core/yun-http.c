@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-http-private.h"
@@ -223,20 +224,23 @@ certificate_refused (const YunHttpRequest *request, const char *detail, GError *
 {
   if (strstr (detail, "host name") != NULL || strstr (detail, "Hostname mismatch") != NULL)
     g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
-                 "The TLS certificate presented by %s is made out to another host name (%s); "
-                 "check the endpoint's host name: the connection was refused",
+                 /* Translators: in these messages about certificates, the first placeholder
+                  * is a host name and the one in parentheses what the TLS library said (in
+                  * English). */
+                 _ ("The TLS certificate presented by %s is made out to another host name (%s); "
+                    "check the endpoint's host name: the connection was refused"),
                  request->host, detail);
   else if (request->ca_file != NULL)
     g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
-                 "The TLS certificate of %s is not trusted: it was not issued by a certificate "
-                 "authority in “%s”, the profile's “ca-file” (%s). Name the file of the "
-                 "authority that issued it",
+                 _ ("The TLS certificate of %s is not trusted: it was not issued by a certificate "
+                    "authority in “%s”, the profile's “ca-file” (%s). Name the file of the "
+                    "authority that issued it"),
                  request->host, request->ca_file, detail);
   else
     g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
-                 "The TLS certificate of %s is not trusted: no certificate authority of this "
-                 "system issued it (%s). If the service uses a private certificate authority, "
-                 "set the profile's “ca-file” to the PEM file of that authority",
+                 _ ("The TLS certificate of %s is not trusted: no certificate authority of this "
+                    "system issued it (%s). If the service uses a private certificate authority, "
+                    "set the profile's “ca-file” to the PEM file of that authority"),
                  request->host, detail);
   return YUN_HTTP_UNTRUSTED;
 }
@@ -258,7 +262,7 @@ transfer_failed (const YunHttpRequest *request,
     case CURLE_ABORTED_BY_CALLBACK:
       if (g_cancellable_is_cancelled (request->cancellable))
         {
-          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, "The request to %s was cancelled",
+          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, _ ("The request to %s was cancelled"),
                        request->host);
           return YUN_HTTP_CANCELLED;
         }
@@ -271,24 +275,26 @@ transfer_failed (const YunHttpRequest *request,
             = g_format_size_full (request->max_response_size, G_FORMAT_SIZE_IEC_UNITS);
 
           g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                       "The answer from %s is larger than the %s limit; it was abandoned",
+                       /* Translators: a host name, then a size such as “16.0 MiB”. */
+                       _ ("The answer from %s is larger than the %s limit; it was abandoned"),
                        request->host, size);
           return YUN_HTTP_TOO_LARGE;
         }
       break;
 
     case CURLE_COULDNT_RESOLVE_HOST:
-      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, "Could not resolve the host name %s (%s)",
-                   request->host, detail);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
+                   _ ("Could not resolve the host name %s (%s)"), request->host, detail);
       return YUN_HTTP_NOT_SENT;
 
     case CURLE_COULDNT_RESOLVE_PROXY:
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
-                   "Could not resolve the proxy's host name while connecting to %s", request->host);
+                   _ ("Could not resolve the proxy's host name while connecting to %s"),
+                   request->host);
       return YUN_HTTP_NOT_SENT;
 
     case CURLE_COULDNT_CONNECT:
-      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, "Could not connect to %s (%s)",
+      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, _ ("Could not connect to %s (%s)"),
                    request->host, detail);
       return YUN_HTTP_NOT_SENT;
 
@@ -300,13 +306,15 @@ transfer_failed (const YunHttpRequest *request,
         {
           limit = _yun_http_format_duration (
             MIN (request->connect_timeout_ms, request->total_timeout_ms));
-          g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, "Connection to %s timed out after %s",
-                       request->host, limit);
+          g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
+                       /* Translators: a host name, then a duration such as “30 s”. */
+                       _ ("Connection to %s timed out after %s"), request->host, limit);
           return YUN_HTTP_NOT_SENT;
         }
       limit = _yun_http_format_duration (request->total_timeout_ms);
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
-                   "Request to %s timed out after %s without a complete answer", request->host,
+                   /* Translators: a host name, then a duration such as “30 s”. */
+                   _ ("Request to %s timed out after %s without a complete answer"), request->host,
                    limit);
       return YUN_HTTP_FAILED;
 
@@ -317,18 +325,24 @@ transfer_failed (const YunHttpRequest *request,
 
     case CURLE_SSL_CACERT_BADFILE:
       g_set_error (error, YUN_ERROR, YUN_ERROR_CERTIFICATE,
-                   "The certificate file “%s” could not be read to check %s (%s); fix the "
-                   "profile's “ca-file” setting",
-                   request->ca_file != NULL ? request->ca_file : "(system)", request->host, detail);
+                   _ ("The certificate file “%s” could not be read to check %s (%s); fix the "
+                      "profile's “ca-file” setting"),
+                   request->ca_file != NULL
+                     ? request->ca_file
+                     /* Translators: in place of the name of a certificate file, when the
+                      * system's certificate authorities are used. */
+                     : C_ ("certificate file", "(system)"),
+                   request->host, detail);
       return YUN_HTTP_UNTRUSTED;
 
     case CURLE_SSL_CERTPROBLEM:
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
-                   "The TLS certificate of %s could not be verified (%s)", request->host, detail);
+                   _ ("The TLS certificate of %s could not be verified (%s)"), request->host,
+                   detail);
       return YUN_HTTP_FAILED;
 
     case CURLE_SSL_CONNECT_ERROR:
-      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, "The TLS handshake with %s failed (%s)",
+      g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, _ ("The TLS handshake with %s failed (%s)"),
                    request->host, detail);
       return YUN_HTTP_FAILED;
 
@@ -339,16 +353,16 @@ transfer_failed (const YunHttpRequest *request,
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
-                   "The connection to %s was closed before the answer arrived (%s)", request->host,
-                   detail);
+                   _ ("The connection to %s was closed before the answer arrived (%s)"),
+                   request->host, detail);
       return YUN_HTTP_FAILED;
 
     default:
       break;
     }
 
-  g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, "The request to %s failed (%s)", request->host,
-               detail);
+  g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK, _ ("The request to %s failed (%s)"),
+               request->host, detail);
   return YUN_HTTP_FAILED;
 }
 
@@ -387,7 +401,7 @@ _yun_http_perform (const YunHttpRequest *request, YunHttpResponse *response, GEr
 
   if (g_cancellable_is_cancelled (request->cancellable))
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, "The request to %s was cancelled",
+      g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED, _ ("The request to %s was cancelled"),
                    request->host);
       return YUN_HTTP_CANCELLED;
     }
@@ -396,7 +410,7 @@ _yun_http_perform (const YunHttpRequest *request, YunHttpResponse *response, GEr
   if (easy == NULL)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_NETWORK,
-                   "The request to %s could not be prepared (out of memory)", request->host);
+                   _ ("The request to %s could not be prepared (out of memory)"), request->host);
       return YUN_HTTP_NOT_SENT;
     }
 

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -1079,11 +1080,10 @@ read_uint (json_object *json, const char *where, const char *field, guint *out, 
     return FALSE;
   if (value < 0 || value > G_MAXUINT)
     {
-      g_set_error (
-        error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-        "The service sent an answer that cannot be read: %s.%s is out of range (%" G_GINT64_FORMAT
-        ")",
-        where, field, value);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
+                   _ ("The service sent an answer that cannot be read: %s.%s is out of range "
+                      "(%lld)"),
+                   where, field, (long long) value);
       return FALSE;
     }
   *out = (guint) value;

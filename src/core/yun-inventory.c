@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "yun-api-private.h"
 #include "yun-instance-list-private.h"
 #include "yun-inventory-region-private.h"
@@ -899,7 +901,7 @@ yun_inventory_refresh_async (YunInventory *self,
   if (self->client == NULL)
     {
       g_task_return_new_error (outer, YUN_ERROR, YUN_ERROR_NETWORK,
-                               "Working offline: there is no account to sync with");
+                               _ ("Working offline: there is no account to sync with"));
       return;
     }
 

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -483,8 +484,8 @@ _yun_invocation_task_new_from_json (json_object *json, const char *region, GErro
       if (exit_code < G_MININT || exit_code > G_MAXINT)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                       "The service sent an answer that cannot be read: %s.ExitCode is out of "
-                       "range",
+                       _ ("The service sent an answer that cannot be read: %s.ExitCode is out of "
+                          "range"),
                        R);
           return NULL;
         }
@@ -504,8 +505,8 @@ _yun_invocation_task_new_from_json (json_object *json, const char *region, GErro
           if (!is_base64 (output))
             {
               g_set_error (error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                           "The service sent an answer that cannot be read: %s.Output is not "
-                           "base64",
+                           _ ("The service sent an answer that cannot be read: %s.Output is not "
+                              "base64"),
                            R);
               return NULL;
             }

@@ -29,6 +29,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -313,7 +314,7 @@ check_client (YunJobEngine *self, GError **error)
   if (self->client != NULL)
     return TRUE;
   g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
-                       "The account is not connected: its credentials have not been read yet");
+                       _ ("The account is not connected: its credentials have not been read yet"));
   return FALSE;
 }
 
@@ -560,9 +561,13 @@ judge (JobRun *run, YunInstance *instance, char **reason)
 
   if (yun_instance_is_transitional (instance))
     {
-      *reason = g_strdup_printf (
-        "in transition (%s%s)", state,
-        yun_instance_state_is_transitional (state) ? "" : ", an operation is still running");
+      *reason
+        = yun_instance_state_is_transitional (state)
+            /* Translators: the reasons below say why a job leaves an instance out; they are
+             * shown after the instance's name. %s is the instance's state as Tencent Cloud
+             * names it (RUNNING, STOPPED, STARTING…): keep those names as they are. */
+            ? g_strdup_printf (_ ("in transition (%s)"), state)
+            : g_strdup_printf (_ ("in transition (%s, an operation is still running)"), state);
       return VERDICT_SKIP;
     }
 
@@ -570,7 +575,7 @@ judge (JobRun *run, YunInstance *instance, char **reason)
        || run->record->kind == YUN_JOB_KIND_RESET_PASSWORD)
       && g_hash_table_contains (run->protected_ids, yun_instance_get_instance_id (instance)))
     {
-      *reason = g_strdup ("marked protected in YunDesk: remove the mark first");
+      *reason = g_strdup (_ ("marked protected in YunDesk: remove the mark first"));
       return VERDICT_SKIP;
     }
 
@@ -580,48 +585,48 @@ judge (JobRun *run, YunInstance *instance, char **reason)
       if (g_str_equal (state, "STOPPED"))
         return VERDICT_SEND;
       *reason = g_str_equal (state, "RUNNING")
-                  ? g_strdup ("already RUNNING")
-                  : g_strdup_printf ("cannot be started while %s", state);
+                  ? g_strdup (_ ("already RUNNING"))
+                  : g_strdup_printf (_ ("cannot be started while %s"), state);
       return VERDICT_SKIP;
     case YUN_JOB_KIND_STOP:
       if (g_str_equal (state, "RUNNING"))
         return VERDICT_SEND;
       *reason = g_str_equal (state, "STOPPED")
-                  ? g_strdup ("already STOPPED")
-                  : g_strdup_printf ("cannot be stopped while %s", state);
+                  ? g_strdup (_ ("already STOPPED"))
+                  : g_strdup_printf (_ ("cannot be stopped while %s"), state);
       return VERDICT_SKIP;
     case YUN_JOB_KIND_REBOOT:
       if (g_str_equal (state, "RUNNING"))
         return VERDICT_SEND;
-      *reason = g_strdup_printf ("cannot be rebooted while %s", state);
+      *reason = g_strdup_printf (_ ("cannot be rebooted while %s"), state);
       return VERDICT_SKIP;
     case YUN_JOB_KIND_TERMINATE:
       if (yun_instance_get_disable_api_termination (instance))
         {
-          *reason = g_strdup ("termination protection is on");
+          *reason = g_strdup (_ ("termination protection is on"));
           return VERDICT_SKIP;
         }
       return VERDICT_SEND;
     case YUN_JOB_KIND_RESET_PASSWORD:
       if (g_str_equal (state, "RUNNING") || g_str_equal (state, "STOPPED"))
         return VERDICT_SEND;
-      *reason = g_strdup_printf ("the password cannot be reset while %s", state);
+      *reason = g_strdup_printf (_ ("the password cannot be reset while %s"), state);
       return VERDICT_SKIP;
     case YUN_JOB_KIND_RUN_COMMAND:
       if (g_str_equal (state, "RUNNING"))
         return VERDICT_SEND;
-      *reason = g_strdup_printf ("not RUNNING (%s)", state);
+      *reason = g_strdup_printf (_ ("not RUNNING (%s)"), state);
       return VERDICT_SKIP;
     case YUN_JOB_KIND_SSH_EXEC:
     case YUN_JOB_KIND_SFTP_UPLOAD:
       if (!g_str_equal (state, "RUNNING"))
         {
-          *reason = g_strdup_printf ("not RUNNING (%s)", state);
+          *reason = g_strdup_printf (_ ("not RUNNING (%s)"), state);
           return VERDICT_SKIP;
         }
       if (yun_ssh_instance_get_address (instance) == NULL)
         {
-          *reason = g_strdup ("no public address to connect to");
+          *reason = g_strdup (_ ("no public address to connect to"));
           return VERDICT_SKIP;
         }
       return VERDICT_SEND;
@@ -861,7 +866,7 @@ dry_run_create (JobRun *run, GPtrArray *items, GError **error)
             {
               item->outcome = YUN_JOB_OUTCOME_WOULD_SEND;
               item->step = YUN_JOB_STEP_DONE;
-              set_text (&item->reason, "the checks of price, quota and stock passed");
+              set_text (&item->reason, _ ("the checks of price, quota and stock passed"));
               set_text (&item->request_id, result->request_id);
               mark_changed (run, item);
             }
@@ -896,7 +901,7 @@ send_create_chunk (JobRun *run, GPtrArray *chunk, GError **error)
                                      &call_error);
   if (result != NULL && g_strv_length (result->instance_ids) != chunk->len)
     g_set_error (&call_error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                 "RunInstances answered %u instance IDs for %u instances",
+                 _ ("RunInstances answered %u instance IDs for %u instances"),
                  g_strv_length (result->instance_ids), chunk->len);
 
   for (guint i = 0; i < chunk->len; i++)
@@ -1047,9 +1052,9 @@ command_eligible (JobRun *run, YunJobRecordItem *item, YunInstance *instance, ch
   int os_family = GPOINTER_TO_INT (g_hash_table_lookup (run->command_os, item->instance_id));
 
   if (os_family == -1)
-    *reason = g_strdup ("the TAT agent is not installed");
+    *reason = g_strdup (_ ("the TAT agent is not installed"));
   else if (os_family == -2)
-    *reason = g_strdup ("the TAT agent is offline");
+    *reason = g_strdup (_ ("the TAT agent is offline"));
   else
     {
       /* An agent that does not say which OS it runs on: the instance's OS name does. */
@@ -1152,11 +1157,11 @@ drive_ssh (JobRun *run, GError **error)
       YunJobRecordItem *item = g_ptr_array_index (sending, i);
 
       if (run->record->kind == YUN_JOB_KIND_SSH_EXEC)
-        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "unknown: may have run, not sent again",
+        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, _ ("unknown: may have run, not sent again"),
                      "Unknown",
-                     "YunDesk stopped while the command was being sent or run, so whether it "
-                     "ran is unknown. It was not sent again: look at the instance before "
-                     "running it again");
+                     _ ("YunDesk stopped while the command was being sent or run, so whether it "
+                        "ran is unknown. It was not sent again: look at the instance before "
+                        "running it again"));
       else
         {
           item->step = YUN_JOB_STEP_QUEUED;
@@ -1175,7 +1180,7 @@ drive_ssh (JobRun *run, GError **error)
   if (run->record->kind == YUN_JOB_KIND_SSH_EXEC && run->command == NULL)
     {
       g_autoptr (GError) lost = g_error_new_literal (
-        YUN_ERROR, YUN_ERROR_INVALID_STATE, "The job's command is missing from its journal");
+        YUN_ERROR, YUN_ERROR_INVALID_STATE, _ ("The job's command is missing from its journal"));
 
       queued = items_at (run, YUN_JOB_STEP_QUEUED);
       for (guint i = 0; i < queued->len; i++)
@@ -1245,16 +1250,21 @@ describe_plan (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
     {
     case YUN_JOB_KIND_RESET_PASSWORD:
       return g_strdup (g_str_equal (yun_instance_get_state (instance), "RUNNING")
-                         ? "would be stopped, reset and started again"
-                         : "would be sent");
+                         /* Translators: what a dry run says a job would do to an instance. */
+                         ? _ ("would be stopped, reset and started again")
+                         : _ ("would be sent"));
     case YUN_JOB_KIND_RUN_COMMAND:
       os_family = command_os_of (run, item);
-      return g_strdup_printf ("would run as %s, as %s in %s",
+      /* Translators: a dry run of a command; the placeholders are the command type (SHELL or
+       * POWERSHELL, kept as they are), the user it runs as and its working directory. */
+      return g_strdup_printf (_ ("would run as %s, as %s in %s"),
                               os_family == YUN_OS_FAMILY_WINDOWS ? "POWERSHELL" : "SHELL",
                               command_user (run, os_family), command_directory (run, os_family));
     case YUN_JOB_KIND_SSH_EXEC:
     case YUN_JOB_KIND_SFTP_UPLOAD:
-      return g_strdup_printf ("would connect as %s to %s port %u",
+      /* Translators: a dry run over SSH; the placeholders are a user name, an IP address and
+       * a port number. */
+      return g_strdup_printf (_ ("would connect as %s to %s port %u"),
                               ssh_user (run, yun_instance_get_os_family (instance)),
                               yun_ssh_instance_get_address (instance), ssh_port (run));
     case YUN_JOB_KIND_START:
@@ -1263,7 +1273,7 @@ describe_plan (JobRun *run, YunJobRecordItem *item, YunInstance *instance)
     case YUN_JOB_KIND_TERMINATE:
     case YUN_JOB_KIND_CREATE:
     default:
-      return g_strdup ("would be sent");
+      return g_strdup (_ ("would be sent"));
     }
 }
 
@@ -1339,8 +1349,8 @@ follow_commands (JobRun *run, GPtrArray *waiting, gint64 now, GError **error)
           if (task == NULL || !yun_invocation_task_get_terminal (task))
             {
               if (now - item->started_at > (gint64) run->timeout)
-                finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "timed out", "Timeout",
-                             status != NULL ? status : "the task was never listed");
+                finish_item (run, item, YUN_JOB_OUTCOME_FAILED, _ ("timed out"), "Timeout",
+                             status != NULL ? status : _ ("the task was never listed"));
               continue;
             }
 
@@ -1415,7 +1425,8 @@ prefilter (JobRun *run, GError **error)
 
       if (instance == NULL)
         {
-          g_autofree char *why = g_strdup_printf ("not found in %s", item->region);
+          /* Translators: %s is a region ID such as ap-guangzhou. */
+          g_autofree char *why = g_strdup_printf (_ ("not found in %s"), item->region);
 
           /* Gone is what terminate wants; for anything else the instance could not be
            * acted on, and a script given a wrong ID must not read success. */
@@ -1523,7 +1534,7 @@ reconcile (JobRun *run, GPtrArray *items, YunJobStep sending, GError **error)
   if (run->record->kind == YUN_JOB_KIND_RUN_COMMAND)
     {
       g_autoptr (GError) interrupted = g_error_new_literal (
-        YUN_ERROR, YUN_ERROR_NETWORK, "YunDesk stopped while the command was being sent");
+        YUN_ERROR, YUN_ERROR_NETWORK, _ ("YunDesk stopped while the command was being sent"));
 
       return command_not_sent (run, items, interrupted, error);
     }
@@ -1591,7 +1602,7 @@ rejudge (JobRun *run, GPtrArray *chunk, YunJobStep queued, const GError *refusal
       g_autofree char *reason = NULL;
 
       if (instance == NULL)
-        finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, "no longer exists", NULL, NULL);
+        finish_item (run, item, YUN_JOB_OUTCOME_SKIPPED, _ ("no longer exists"), NULL, NULL);
       else if (item->attempts >= MAX_SEND_ATTEMPTS)
         fail_item_with_error (run, item, refusal);
       else if (queued == YUN_JOB_STEP_QUEUED
@@ -1685,8 +1696,10 @@ command_not_sent (JobRun *run, GPtrArray *items, const GError *call_error, GErro
   if (!refused)
     {
       g_autofree char *message = g_strdup_printf (
-        "The command may have run: the answer to RunCommand was lost (%s). It was not sent "
-        "again; look at the instance before running it again",
+        /* Translators: RunCommand is the name of a Tencent Cloud API action; %s is the error
+         * that lost the answer. */
+        _ ("The command may have run: the answer to RunCommand was lost (%s). It was not sent "
+           "again; look at the instance before running it again"),
         call_error->message);
 
       for (guint i = 0; i < items->len; i++)
@@ -1728,10 +1741,10 @@ send_queued (JobRun *run, YunJobStep queued, GError **error)
       g_autoptr (GError) lost = g_error_new_literal (
         YUN_ERROR, YUN_ERROR_INVALID_STATE,
         run->record->kind == YUN_JOB_KIND_RUN_COMMAND
-          ? "The secret command was not kept when YunDesk stopped (no secret store): run the "
-            "job again for these instances"
-          : "The new password was not kept when YunDesk stopped (no secret store): run the job "
-            "again for these instances");
+          ? _ ("The secret command was not kept when YunDesk stopped (no secret store): run the "
+               "job again for these instances")
+          : _ ("The new password was not kept when YunDesk stopped (no secret store): run the "
+               "job again for these instances"));
 
       for (guint i = 0; i < items->len; i++)
         fail_item_with_error (run, g_ptr_array_index (items, i), lost);
@@ -1853,7 +1866,7 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
   if (instance != NULL && kind == YUN_JOB_KIND_CREATE && g_str_equal (state, "LAUNCH_FAILED"))
     {
       set_text (&item->name, yun_instance_get_name (instance));
-      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "launch failed", "LAUNCH_FAILED",
+      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, _ ("launch failed"), "LAUNCH_FAILED",
                    yun_instance_get_latest_operation_error (instance));
       return;
     }
@@ -1863,9 +1876,10 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
   if (instance == NULL)
     {
       if (kind == YUN_JOB_KIND_TERMINATE)
-        finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, "terminated", NULL, NULL);
+        finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, C_ ("job item", "terminated"), NULL,
+                     NULL);
       else
-        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "the instance no longer exists", NULL,
+        finish_item (run, item, YUN_JOB_OUTCOME_FAILED, _ ("the instance no longer exists"), NULL,
                      NULL);
       return;
     }
@@ -1886,7 +1900,7 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
           return;
         }
       finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, "OperationFailed",
-                   message != NULL ? message : "The operation failed");
+                   message != NULL ? message : _ ("The operation failed"));
       return;
     }
 
@@ -1925,16 +1939,18 @@ follow_item (JobRun *run, YunJobRecordItem *item, YunInstance *instance, gint64 
       mark_changed (run, item);
     }
   else if (reached && restart && item->code != NULL)
-    finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "started again; the password was not changed",
-                 NULL, NULL);
+    finish_item (run, item, YUN_JOB_OUTCOME_FAILED,
+                 _ ("started again; the password was not changed"), NULL, NULL);
   else if (reached)
     finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED,
-                 kind == YUN_JOB_KIND_TERMINATE ? "in the recycle bin" : NULL, NULL, NULL);
+                 kind == YUN_JOB_KIND_TERMINATE ? _ ("in the recycle bin") : NULL, NULL, NULL);
   else if (now - item->started_at > (gint64) run->timeout)
     {
-      g_autofree char *message = g_strdup_printf ("Still %s after %u s", state, run->timeout);
+      /* Translators: %s is the instance's state as Tencent Cloud names it (STOPPING…), %u a
+       * number of seconds. */
+      g_autofree char *message = g_strdup_printf (_ ("Still %s after %u s"), state, run->timeout);
 
-      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, "timed out", "Timeout", message);
+      finish_item (run, item, YUN_JOB_OUTCOME_FAILED, _ ("timed out"), "Timeout", message);
     }
 }
 
@@ -1983,7 +1999,7 @@ cancel_queued (JobRun *run)
       YunJobRecordItem *item = g_ptr_array_index (run->record->items, i);
 
       if (item->step == YUN_JOB_STEP_QUEUED)
-        finish_item (run, item, YUN_JOB_OUTCOME_CANCELLED, "cancelled before it was sent", NULL,
+        finish_item (run, item, YUN_JOB_OUTCOME_CANCELLED, _ ("cancelled before it was sent"), NULL,
                      NULL);
     }
 }
@@ -2269,13 +2285,13 @@ check_spec (YunJobSpec *spec, GError **error)
       if (request == NULL || spec->create_region == NULL)
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "A create job needs a region and a request");
+                               _ ("A create job needs a region and a request"));
           return FALSE;
         }
       if (request->count < 1 || request->count > YUN_JOB_MAX_CREATE_COUNT)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "A create job makes 1 to %u instances, not %u", YUN_JOB_MAX_CREATE_COUNT,
+                       _ ("A create job makes 1 to %u instances, not %u"), YUN_JOB_MAX_CREATE_COUNT,
                        request->count);
           return FALSE;
         }
@@ -2287,28 +2303,30 @@ check_spec (YunJobSpec *spec, GError **error)
   if (spec->instance_ids->len == 0)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The job names no instance");
+                           _ ("The job names no instance"));
       return FALSE;
     }
   if ((spec->kind == YUN_JOB_KIND_RUN_COMMAND || spec->kind == YUN_JOB_KIND_SSH_EXEC)
       && spec->command == NULL)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "A %s job needs the command",
-                   yun_job_kind_to_string (spec->kind));
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   /* Translators: %s is the kind of job as yunctl names it (run-command,
+                    * ssh-exec). */
+                   _ ("A %s job needs the command"), yun_job_kind_to_string (spec->kind));
       return FALSE;
     }
   /* The secret store keeps one secret per job: for SSH that is the login password. */
   if (spec->kind == YUN_JOB_KIND_SSH_EXEC && spec->command_secret)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "An ssh-exec job cannot keep its command secret: its journal holds "
-                           "the command");
+                           _ ("An ssh-exec job cannot keep its command secret: its journal holds "
+                              "the command"));
       return FALSE;
     }
   if (spec->kind == YUN_JOB_KIND_SFTP_UPLOAD && spec->upload_local == NULL)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "An sftp-upload job needs the file and where it goes");
+                           _ ("An sftp-upload job needs the file and where it goes"));
       return FALSE;
     }
   for (guint i = 0; i < spec->instance_ids->len; i++)
@@ -2322,7 +2340,7 @@ check_spec (YunJobSpec *spec, GError **error)
       if (spec->password == NULL)
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "A reset-password job needs the new password");
+                               _ ("A reset-password job needs the new password"));
           return FALSE;
         }
       if (!yun_password_check (spec->password, YUN_OS_FAMILY_UNKNOWN, YUN_PASSWORD_CONTEXT_RESET,
@@ -2780,13 +2798,13 @@ copy_command_params (YunJobSpec *spec, json_object *params, GError **error)
   if (json_object_object_get_ex (params, "CommandSecret", NULL))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
-                           "A secret command is not kept after its job: run it again");
+                           _ ("A secret command is not kept after its job: run it again"));
       return FALSE;
     }
   if (!json_object_object_get_ex (params, "Command", &value))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
-                           "The job's command is not in its journal");
+                           _ ("The job's command is not in its journal"));
       return FALSE;
     }
   script = g_base64_decode (json_object_get_string (value), &length);
@@ -2843,7 +2861,7 @@ copy_ssh_params (YunJobSpec *spec, json_object *params, const char *password, GE
     if (local == NULL)
       {
         g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_STATE,
-                             "The job's file is not in its journal");
+                             _ ("The job's file is not in its journal"));
         return FALSE;
       }
     return yun_job_spec_set_upload (spec, json_object_get_string (local),

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -282,28 +283,30 @@ yun_job_spec_set_command (YunJobSpec *self, GBytes *content, guint timeout_secon
   encoded = (length + 2) / 3 * 4;
   if (length == 0)
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "The command is empty");
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           _ ("The command is empty"));
       return FALSE;
     }
   if (!g_utf8_validate_len (data, length, NULL) || memchr (data, '\0', length) != NULL)
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The command is not UTF-8 text: save the script as UTF-8 and try "
-                           "again");
+                           _ ("The command is not UTF-8 text: save the script as UTF-8 and try "
+                              "again"));
       return FALSE;
     }
   if (encoded > YUN_TAT_MAX_CONTENT_BASE64)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "The command is too long: %zu bytes take %zu in base64, and TAT takes at most "
-                   "%u (a script of up to %u bytes)",
-                   length, encoded, YUN_TAT_MAX_CONTENT_BASE64, YUN_TAT_MAX_CONTENT_BASE64 / 4 * 3);
+      g_set_error (
+        error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+        _ ("The command is too long: %zu bytes take %zu in base64, and TAT takes at most "
+           "%u (a script of up to %u bytes)"),
+        length, encoded, YUN_TAT_MAX_CONTENT_BASE64, YUN_TAT_MAX_CONTENT_BASE64 / 4 * 3);
       return FALSE;
     }
   if (timeout_seconds > YUN_TAT_MAX_TIMEOUT)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "A command's timeout is at most %u s", YUN_TAT_MAX_TIMEOUT);
+                   _ ("A command's timeout is at most %u s"), YUN_TAT_MAX_TIMEOUT);
       return FALSE;
     }
 
@@ -512,13 +515,13 @@ yun_job_spec_set_upload (
   if (!g_file_test (local_path, G_FILE_TEST_IS_REGULAR) || g_access (local_path, R_OK) != 0)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "%s is not a file that can be read", local_path);
+                   _ ("%s is not a file that can be read"), local_path);
       return FALSE;
     }
   if (remote_path == NULL || *remote_path == '\0')
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The remote path is empty");
+                           _ ("The remote path is empty"));
       return FALSE;
     }
   absolute = g_canonicalize_filename (local_path, NULL);

@@ -271,7 +271,7 @@ load_items (YunCache *cache, sqlite3 *db, YunJobRecord *record, GError **error)
     }
   if (rc != SQLITE_DONE)
     {
-      _yun_cache_set_error (cache, error, "could not be read:");
+      _yun_cache_set_error (cache, error, YUN_CACHE_FAILED_READ);
       return FALSE;
     }
   return TRUE;
@@ -338,7 +338,7 @@ _yun_journal_load (
     }
   if (rc != SQLITE_DONE)
     {
-      _yun_cache_set_error (cache, error, "could not be read:");
+      _yun_cache_set_error (cache, error, YUN_CACHE_FAILED_READ);
       ok = FALSE;
     }
   for (guint i = 0; ok && i < records->len; i++)
@@ -515,7 +515,7 @@ _yun_journal_load_recent_commands (YunCache *cache,
       g_ptr_array_add (commands, command);
     }
   if (rc != SQLITE_DONE)
-    _yun_cache_set_error (cache, error, "could not be read:");
+    _yun_cache_set_error (cache, error, YUN_CACHE_FAILED_READ);
   _yun_cache_unlock (cache);
   return rc == SQLITE_DONE ? g_steal_pointer (&commands) : NULL;
 }

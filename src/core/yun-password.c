@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -97,7 +98,8 @@ yun_password_check (const char *password,
 
   if (password == NULL || *password == '\0')
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "The password is empty");
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           _ ("The password is empty"));
       return FALSE;
     }
 
@@ -108,8 +110,8 @@ yun_password_check (const char *password,
       if (c >= 0x80)
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The password may contain only ASCII letters, digits and "
-                               "symbols: no accented letters, Chinese characters or emoji");
+                               _ ("The password may contain only ASCII letters, digits and "
+                                  "symbols: no accented letters, Chinese characters or emoji"));
           return FALSE;
         }
       if (g_ascii_islower (c))
@@ -123,21 +125,23 @@ yun_password_check (const char *password,
       else if (c == ' ')
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The password may not contain spaces");
+                               _ ("The password may not contain spaces"));
           return FALSE;
         }
       else if (g_ascii_isprint (c))
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "The password may not contain “%c”; the symbols allowed are %s", c,
+                       /* Translators: “%c” is the character refused, %s the symbols
+                        * allowed, written one after the other. */
+                       _ ("The password may not contain “%c”; the symbols allowed are %s"), c,
                        rule.symbols);
           return FALSE;
         }
       else
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The password may not contain control characters such as tabs "
-                               "or line breaks");
+                               _ ("The password may not contain control characters such as tabs "
+                                  "or line breaks"));
           return FALSE;
         }
     }
@@ -145,20 +149,29 @@ yun_password_check (const char *password,
   length = strlen (password);
   if (length < rule.min_length || length > YUN_PASSWORD_MAX_LENGTH)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "The password must be %u to %u characters long%s; it has %zu", rule.min_length,
-                   YUN_PASSWORD_MAX_LENGTH,
-                   os_family == YUN_OS_FAMILY_WINDOWS   ? " on Windows"
-                   : os_family == YUN_OS_FAMILY_UNKNOWN ? " when the system is not known"
-                                                        : "",
-                   length);
+      if (os_family == YUN_OS_FAMILY_WINDOWS)
+        g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                     /* Translators: in this message and the two after it, the first two
+                      * placeholders are the shortest and longest lengths allowed, the last the
+                      * password's length. */
+                     _ ("The password must be %u to %u characters long on Windows; it has %zu"),
+                     rule.min_length, YUN_PASSWORD_MAX_LENGTH, length);
+      else if (os_family == YUN_OS_FAMILY_UNKNOWN)
+        g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                     _ ("The password must be %u to %u characters long when the system is not "
+                        "known; it has %zu"),
+                     rule.min_length, YUN_PASSWORD_MAX_LENGTH, length);
+      else
+        g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                     _ ("The password must be %u to %u characters long; it has %zu"),
+                     rule.min_length, YUN_PASSWORD_MAX_LENGTH, length);
       return FALSE;
     }
 
   if (password[0] == '/')
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "The password may not start with “/”");
+                           _ ("The password may not start with “/”"));
       return FALSE;
     }
 
@@ -166,8 +179,10 @@ yun_password_check (const char *password,
   if (n_classes < rule.min_classes)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "The password must mix at least %u of these: lower-case letters, upper-case "
-                   "letters, digits, symbols (%s); it has %u",
+                   /* Translators: %s is the list of the symbols allowed; the last placeholder
+                    * is how many of the four kinds the password has. */
+                   _ ("The password must mix at least %u of these: lower-case letters, upper-case "
+                      "letters, digits, symbols (%s); it has %u"),
                    rule.min_classes, rule.symbols, n_classes);
       return FALSE;
     }
@@ -179,7 +194,7 @@ yun_password_check (const char *password,
       if (contains_casefold (password, account))
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "The password may not contain the user name (%s)", account);
+                       _ ("The password may not contain the user name (%s)"), account);
           return FALSE;
         }
     }

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -22,9 +23,6 @@
 #define GROUP_PREFIX "profile "
 #define DEFAULT_PROFILE "default"
 #define MAX_NAME_LENGTH 64
-/* What yun_profile_name_is_valid() accepts, for error messages. */
-#define NAME_RULE_TAIL " characters, without brackets or control characters"
-#define NAME_RULE "a name is 1 to " G_STRINGIFY (MAX_NAME_LENGTH) NAME_RULE_TAIL
 
 struct _YunProfile
 {
@@ -289,8 +287,8 @@ read_key_file (const char *path, GKeyFileFlags flags, gboolean missing_ok, GErro
   if (missing_ok && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return g_key_file_new ();
 
-  g_set_error (error, local_error->domain, local_error->code, "Cannot read profiles from %s: %s",
-               path, local_error->message);
+  g_set_error (error, local_error->domain, local_error->code,
+               _ ("Cannot read profiles from %s: %s"), path, local_error->message);
   return NULL;
 }
 
@@ -312,7 +310,7 @@ write_key_file (GKeyFile *key_file, const char *path, GError **error)
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot create the folder %s: %s", directory, g_strerror (saved_errno));
+                   _ ("Cannot create the folder %s: %s"), directory, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -323,7 +321,8 @@ write_key_file (GKeyFile *key_file, const char *path, GError **error)
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot make the folder %s private: %s", directory, g_strerror (saved_errno));
+                   _ ("Cannot make the folder %s private: %s"), directory,
+                   g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -331,8 +330,8 @@ write_key_file (GKeyFile *key_file, const char *path, GError **error)
   if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
                                  &local_error))
     {
-      g_set_error (error, local_error->domain, local_error->code, "Cannot save profiles to %s: %s",
-                   path, local_error->message);
+      g_set_error (error, local_error->domain, local_error->code,
+                   _ ("Cannot save profiles to %s: %s"), path, local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -342,7 +341,10 @@ static void
 set_no_profile_error (GError **error, const char *path, const char *group)
 {
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-               "%s has no profile “%s” (a [%s] section)", path, group + strlen (GROUP_PREFIX),
+               /* Translators: the path of the profiles file, a profile name, and the section
+                * of the file that would hold it, such as “profile default”: keep the
+                * brackets. */
+               _ ("%s has no profile “%s” (a [%s] section)"), path, group + strlen (GROUP_PREFIX),
                group);
 }
 
@@ -360,8 +362,10 @@ check_endpoint (YunProfile *self, const char *path, GError **error)
   if (endpoint != NULL)
     return TRUE;
 
-  g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "%s: profile “%s”: %s", path,
-               self->name, local_error->message);
+  g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+               /* Translators: the path of the profiles file, a profile name, and why its
+                * endpoint was refused. */
+               _ ("%s: profile “%s”: %s"), path, self->name, local_error->message);
   return FALSE;
 }
 
@@ -378,7 +382,11 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
   if (!yun_profile_name_is_valid (name))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "%s: [%s] does not name a valid profile: " NAME_RULE, path, group);
+                   /* Translators: the path of the profiles file, the name of a section of
+                    * that file (keep the brackets), then the longest name allowed. */
+                   _ ("%s: [%s] does not name a valid profile: a name is 1 to %u characters, "
+                      "without brackets or control characters"),
+                   path, group, (guint) MAX_NAME_LENGTH);
       return NULL;
     }
 
@@ -387,8 +395,8 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
       if (g_key_file_has_key (key_file, group, secret_keys[i], NULL))
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "%s: profile “%s” holds a secret (“%s”); secrets belong in the system "
-                       "keyring or the environment, never in a file. Remove the line.",
+                       _ ("%s: profile “%s” holds a secret (“%s”); secrets belong in the system "
+                          "keyring or the environment, never in a file. Remove the line."),
                        path, name, secret_keys[i]);
           return NULL;
         }
@@ -408,7 +416,7 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
       if (local_error != NULL)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "%s: profile “%s”: read-only must be true or false", path, name);
+                       _ ("%s: profile “%s”: read-only must be true or false"), path, name);
           return NULL;
         }
     }
@@ -423,7 +431,7 @@ profile_new_from_group (GKeyFile *key_file, const char *path, const char *group,
       if (port != NULL && (!g_ascii_string_to_unsigned (port, 10, 1, 65535, &value, NULL)))
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "%s: profile “%s”: ssh-port must be a port number from 1 to 65535", path,
+                       _ ("%s: profile “%s”: ssh-port must be a port number from 1 to 65535"), path,
                        name);
           return NULL;
         }
@@ -623,8 +631,11 @@ yun_profile_delete (const char *path, const char *name, GError **error)
 
   if (!yun_profile_name_is_valid (name))
     {
-      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "Not a valid profile name: " NAME_RULE);
+      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                   /* Translators: %u is the longest name allowed. */
+                   _ ("Not a valid profile name: a name is 1 to %u characters, without brackets "
+                      "or control characters"),
+                   (guint) MAX_NAME_LENGTH);
       return FALSE;
     }
   if (path == NULL)
@@ -652,7 +663,7 @@ check_secret_id (YunProfile *self, GError **error)
     return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "Profile “%s” names no SecretId: set its secret-id", self->name);
+               _ ("Profile “%s” names no SecretId: set its secret-id"), self->name);
   return FALSE;
 }
 
@@ -705,8 +716,10 @@ yun_profile_resolve_credentials (YunProfile *self,
   if (local_error != NULL)
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "Profile “%s” names SecretId %s, but no SecretKey is available. %s", self->name,
-                   self->secret_id, local_error->message);
+                   /* Translators: the last placeholder is the keyring's error, a sentence of
+                    * its own. */
+                   _ ("Profile “%s” names SecretId %s, but no SecretKey is available. %s"),
+                   self->name, self->secret_id, local_error->message);
       return NULL;
     }
   if (secret_key != NULL)
@@ -716,18 +729,29 @@ yun_profile_resolve_credentials (YunProfile *self,
   unavailable = yun_secret_store_dup_unavailable_reason (secrets);
   if (unavailable != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "Profile “%s” names SecretId %s, but no SecretKey is available: the system "
-                 "keyring cannot be searched. %s",
+                 /* Translators: the last placeholder says why the keyring cannot be searched,
+                  * a sentence of its own. */
+                 _ ("Profile “%s” names SecretId %s, but no SecretKey is available: the system "
+                    "keyring cannot be searched. %s"),
                  self->name, self->secret_id, unavailable);
   else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "Profile “%s” names SecretId %s, but no SecretKey is available: the system "
-                 "keyring holds none for this profile and SecretId. Save the key in the "
-                 "keyring: secret-tool store --label='YunDesk SecretKey for %s (profile %s)' "
-                 "xdg:schema io.github.yundesk.YunDesk.Secret kind secret-key account '%s' "
-                 "key %s",
-                 self->name, self->secret_id, self->secret_id, self->name, self->name,
-                 self->secret_id);
+    {
+      /* The command is the same in every language: the label is the one the keyring item
+       * gets from yun_secret_store_store(). */
+      g_autofree char *command
+        = g_strdup_printf ("secret-tool store --label='YunDesk SecretKey for %s (profile %s)' "
+                           "xdg:schema io.github.yundesk.YunDesk.Secret kind secret-key account "
+                           "'%s' key %s",
+                           self->secret_id, self->name, self->name, self->secret_id);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   /* Translators: the first placeholder is a profile name, the second a
+                    * SecretId, the last a secret-tool command line to copy as it is. */
+                   _ ("Profile “%s” names SecretId %s, but no SecretKey is available: the "
+                      "system keyring holds none for this profile and SecretId. Save the key in "
+                      "the keyring: %s"),
+                   self->name, self->secret_id, command);
+    }
   return NULL;
 }
 

@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-rate-limiter-private.h"
@@ -317,7 +318,7 @@ _yun_rate_limiter_acquire (YunRateLimiter *self,
       bucket->tokens = MIN (bucket->burst, bucket->tokens + 1);
       g_mutex_unlock (&self->lock);
       g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
-                   "Cancelled while waiting for the rate limit of %s", action);
+                   _ ("Cancelled while waiting for the rate limit of %s"), action);
       return FALSE;
     }
   return TRUE;

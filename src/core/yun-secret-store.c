@@ -22,13 +22,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "yun-core-private.h"
-
-#define IN_MEMORY_NOTE "secrets are kept in memory until YunDesk quits"
 
 struct _YunSecretStore
 {
@@ -203,9 +202,10 @@ probe_secret_service (void)
   if (bus == NULL)
     {
       cause = dup_cause (error);
-      return g_strdup_printf (
-        "No Secret Service is running (there is no D-Bus session bus: %s); " IN_MEMORY_NOTE ".",
-        cause);
+      /* Translators: %s is the error of D-Bus. */
+      return g_strdup_printf (_ ("No Secret Service is running (there is no D-Bus session bus: "
+                                 "%s); secrets are kept in memory until YunDesk quits."),
+                              cause);
     }
 
   /* Opening a session is the first call that needs a provider of org.freedesktop.secrets. */
@@ -213,7 +213,10 @@ probe_secret_service (void)
   if (service == NULL)
     {
       cause = dup_cause (error);
-      return g_strdup_printf ("No Secret Service is running (%s); " IN_MEMORY_NOTE ".", cause);
+      return g_strdup_printf (
+        /* Translators: %s is the error of D-Bus. */
+        _ ("No Secret Service is running (%s); secrets are kept in memory until YunDesk quits."),
+        cause);
     }
 
   collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
@@ -221,21 +224,25 @@ probe_secret_service (void)
   if (error != NULL)
     {
       cause = dup_cause (error);
-      return g_strdup_printf ("The Secret Service did not tell which keyring is the default "
-                              "(%s); " IN_MEMORY_NOTE ".",
+      /* Translators: %s is the error of D-Bus. */
+      return g_strdup_printf (_ ("The Secret Service did not tell which keyring is the default "
+                                 "(%s); secrets are kept in memory until YunDesk quits."),
                               cause);
     }
   if (collection == NULL)
-    return g_strdup ("The Secret Service has no default keyring, and creating one needs a "
-                     "password prompt (create it in Passwords and Keys, then restart "
-                     "YunDesk); " IN_MEMORY_NOTE ".");
+    /* Translators: “Passwords and Keys” is the name of GNOME's keyring application
+     * (Seahorse), as its own translation calls it. */
+    return g_strdup (_ ("The Secret Service has no default keyring, and creating one needs a "
+                        "password prompt (create it in Passwords and Keys, then restart "
+                        "YunDesk); secrets are kept in memory until YunDesk quits."));
 
   if (secret_collection_get_locked (collection))
     {
       label = secret_collection_get_label (collection);
-      return g_strdup_printf ("The default keyring “%s” is locked and cannot be unlocked "
-                              "without a prompt (unlock it in Passwords and Keys, then restart "
-                              "YunDesk); " IN_MEMORY_NOTE ".",
+      /* Translators: “%s” is the name of the keyring, such as Login. */
+      return g_strdup_printf (_ ("The default keyring “%s” is locked and cannot be unlocked "
+                                 "without a prompt (unlock it in Passwords and Keys, then restart "
+                                 "YunDesk); secrets are kept in memory until YunDesk quits."),
                               label != NULL && *label != '\0' ? label : SECRET_COLLECTION_DEFAULT);
     }
 
@@ -281,8 +288,9 @@ yun_secret_store_new (void)
 YunSecretStore *
 yun_secret_store_new_in_memory (void)
 {
-  return new_in_memory (
-    g_strdup ("YunDesk was asked not to use the system keyring; " IN_MEMORY_NOTE "."));
+  return new_in_memory (g_strdup (
+    _ ("YunDesk was asked not to use the system keyring; secrets are kept in memory until "
+       "YunDesk quits.")));
 }
 
 /**
@@ -303,8 +311,8 @@ yun_secret_store_get_persistent (YunSecretStore *self)
  * @self: a store
  *
  * Returns: (transfer full) (nullable): %NULL when the store is persistent; otherwise why it is
- *   not, as one English sentence for the user, such as "No Secret Service is running (…);
- *   secrets are kept in memory until YunDesk quits."
+ *   not, as one sentence for the user in the language of the messages (translated), such as
+ *   "No Secret Service is running (…); secrets are kept in memory until YunDesk quits."
  */
 char *
 yun_secret_store_dup_unavailable_reason (YunSecretStore *self)
@@ -315,20 +323,30 @@ yun_secret_store_dup_unavailable_reason (YunSecretStore *self)
 
 /* ---- Operations ---- */
 
-/* What a secret is, for its keyring label and error messages, never the secret itself. */
+/* What a secret is, for its keyring label and error messages, never the secret itself. The
+ * label is stored in the keyring and named by the secret-tool command that
+ * yun_profile_resolve_credentials() suggests: it stays in English; a message has it in the
+ * user's language (@translated). */
 static char *
-dup_description (YunSecretKind kind, const char *key)
+dup_description (YunSecretKind kind, const char *key, gboolean translated)
 {
   switch (kind)
     {
     case YUN_SECRET_SECRET_KEY:
-      return g_strdup_printf ("SecretKey for %s", key);
+      /* Translators: what a secret is, in a sentence such as “The keyring could not save
+       * the SecretKey for AKID… (profile “default”)”; %s is a SecretId, an instance ID or a
+       * job number. */
+      return translated ? g_strdup_printf (_ ("SecretKey for %s"), key)
+                        : g_strdup_printf ("SecretKey for %s", key);
     case YUN_SECRET_SESSION_TOKEN:
-      return g_strdup_printf ("session token for %s", key);
+      return translated ? g_strdup_printf (_ ("session token for %s"), key)
+                        : g_strdup_printf ("session token for %s", key);
     case YUN_SECRET_INSTANCE_PASSWORD:
-      return g_strdup_printf ("password of %s", key);
+      return translated ? g_strdup_printf (_ ("password of %s"), key)
+                        : g_strdup_printf ("password of %s", key);
     case YUN_SECRET_JOB_PASSWORD:
-      return g_strdup_printf ("new password of job %s", key);
+      return translated ? g_strdup_printf (_ ("new password of job %s"), key)
+                        : g_strdup_printf ("new password of job %s", key);
     default:
       g_assert_not_reached ();
     }
@@ -357,34 +375,98 @@ check_arguments (YunSecretStore *self, YunSecretKind kind, const char *account, 
   return TRUE;
 }
 
-/* @doing: "save", "read" or "remove". */
+/* The secrets of @kind, for the messages of yun_secret_store_dup_keys(). */
+static const char *
+describe_kind_plural (YunSecretKind kind)
+{
+  switch (kind)
+    {
+    case YUN_SECRET_SECRET_KEY:
+      /* Translators: the secrets that a keyring search lists, in “The keyring could not
+       * list the secret-keys (profile “default”)”. */
+      return C_ ("secrets listed", "secret-keys");
+    case YUN_SECRET_SESSION_TOKEN:
+      return C_ ("secrets listed", "session-tokens");
+    case YUN_SECRET_INSTANCE_PASSWORD:
+      return C_ ("secrets listed", "instance-passwords");
+    case YUN_SECRET_JOB_PASSWORD:
+      return C_ ("secrets listed", "job-passwords");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* What the keyring was asked to do, for error messages. */
+typedef enum
+{
+  OPERATION_SAVE,
+  OPERATION_READ,
+  OPERATION_REMOVE,
+} Operation;
+
 static void
 set_error (GError **error,
            const GError *cause,
-           const char *doing,
+           Operation doing,
            YunSecretKind kind,
            const char *account,
            const char *key)
 {
-  g_autofree char *description = dup_description (kind, key);
+  g_autofree char *description = dup_description (kind, key, TRUE);
   g_autofree char *clause = NULL;
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
-                   "Cancelled: the keyring did not %s the %s (profile “%s”)", doing, description,
-                   account);
+      switch (doing)
+        {
+        case OPERATION_SAVE:
+          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
+                       /* Translators: in this message and the five after it, the first
+                        * placeholder says what the secret is (“SecretKey for AKID…”, “password
+                        * of ins-…”), the second is a profile name; the last one, if any, is
+                        * the keyring's error. */
+                       _ ("Cancelled: the keyring did not save the %s (profile “%s”)"), description,
+                       account);
+          break;
+        case OPERATION_REMOVE:
+          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
+                       _ ("Cancelled: the keyring did not remove the %s (profile “%s”)"),
+                       description, account);
+          break;
+        case OPERATION_READ:
+        default:
+          g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
+                       _ ("Cancelled: the keyring did not read the %s (profile “%s”)"), description,
+                       account);
+          break;
+        }
       return;
     }
   clause = dup_cause (cause);
-  g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
-               "The keyring could not %s the %s (profile “%s”): %s", doing, description, account,
-               clause);
+  switch (doing)
+    {
+    case OPERATION_SAVE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The keyring could not save the %s (profile “%s”): %s"), description, account,
+                   clause);
+      break;
+    case OPERATION_REMOVE:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The keyring could not remove the %s (profile “%s”): %s"), description,
+                   account, clause);
+      break;
+    case OPERATION_READ:
+    default:
+      g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
+                   _ ("The keyring could not read the %s (profile “%s”): %s"), description, account,
+                   clause);
+      break;
+    }
 }
 
 static gboolean
 check_cancelled (GCancellable *cancellable,
-                 const char *doing,
+                 Operation doing,
                  YunSecretKind kind,
                  const char *account,
                  const char *key,
@@ -431,7 +513,7 @@ yun_secret_store_store (YunSecretStore *self,
   g_return_val_if_fail (check_arguments (self, kind, account, key), FALSE);
   g_return_val_if_fail (secret != NULL && g_utf8_validate (secret, -1, NULL), FALSE);
 
-  if (check_cancelled (cancellable, "save", kind, account, key, error))
+  if (check_cancelled (cancellable, OPERATION_SAVE, kind, account, key, error))
     return FALSE;
 
   if (!self->persistent)
@@ -442,13 +524,13 @@ yun_secret_store_store (YunSecretStore *self,
       return TRUE;
     }
 
-  description = dup_description (kind, key);
+  description = dup_description (kind, key, FALSE);
   label = g_strdup_printf ("YunDesk %s (profile %s)", description, account);
   if (!secret_password_store_sync (&schema, SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
                                    &local_error, "kind", kind_names[kind], "account", account,
                                    "key", key, NULL))
     {
-      set_error (error, local_error, "save", kind, account, key);
+      set_error (error, local_error, OPERATION_SAVE, kind, account, key);
       return FALSE;
     }
   return TRUE;
@@ -484,7 +566,7 @@ yun_secret_store_lookup (YunSecretStore *self,
 
   g_return_val_if_fail (check_arguments (self, kind, account, key), NULL);
 
-  if (check_cancelled (cancellable, "read", kind, account, key, error))
+  if (check_cancelled (cancellable, OPERATION_READ, kind, account, key, error))
     return NULL;
 
   if (!self->persistent)
@@ -501,7 +583,7 @@ yun_secret_store_lookup (YunSecretStore *self,
                                        "account", account, "key", key, NULL);
   if (local_error != NULL)
     {
-      set_error (error, local_error, "read", kind, account, key);
+      set_error (error, local_error, OPERATION_READ, kind, account, key);
       return NULL;
     }
 
@@ -539,7 +621,7 @@ yun_secret_store_clear (YunSecretStore *self,
 
   g_return_val_if_fail (check_arguments (self, kind, account, key), FALSE);
 
-  if (check_cancelled (cancellable, "remove", kind, account, key, error))
+  if (check_cancelled (cancellable, OPERATION_REMOVE, kind, account, key, error))
     return FALSE;
 
   if (!self->persistent)
@@ -557,7 +639,7 @@ yun_secret_store_clear (YunSecretStore *self,
                                    "account", account, "key", key, NULL)
       && local_error != NULL)
     {
-      set_error (error, local_error, "remove", kind, account, key);
+      set_error (error, local_error, OPERATION_REMOVE, kind, account, key);
       return FALSE;
     }
   return TRUE;
@@ -597,8 +679,10 @@ yun_secret_store_dup_keys (YunSecretStore *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_CANCELLED,
-                   "Cancelled: the keyring did not list the %ss (profile “%s”)", kind_names[kind],
-                   account);
+                   /* Translators: the first placeholder is what was listed (“secret-keys”,
+                    * “instance-passwords”), the second a profile name. */
+                   _ ("Cancelled: the keyring did not list the %s (profile “%s”)"),
+                   describe_kind_plural (kind), account);
       return NULL;
     }
 
@@ -626,8 +710,11 @@ yun_secret_store_dup_keys (YunSecretStore *self,
           g_autofree char *clause = dup_cause (local_error);
 
           g_set_error (error, YUN_ERROR, YUN_ERROR_STORAGE,
-                       "The keyring could not list the %ss (profile “%s”): %s", kind_names[kind],
-                       account, clause);
+                       /* Translators: the first placeholder is what was listed
+                        * (“secret-keys”, “instance-passwords”), the second a profile name, the
+                        * last the keyring's error. */
+                       _ ("The keyring could not list the %s (profile “%s”): %s"),
+                       describe_kind_plural (kind), account, clause);
           return NULL;
         }
       for (GList *l = items; l != NULL; l = l->next)

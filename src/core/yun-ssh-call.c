@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-ssh-private.h"
@@ -87,7 +88,8 @@ fail (YunSshCall *call, const GError *error)
   g_free (call->message);
   if (call->maybe_sent)
     call->message = g_strdup_printf (
-      "%s. The command may have run (or may still be running): it was not sent again",
+      /* Translators: %s is the error that ended the SSH connection. */
+      _ ("%s. The command may have run (or may still be running): it was not sent again"),
       error->message);
   else
     call->message = g_strdup (error->message);
@@ -113,9 +115,18 @@ dup_output (const YunSshExecResult *result, gsize max_output)
         g_string_append_c (output, '\n');
       valid = g_utf8_make_valid (data != NULL ? data : "", (gssize) length);
       g_string_append (output, valid);
-      if (truncated[i])
-        g_string_append_printf (output, "\n[%s cut at %" G_GSIZE_FORMAT " bytes]\n",
-                                i == 0 ? "standard output" : "standard error", max_output);
+      if (!truncated[i])
+        continue;
+      g_string_append_c (output, '\n');
+      if (i == 0)
+        g_string_append_printf (output,
+                                /* Translators: a line after a command's output that was cut;
+                                 * %zu is a number of bytes. */
+                                _ ("[standard output cut at %zu bytes]"), (size_t) max_output);
+      else
+        g_string_append_printf (output, _ ("[standard error cut at %zu bytes]"),
+                                (size_t) max_output);
+      g_string_append_c (output, '\n');
     }
   return g_string_free (output, FALSE);
 }
@@ -171,7 +182,8 @@ run_call (YunSshCall *call)
       if (result->exit_signal != NULL)
         {
           call->code = g_strdup ("Signal");
-          call->message = g_strdup_printf ("ended by signal %s", result->exit_signal);
+          /* Translators: %s is the name of a signal, such as KILL or TERM. */
+          call->message = g_strdup_printf (_ ("ended by signal %s"), result->exit_signal);
           return;
         }
       call->has_exit_code = TRUE;
@@ -179,7 +191,7 @@ run_call (YunSshCall *call)
       if (result->exit_status != 0)
         {
           call->code = g_strdup ("FAILED");
-          call->message = g_strdup_printf ("exited with status %d", result->exit_status);
+          call->message = g_strdup_printf (_ ("exited with status %d"), result->exit_status);
           return;
         }
       call->succeeded = TRUE;

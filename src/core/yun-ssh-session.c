@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libssh2.h>
 #include <libssh2_sftp.h>
@@ -145,7 +146,7 @@ yun_ssh_dup_command_for_instance (YunInstance *instance, YunProfile *profile, GE
   if (address == NULL)
     {
       g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CONNECT,
-                   "%s has no public address to connect to",
+                   _ ("%s has no public address to connect to"),
                    yun_instance_get_instance_id (instance));
       return NULL;
     }
@@ -398,11 +399,21 @@ deadline_in (guint milliseconds)
   return g_get_monotonic_time () + (gint64) milliseconds * 1000;
 }
 
+/* @what, the step that failed in these messages, is marked NC_ ("SSH step", …) where it is
+ * written; a login method's name (“publickey”) may come too, and stays as it is. */
+static const char *
+translate_step (const char *what)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, "SSH step", what);
+}
+
 static void
 set_timeout_error (YunSshSession *self, GError **error, const char *what)
 {
-  g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_TIMEOUT, "%s:%u: %s timed out", self->host,
-               self->port, what);
+  g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_TIMEOUT,
+               /* Translators: a host name and a port, then a step of an SSH connection, such
+                * as “the SSH handshake” or “logging in with a key” (the “SSH step” messages). */
+               _ ("%s:%u: %s timed out"), self->host, self->port, translate_step (what));
 }
 
 /* Waits until @fd is ready for @events, @cancellable is cancelled or @deadline (monotonic,
@@ -489,8 +500,15 @@ set_session_error (YunSshSession *self, GError **error, YunSshError code, const 
     code = YUN_SSH_ERROR_CLOSED;
   else if (rc == LIBSSH2_ERROR_TIMEOUT)
     code = YUN_SSH_ERROR_TIMEOUT;
-  g_set_error (error, YUN_SSH_ERROR, code, "%s:%u: %s: %s", self->host, self->port, what,
-               message != NULL && *message != '\0' ? message : "failed");
+  g_set_error (error, YUN_SSH_ERROR, code, "%s:%u: %s: %s", self->host, self->port,
+               translate_step (what),
+               message != NULL && *message != '\0'
+                 ? message
+                 /* Translators: the error of an SSH step (“1.2.3.4:22: starting the shell:
+                  * failed”) when the SSH library gives no reason. The other “SSH step”
+                  * messages name a step of a connection: they are shown before “: ” and an
+                  * error, or in “%s:%u: %s timed out”. */
+                 : C_ ("SSH step", "failed"));
 }
 
 /* Repeats @call, which sets `rc`, while libssh2 would block; returns @fail if the wait
@@ -515,13 +533,15 @@ check_state (YunSshSession *self, SessionState wanted, GError **error)
   if (self->state == wanted)
     return TRUE;
   if (self->state == STATE_CLOSED)
-    what = "the connection is closed";
+    /* Translators: why an SSH session cannot do what was asked; shown after its host name
+     * and port. */
+    what = _ ("the connection is closed");
   else if (self->state == STATE_HOST_KEY_PENDING)
-    what = "the host key has not been accepted";
+    what = _ ("the host key has not been accepted");
   else if (wanted == STATE_AUTHENTICATED)
-    what = "not logged in yet";
+    what = _ ("not logged in yet");
   else
-    what = "not in the state this needs";
+    what = _ ("not in the state this needs");
   g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED, "%s:%u: %s", self->host, self->port,
                what);
   return FALSE;
@@ -563,8 +583,8 @@ tcp_connect (YunSshSession *self, gint64 deadline, GCancellable *cancellable, GE
         {
           if (errno != EINPROGRESS)
             so_error = errno;
-          else if (!wait_fd (self, fd, POLLOUT, deadline, -1, cancellable, "connecting",
-                             &last_error))
+          else if (!wait_fd (self, fd, POLLOUT, deadline, -1, cancellable,
+                             NC_ ("SSH step", "connecting"), &last_error))
             {
               close (fd);
               if (g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
@@ -586,7 +606,7 @@ tcp_connect (YunSshSession *self, gint64 deadline, GCancellable *cancellable, GE
     }
   freeaddrinfo (addresses);
   if (last_error == NULL)
-    g_set_error (&last_error, YUN_SSH_ERROR, YUN_SSH_ERROR_CONNECT, "%s:%u: no usable address",
+    g_set_error (&last_error, YUN_SSH_ERROR, YUN_SSH_ERROR_CONNECT, _ ("%s:%u: no usable address"),
                  self->host, self->port);
   g_propagate_error (error, g_steal_pointer (&last_error));
   return -1;
@@ -657,7 +677,7 @@ read_known_hosts (YunSshSession *self, GError **error)
 
   if (hosts == NULL)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE, "known hosts");
+      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE, NC_ ("SSH step", "known hosts"));
       return NULL;
     }
   if (!g_file_get_contents (self->known_hosts_file, &contents, NULL, &local_error))
@@ -700,7 +720,8 @@ check_host_key (YunSshSession *self, GError **error)
   hash = (const unsigned char *) libssh2_hostkey_hash (self->session, LIBSSH2_HOSTKEY_HASH_SHA256);
   if (key == NULL || hash == NULL)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CLOSED, "reading the host key");
+      set_session_error (self, error, YUN_SSH_ERROR_CLOSED,
+                         NC_ ("SSH step", "reading the host key"));
       return FALSE;
     }
   /* OpenSSH's form: base64 without its padding. */
@@ -730,23 +751,24 @@ check_host_key (YunSshSession *self, GError **error)
     case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
       self->state = STATE_HOST_KEY_PENDING;
       g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_HOST_KEY_UNKNOWN,
-                   "The authenticity of %s can't be established: its %s key is %s, and %s does "
-                   "not know it",
+                   _ ("The authenticity of %s can't be established: its %s key is %s, and %s does "
+                      "not know it"),
                    name, self->host_key_type, self->fingerprint, self->known_hosts_file);
       return FALSE;
     case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
       g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_HOST_KEY_CHANGED,
-                   "The host key of %s has changed (it is now %s %s, not the key %s holds). "
-                   "Someone could be intercepting the connection, or the server was "
-                   "reinstalled: nothing was sent. If the change is expected, remove the old "
-                   "key from %s and connect again.",
+                   _ ("The host key of %s has changed (it is now %s %s, not the key %s holds). "
+                      "Someone could be intercepting the connection, or the server was "
+                      "reinstalled: nothing was sent. If the change is expected, remove the old "
+                      "key from %s and connect again."),
                    name, self->host_key_type, self->fingerprint, self->known_hosts_file,
                    self->known_hosts_file);
       close_session (self);
       return FALSE;
     case LIBSSH2_KNOWNHOST_CHECK_FAILURE:
     default:
-      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE, "checking the host key");
+      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE,
+                         NC_ ("SSH step", "checking the host key"));
       close_session (self);
       return FALSE;
     }
@@ -789,8 +811,8 @@ yun_ssh_session_connect (YunSshSession *self, GCancellable *cancellable, GError 
   self->session = libssh2_session_init_ex (NULL, NULL, NULL, self);
   if (self->session == NULL)
     {
-      g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED, "%s:%u: out of memory", self->host,
-                   self->port);
+      g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED, _ ("%s:%u: out of memory"),
+                   self->host, self->port);
       close_session (self);
       return FALSE;
     }
@@ -798,14 +820,14 @@ yun_ssh_session_connect (YunSshSession *self, GCancellable *cancellable, GError 
 
   deadline = deadline_in (self->timeout_ms);
   while ((rc = libssh2_session_handshake (self->session, self->fd)) == LIBSSH2_ERROR_EAGAIN)
-    if (!wait_socket (self, deadline, cancellable, "the SSH handshake", error))
+    if (!wait_socket (self, deadline, cancellable, NC_ ("SSH step", "the SSH handshake"), error))
       {
         close_session (self);
         return FALSE;
       }
   if (rc != 0)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CONNECT, "SSH handshake");
+      set_session_error (self, error, YUN_SSH_ERROR_CONNECT, NC_ ("SSH step", "SSH handshake"));
       close_session (self);
       return FALSE;
     }
@@ -969,7 +991,8 @@ yun_ssh_session_accept_host_key (YunSshSession *self, GError **error)
                                       LIBSSH2_KNOWNHOST_FILE_OPENSSH)
            != 0)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE, "recording the host key");
+      set_session_error (self, error, YUN_SSH_ERROR_HOST_KEY_FILE,
+                         NC_ ("SSH step", "recording the host key"));
       if (hosts != NULL)
         libssh2_knownhost_free (hosts);
       return FALSE;
@@ -992,7 +1015,7 @@ yun_ssh_session_accept_host_key (YunSshSession *self, GError **error)
         ok = TRUE;
       else if (check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
         g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_HOST_KEY_CHANGED,
-                     "%s has meanwhile recorded another key for %s: nothing was recorded",
+                     _ ("%s has meanwhile recorded another key for %s: nothing was recorded"),
                      self->known_hosts_file, name);
       else if (make_parent_directory (self->known_hosts_file, error))
         ok = append_known_host (self, line, line_length, error);
@@ -1096,7 +1119,8 @@ try_agent (YunSshSession *self, const char *user, GCancellable *cancellable, GEr
       int rc;
 
       while ((rc = libssh2_agent_userauth (agent, user, identity)) == LIBSSH2_ERROR_EAGAIN)
-        if (!wait_socket (self, deadline, cancellable, "logging in with ssh-agent", error))
+        if (!wait_socket (self, deadline, cancellable,
+                          NC_ ("SSH step", "logging in with ssh-agent"), error))
           {
             rc = LIBSSH2_ERROR_TIMEOUT;
             result = ATTEMPT_ERROR;
@@ -1135,7 +1159,7 @@ try_key_files (YunSshSession *self,
                  self->session, user, (unsigned int) strlen (user),
                  g_file_test (public_key, G_FILE_TEST_IS_REGULAR) ? public_key : NULL, private_key,
                  passphrase),
-               deadline, cancellable, "logging in with a key", error);
+               deadline, cancellable, NC_ ("SSH step", "logging in with a key"), error);
       /* A key that cannot be read (encrypted, and no or a wrong passphrase) is skipped. */
       if (rc == LIBSSH2_ERROR_FILE && debug_enabled ())
         g_debug ("%s: cannot be used (encrypted?)", private_key);
@@ -1165,7 +1189,7 @@ try_password (YunSshSession *self,
       ATTEMPT (self,
                libssh2_userauth_password_ex (self->session, user, (unsigned int) strlen (user),
                                              password, (unsigned int) strlen (password), NULL),
-               deadline, cancellable, "logging in with a password", error);
+               deadline, cancellable, NC_ ("SSH step", "logging in with a password"), error);
       result = attempt_result (self, rc, "password", error);
     }
   else if (strstr (methods, "keyboard-interactive") != NULL)
@@ -1174,7 +1198,8 @@ try_password (YunSshSession *self,
       while ((rc = libssh2_userauth_keyboard_interactive_ex (
                 self->session, user, (unsigned int) strlen (user), keyboard_interactive_cb))
              == LIBSSH2_ERROR_EAGAIN)
-        if (!wait_socket (self, deadline, cancellable, "logging in with a password", error))
+        if (!wait_socket (self, deadline, cancellable,
+                          NC_ ("SSH step", "logging in with a password"), error))
           {
             self->kbd_password = NULL;
             return ATTEMPT_ERROR;
@@ -1225,7 +1250,7 @@ yun_ssh_session_authenticate (YunSshSession *self,
 
   deadline = deadline_in (self->timeout_ms);
   RETRY_PTR (self, list, libssh2_userauth_list (self->session, user, (unsigned int) strlen (user)),
-             deadline, cancellable, "asking for the login methods", error, FALSE);
+             deadline, cancellable, NC_ ("SSH step", "asking for the login methods"), error, FALSE);
   if (list == NULL)
     {
       if (libssh2_userauth_authenticated (self->session))
@@ -1234,7 +1259,8 @@ yun_ssh_session_authenticate (YunSshSession *self,
           self->state = STATE_AUTHENTICATED;
           return TRUE;
         }
-      set_session_error (self, error, YUN_SSH_ERROR_CLOSED, "asking for the login methods");
+      set_session_error (self, error, YUN_SSH_ERROR_CLOSED,
+                         NC_ ("SSH step", "asking for the login methods"));
       return FALSE;
     }
   methods = g_strdup (list);
@@ -1257,11 +1283,29 @@ yun_ssh_session_authenticate (YunSshSession *self,
         g_debug ("%s:%u: logged in as %s (%s)", self->host, self->port, user, self->auth_method);
       return TRUE;
     case ATTEMPT_REFUSED:
-      g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION,
-                   "%s:%u: the server refused to log in as %s (it offers %s; tried %s%s)",
-                   self->host, self->port, user, methods,
-                   self->use_agent ? "ssh-agent, the key files of " : "the key files of ",
-                   password != NULL ? "~/.ssh and the password" : "~/.ssh");
+      if (self->use_agent && password != NULL)
+        g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION,
+                     /* Translators: in this message and the three after it, a host name and
+                      * a port, the login user, then the login methods the server offers, as
+                      * it names them (“publickey,password”). */
+                     _ ("%s:%u: the server refused to log in as %s (it offers %s; tried "
+                        "ssh-agent, the key files of ~/.ssh and the password)"),
+                     self->host, self->port, user, methods);
+      else if (self->use_agent)
+        g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION,
+                     _ ("%s:%u: the server refused to log in as %s (it offers %s; tried "
+                        "ssh-agent, the key files of ~/.ssh)"),
+                     self->host, self->port, user, methods);
+      else if (password != NULL)
+        g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION,
+                     _ ("%s:%u: the server refused to log in as %s (it offers %s; tried the key "
+                        "files of ~/.ssh and the password)"),
+                     self->host, self->port, user, methods);
+      else
+        g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_AUTHENTICATION,
+                     _ ("%s:%u: the server refused to log in as %s (it offers %s; tried the key "
+                        "files of ~/.ssh)"),
+                     self->host, self->port, user, methods);
       return FALSE;
     case ATTEMPT_ERROR:
     default:
@@ -1365,9 +1409,9 @@ open_channel (YunSshSession *self, GCancellable *cancellable, GError **error)
   LIBSSH2_CHANNEL *channel;
 
   RETRY_PTR (self, channel, libssh2_channel_open_session (self->session), deadline, cancellable,
-             "opening a channel", error, NULL);
+             NC_ ("SSH step", "opening a channel"), error, NULL);
   if (channel == NULL)
-    set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, "opening a channel");
+    set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, NC_ ("SSH step", "opening a channel"));
   return channel;
 }
 
@@ -1378,7 +1422,7 @@ free_channel (YunSshSession *self, LIBSSH2_CHANNEL *channel)
   gint64 deadline = deadline_in (self->timeout_ms);
 
   while (libssh2_channel_free (channel) == LIBSSH2_ERROR_EAGAIN)
-    if (!wait_socket (self, deadline, NULL, "closing a channel", NULL))
+    if (!wait_socket (self, deadline, NULL, NC_ ("SSH step", "closing a channel"), NULL))
       break;
 }
 
@@ -1419,14 +1463,15 @@ read_exec_output (YunSshSession *self,
       if ((n_out < 0 && n_out != LIBSSH2_ERROR_EAGAIN)
           || (n_err < 0 && n_err != LIBSSH2_ERROR_EAGAIN))
         {
-          set_session_error (self, error, YUN_SSH_ERROR_CLOSED, "reading the command's output");
+          set_session_error (self, error, YUN_SSH_ERROR_CLOSED,
+                             NC_ ("SSH step", "reading the command's output"));
           return FALSE;
         }
       if (n_out > 0 || n_err > 0)
         continue;
       if (libssh2_channel_eof (channel))
         break;
-      if (!wait_socket (self, deadline, cancellable, "the command", error))
+      if (!wait_socket (self, deadline, cancellable, NC_ ("SSH step", "the command"), error))
         return FALSE;
     }
   result->stdout_data = g_byte_array_free_to_bytes (g_steal_pointer (&out));
@@ -1450,18 +1495,20 @@ run_exec (YunSshSession *self,
   int rc;
 
   RETRY (self, libssh2_channel_exec (channel, command), step_deadline, cancellable,
-         "starting the command", error, FALSE);
+         NC_ ("SSH step", "starting the command"), error, FALSE);
   if (rc != 0)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, "starting the command");
+      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL,
+                         NC_ ("SSH step", "starting the command"));
       return FALSE;
     }
   if (!read_exec_output (self, channel, result, max_output, deadline, cancellable, error))
     return FALSE;
 
-  RETRY (self, libssh2_channel_close (channel), deadline, cancellable, "the command", error, FALSE);
-  RETRY (self, libssh2_channel_wait_closed (channel), deadline, cancellable, "the command", error,
-         FALSE);
+  RETRY (self, libssh2_channel_close (channel), deadline, cancellable,
+         NC_ ("SSH step", "the command"), error, FALSE);
+  RETRY (self, libssh2_channel_wait_closed (channel), deadline, cancellable,
+         NC_ ("SSH step", "the command"), error, FALSE);
   result->exit_status = libssh2_channel_get_exit_status (channel);
   if (libssh2_channel_get_exit_signal (channel, &exit_signal, &exit_signal_length, NULL, NULL, NULL,
                                        NULL)
@@ -1539,33 +1586,97 @@ yun_ssh_session_exec (YunSshSession *self,
 
 /* ---- SFTP ---- */
 
+/* What an SFTP request was doing, for set_sftp_error(). */
+typedef enum
+{
+  SFTP_CREATING,
+  SFTP_WRITING,
+  SFTP_SETTING_MODE,
+  SFTP_RENAMING,
+} SftpStep;
+
+/* The reason of an SFTP status, NULL for one without a reason of its own. */
+static const char *
+describe_sftp_status (unsigned long fx)
+{
+  switch (fx)
+    {
+    case LIBSSH2_FX_NO_SUCH_FILE:
+      /* Translators: why the SSH file transfer of an upload failed, after the file's path. */
+      return C_ ("SFTP error", "no such file or folder");
+    case LIBSSH2_FX_PERMISSION_DENIED:
+      return C_ ("SFTP error", "permission denied");
+    case LIBSSH2_FX_FAILURE:
+      return C_ ("SFTP error", "failed");
+    case LIBSSH2_FX_NO_SUCH_PATH:
+      return C_ ("SFTP error", "no such folder");
+    case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+      return C_ ("SFTP error", "the file exists");
+    case LIBSSH2_FX_WRITE_PROTECT:
+      return C_ ("SFTP error", "the file system is read-only");
+    case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+      return C_ ("SFTP error", "no space left");
+    case LIBSSH2_FX_QUOTA_EXCEEDED:
+      return C_ ("SFTP error", "over quota");
+    case LIBSSH2_FX_NOT_A_DIRECTORY:
+      return C_ ("SFTP error", "not a folder");
+    default:
+      return NULL;
+    }
+}
+
 static void
 set_sftp_error (
-  YunSshSession *self, LIBSSH2_SFTP *sftp, GError **error, const char *what, const char *path)
+  YunSshSession *self, LIBSSH2_SFTP *sftp, GError **error, SftpStep step, const char *path)
 {
-  static const char *const reasons[] = {
-    [LIBSSH2_FX_NO_SUCH_FILE] = "no such file or folder",
-    [LIBSSH2_FX_PERMISSION_DENIED] = "permission denied",
-    [LIBSSH2_FX_FAILURE] = "failed",
-    [LIBSSH2_FX_NO_SUCH_PATH] = "no such folder",
-    [LIBSSH2_FX_FILE_ALREADY_EXISTS] = "the file exists",
-    [LIBSSH2_FX_WRITE_PROTECT] = "the file system is read-only",
-    [LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM] = "no space left",
-    [LIBSSH2_FX_QUOTA_EXCEEDED] = "over quota",
-    [LIBSSH2_FX_NOT_A_DIRECTORY] = "not a folder",
-  };
   int rc = libssh2_session_last_errno (self->session);
-  unsigned long fx;
+  g_autofree char *what = NULL;
+  const char *reason;
 
   if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CLOSED, what);
+      switch (step)
+        {
+        case SFTP_CREATING:
+          set_session_error (self, error, YUN_SSH_ERROR_CLOSED, NC_ ("SSH step", "creating"));
+          break;
+        case SFTP_SETTING_MODE:
+          set_session_error (self, error, YUN_SSH_ERROR_CLOSED,
+                             NC_ ("SSH step", "setting the mode of"));
+          break;
+        case SFTP_RENAMING:
+          set_session_error (self, error, YUN_SSH_ERROR_CLOSED,
+                             NC_ ("SSH step", "renaming the upload to"));
+          break;
+        case SFTP_WRITING:
+        default:
+          set_session_error (self, error, YUN_SSH_ERROR_CLOSED, NC_ ("SSH step", "writing"));
+          break;
+        }
       return;
     }
-  fx = libssh2_sftp_last_error (sftp);
-  g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_FILE, "%s:%u: %s %s: %s", self->host, self->port,
-               what, path,
-               fx < G_N_ELEMENTS (reasons) && reasons[fx] != NULL ? reasons[fx] : "SFTP error");
+
+  switch (step)
+    {
+    case SFTP_CREATING:
+      /* Translators: what an upload was doing to the remote file whose path %s is; the
+       * server's reason follows. */
+      what = g_strdup_printf (_ ("creating %s"), path);
+      break;
+    case SFTP_SETTING_MODE:
+      what = g_strdup_printf (_ ("setting the mode of %s"), path);
+      break;
+    case SFTP_RENAMING:
+      what = g_strdup_printf (_ ("renaming the upload to %s"), path);
+      break;
+    case SFTP_WRITING:
+    default:
+      what = g_strdup_printf (_ ("writing %s"), path);
+      break;
+    }
+  reason = describe_sftp_status (libssh2_sftp_last_error (sftp));
+  g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_FILE, "%s:%u: %s: %s", self->host, self->port,
+               what, reason != NULL ? reason : _ ("SFTP error"));
 }
 
 typedef struct
@@ -1585,15 +1696,16 @@ upload_clear (Upload *upload)
 
   if (upload->handle != NULL)
     while (libssh2_sftp_close_handle (upload->handle) == LIBSSH2_ERROR_EAGAIN)
-      if (!wait_socket (self, deadline, NULL, "closing the remote file", NULL))
+      if (!wait_socket (self, deadline, NULL, NC_ ("SSH step", "closing the remote file"), NULL))
         break;
   if (upload->temp_path != NULL && !upload->renamed && upload->sftp != NULL)
     while (libssh2_sftp_unlink (upload->sftp, upload->temp_path) == LIBSSH2_ERROR_EAGAIN)
-      if (!wait_socket (self, deadline, NULL, "removing the temporary file", NULL))
+      if (!wait_socket (self, deadline, NULL, NC_ ("SSH step", "removing the temporary file"),
+                        NULL))
         break;
   if (upload->sftp != NULL)
     while (libssh2_sftp_shutdown (upload->sftp) == LIBSSH2_ERROR_EAGAIN)
-      if (!wait_socket (self, deadline, NULL, "closing SFTP", NULL))
+      if (!wait_socket (self, deadline, NULL, NC_ ("SSH step", "closing SFTP"), NULL))
         break;
   g_free (upload->temp_path);
 }
@@ -1617,7 +1729,7 @@ upload_contents (Upload *upload, int local_fd, GCancellable *cancellable, GError
         {
           int saved = errno;
 
-          g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_FILE, "reading the local file: %s",
+          g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_FILE, _ ("reading the local file: %s"),
                        g_strerror (saved));
           return FALSE;
         }
@@ -1631,11 +1743,11 @@ upload_contents (Upload *upload, int local_fd, GCancellable *cancellable, GError
 
           while ((rc = libssh2_sftp_write (upload->handle, buffer + done, (size_t) (n - done)))
                  == LIBSSH2_ERROR_EAGAIN)
-            if (!wait_socket (self, deadline, cancellable, "uploading", error))
+            if (!wait_socket (self, deadline, cancellable, NC_ ("SSH step", "uploading"), error))
               return FALSE;
           if (rc < 0)
             {
-              set_sftp_error (self, upload->sftp, error, "writing", upload->temp_path);
+              set_sftp_error (self, upload->sftp, error, SFTP_WRITING, upload->temp_path);
               return FALSE;
             }
           done += rc;
@@ -1695,7 +1807,7 @@ yun_ssh_session_upload (YunSshSession *self,
       if (local_fd >= 0)
         close (local_fd);
       g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_FILE, "%s: %s", local_path,
-                   saved == EINVAL ? "not a regular file" : g_strerror (saved));
+                   saved == EINVAL ? _ ("not a regular file") : g_strerror (saved));
       return FALSE;
     }
   if (mode < 0)
@@ -1704,7 +1816,7 @@ yun_ssh_session_upload (YunSshSession *self,
   deadline = deadline_in (self->timeout_ms);
   while ((upload.sftp = libssh2_sftp_init (self->session)) == NULL
          && libssh2_session_last_errno (self->session) == LIBSSH2_ERROR_EAGAIN)
-    if (!wait_socket (self, deadline, cancellable, "starting SFTP", error))
+    if (!wait_socket (self, deadline, cancellable, NC_ ("SSH step", "starting SFTP"), error))
       {
         close (local_fd);
         return FALSE;
@@ -1712,7 +1824,7 @@ yun_ssh_session_upload (YunSshSession *self,
   if (upload.sftp == NULL)
     {
       close (local_fd);
-      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, "starting SFTP");
+      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, NC_ ("SSH step", "starting SFTP"));
       return FALSE;
     }
 
@@ -1726,7 +1838,8 @@ yun_ssh_session_upload (YunSshSession *self,
             LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600, LIBSSH2_SFTP_OPENFILE))
            == NULL
          && libssh2_session_last_errno (self->session) == LIBSSH2_ERROR_EAGAIN)
-    if (!wait_socket (self, deadline, cancellable, "creating the remote file", error))
+    if (!wait_socket (self, deadline, cancellable, NC_ ("SSH step", "creating the remote file"),
+                      error))
       {
         close (local_fd);
         g_clear_pointer (&upload.temp_path, g_free);
@@ -1735,7 +1848,7 @@ yun_ssh_session_upload (YunSshSession *self,
   if (upload.handle == NULL)
     {
       close (local_fd);
-      set_sftp_error (self, upload.sftp, error, "creating", upload.temp_path);
+      set_sftp_error (self, upload.sftp, error, SFTP_CREATING, upload.temp_path);
       g_clear_pointer (&upload.temp_path, g_free);
       return FALSE;
     }
@@ -1750,18 +1863,18 @@ yun_ssh_session_upload (YunSshSession *self,
   attributes.permissions = (unsigned long) mode & 07777;
   deadline = deadline_in (self->timeout_ms);
   RETRY (self, libssh2_sftp_fsetstat (upload.handle, &attributes), deadline, cancellable,
-         "setting the file's mode", error, FALSE);
+         NC_ ("SSH step", "setting the file's mode"), error, FALSE);
   if (rc != 0)
     {
-      set_sftp_error (self, upload.sftp, error, "setting the mode of", upload.temp_path);
+      set_sftp_error (self, upload.sftp, error, SFTP_SETTING_MODE, upload.temp_path);
       return FALSE;
     }
   RETRY (self, libssh2_sftp_close_handle (upload.handle), deadline, cancellable,
-         "closing the remote file", error, FALSE);
+         NC_ ("SSH step", "closing the remote file"), error, FALSE);
   upload.handle = NULL;
   if (rc != 0)
     {
-      set_sftp_error (self, upload.sftp, error, "writing", upload.temp_path);
+      set_sftp_error (self, upload.sftp, error, SFTP_WRITING, upload.temp_path);
       return FALSE;
     }
 
@@ -1776,17 +1889,17 @@ yun_ssh_session_upload (YunSshSession *self,
                                      (unsigned int) strlen (remote_path),
                                      LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC
                                        | LIBSSH2_SFTP_RENAME_NATIVE),
-             deadline, cancellable, "renaming the remote file", error, FALSE);
+             deadline, cancellable, NC_ ("SSH step", "renaming the remote file"), error, FALSE);
       if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL || attempt == 3
           || (libssh2_sftp_last_error (upload.sftp) != LIBSSH2_FX_FAILURE
               && libssh2_sftp_last_error (upload.sftp) != LIBSSH2_FX_FILE_ALREADY_EXISTS))
         break;
       RETRY (self, libssh2_sftp_unlink (upload.sftp, remote_path), deadline, cancellable,
-             "replacing the remote file", error, FALSE);
+             NC_ ("SSH step", "replacing the remote file"), error, FALSE);
     }
   if (rc != 0)
     {
-      set_sftp_error (self, upload.sftp, error, "renaming the upload to", remote_path);
+      set_sftp_error (self, upload.sftp, error, SFTP_RENAMING, remote_path);
       return FALSE;
     }
   upload.renamed = TRUE;
@@ -1911,17 +2024,19 @@ yun_ssh_session_open_shell (YunSshSession *self,
   RETRY (self,
          libssh2_channel_request_pty_ex (shell->channel, term, (unsigned int) strlen (term), NULL,
                                          0, (int) columns, (int) rows, 0, 0),
-         deadline, cancellable, "asking for a terminal", error, NULL);
+         deadline, cancellable, NC_ ("SSH step", "asking for a terminal"), error, NULL);
   if (rc != 0)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, "asking for a terminal");
+      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL,
+                         NC_ ("SSH step", "asking for a terminal"));
       return NULL;
     }
-  RETRY (self, libssh2_channel_shell (shell->channel), deadline, cancellable, "starting the shell",
-         error, NULL);
+  RETRY (self, libssh2_channel_shell (shell->channel), deadline, cancellable,
+         NC_ ("SSH step", "starting the shell"), error, NULL);
   if (rc != 0)
     {
-      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL, "starting the shell");
+      set_session_error (self, error, YUN_SSH_ERROR_CHANNEL,
+                         NC_ ("SSH step", "starting the shell"));
       return NULL;
     }
   return g_steal_pointer (&shell);
@@ -2036,7 +2151,8 @@ apply_size (YunSshShell *self, GError **error)
     }
   if (rc != 0)
     {
-      set_session_error (self->session, error, YUN_SSH_ERROR_CHANNEL, "resizing the terminal");
+      set_session_error (self->session, error, YUN_SSH_ERROR_CHANNEL,
+                         NC_ ("SSH step", "resizing the terminal"));
       return FALSE;
     }
   return TRUE;
@@ -2047,8 +2163,8 @@ check_shell (YunSshShell *self, GError **error)
 {
   if (self->session->session == NULL)
     {
-      g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED, "%s:%u: the connection is closed",
-                   self->session->host, self->session->port);
+      g_set_error (error, YUN_SSH_ERROR, YUN_SSH_ERROR_CLOSED,
+                   _ ("%s:%u: the connection is closed"), self->session->host, self->session->port);
       return FALSE;
     }
   return TRUE;
@@ -2090,10 +2206,11 @@ yun_ssh_shell_read (YunSshShell *self, void *buffer, gsize size, GError **error)
     }
   if (n == LIBSSH2_ERROR_EAGAIN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Nothing to read now");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, _ ("Nothing to read now"));
       return -1;
     }
-  set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED, "reading from the shell");
+  set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED,
+                     NC_ ("SSH step", "reading from the shell"));
   return -1;
 }
 
@@ -2124,10 +2241,11 @@ yun_ssh_shell_write (YunSshShell *self, const void *data, gsize size, GError **e
     return n;
   if (n == LIBSSH2_ERROR_EAGAIN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Cannot send now");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, _ ("Cannot send now"));
       return -1;
     }
-  set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED, "writing to the shell");
+  set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED,
+                     NC_ ("SSH step", "writing to the shell"));
   return -1;
 }
 
@@ -2232,14 +2350,15 @@ yun_ssh_shell_close (YunSshShell *self, GCancellable *cancellable, GError **erro
   if (!check_shell (self, error))
     return FALSE;
   deadline = deadline_in (session->timeout_ms);
-  RETRY (session, libssh2_channel_close (self->channel), deadline, cancellable, "closing the shell",
-         error, FALSE);
+  RETRY (session, libssh2_channel_close (self->channel), deadline, cancellable,
+         NC_ ("SSH step", "closing the shell"), error, FALSE);
   if (rc == 0 && libssh2_channel_eof (self->channel))
     RETRY (session, libssh2_channel_wait_closed (self->channel), deadline, cancellable,
-           "closing the shell", error, FALSE);
+           NC_ ("SSH step", "closing the shell"), error, FALSE);
   if (rc != 0)
     {
-      set_session_error (session, error, YUN_SSH_ERROR_CLOSED, "closing the shell");
+      set_session_error (session, error, YUN_SSH_ERROR_CLOSED,
+                         NC_ ("SSH step", "closing the shell"));
       return FALSE;
     }
   self->closed = TRUE;
@@ -2290,8 +2409,8 @@ yun_ssh_shell_open_pty_peer (int master_fd, GError **error)
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Not a pseudo-terminal: %s",
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Not a pseudo-terminal: %s"), g_strerror (saved));
       return -1;
     }
   fd = g_open (name, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
@@ -2335,7 +2454,8 @@ write_local (YunSshShell *self,
         continue;
       if (n < 0 && errno == EAGAIN)
         {
-          if (!wait_fd (self->session, fd, POLLOUT, -1, -1, cancellable, "writing", error))
+          if (!wait_fd (self->session, fd, POLLOUT, -1, -1, cancellable,
+                        NC_ ("SSH step", "writing"), error))
             return FALSE;
           continue;
         }
@@ -2344,7 +2464,7 @@ write_local (YunSshShell *self,
           int saved = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "Writing to the terminal: %s", g_strerror (saved));
+                       _ ("Writing to the terminal: %s"), g_strerror (saved));
           return FALSE;
         }
       data += n;
@@ -2446,7 +2566,8 @@ yun_ssh_shell_bridge (YunSshShell *self, int fd, GCancellable *cancellable, GErr
             eof_sent = TRUE;
           else if (rc != LIBSSH2_ERROR_EAGAIN)
             {
-              set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED, "closing the input");
+              set_session_error (self->session, error, YUN_SSH_ERROR_CLOSED,
+                                 NC_ ("SSH step", "closing the input"));
               goto out;
             }
         }

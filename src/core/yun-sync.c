@@ -20,6 +20,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "yun-api-private.h"
 #include "yun-sync-private.h"
 
@@ -236,8 +238,10 @@ finish_region (RegionRun *region)
         }
       g_mutex_unlock (&run->lock);
       g_set_error (&error, YUN_ERROR, YUN_ERROR_PROTOCOL,
-                   "The instances of %s kept changing while they were listed (%u attempts); "
-                   "the cached list was kept",
+                   /* Translators: a region ID such as ap-guangzhou, then a number of
+                    * attempts (always more than one). */
+                   _ ("The instances of %s kept changing while they were listed (%u attempts); "
+                      "the cached list was kept"),
                    region->region, MAX_LISTING_ATTEMPTS);
       region_failed (region, error);
       goto done;
@@ -432,11 +436,14 @@ _yun_sync_regions (YunClient *client,
       g_ptr_array_add (run.failures, NULL);
       names = g_strjoinv (", ", (char **) run.failures->pdata);
       if (g_cancellable_is_cancelled (cancellable))
-        g_set_error_literal (error, YUN_ERROR, YUN_ERROR_CANCELLED, "The sync was cancelled");
+        g_set_error_literal (error, YUN_ERROR, YUN_ERROR_CANCELLED, _ ("The sync was cancelled"));
       else
         g_set_error (error, run.first_failure->domain, run.first_failure->code,
-                     "%u of %u regions could not be read and keep their cached instances: %s. "
-                     "First error: %s",
+                     /* Translators: how many regions failed, how many there are, the list
+                      * of those that failed with their error codes (“ap-guangzhou
+                      * (InternalError), …”), then the first error. */
+                     _ ("%u of %u regions could not be read and keep their cached instances: %s. "
+                        "First error: %s"),
                      run.failures->len - 1, run.n_regions, names, run.first_failure->message);
     }
   g_clear_error (&run.first_failure);

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "yun-api-private.h"
@@ -337,34 +338,34 @@ check_command_options (YunCommandRequest *request, gboolean with_content, GError
       if (len == 0)
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The command is empty");
+                               _ ("The command is empty"));
           return FALSE;
         }
       if (len > YUN_TAT_MAX_CONTENT_BASE64)
         {
           g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                       "The command is too long: encoded in base64 it takes %zu bytes, and "
-                       "the limit is %u (about 48 KB of script)",
+                       _ ("The command is too long: encoded in base64 it takes %zu bytes, and "
+                          "the limit is %u (about 48 KB of script)"),
                        len, YUN_TAT_MAX_CONTENT_BASE64);
           return FALSE;
         }
       if (request->command_type != NULL && !g_strv_contains (types, request->command_type))
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The command type must be one of SHELL, POWERSHELL, BAT");
+                               _ ("The command type must be one of SHELL, POWERSHELL, BAT"));
           return FALSE;
         }
       if (request->command_name != NULL && strlen (request->command_name) > 60)
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "The command name is longer than 60 bytes");
+                               _ ("The command name is longer than 60 bytes"));
           return FALSE;
         }
     }
   if (request->timeout > YUN_TAT_MAX_TIMEOUT)
     {
       g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "The command timeout must be 1 to %u seconds, not %u", YUN_TAT_MAX_TIMEOUT,
+                   _ ("The command timeout must be 1 to %u seconds, not %u"), YUN_TAT_MAX_TIMEOUT,
                    request->timeout);
       return FALSE;
     }
@@ -542,7 +543,7 @@ yun_client_invoke_command (YunClient *self,
   if (command_id == NULL || !g_str_has_prefix (command_id, "cmd-"))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "A command ID starts with “cmd-”");
+                           _ ("A command ID starts with “cmd-”"));
       return NULL;
     }
 
@@ -622,27 +623,44 @@ yun_client_invoke_command_finish (YunClient *self, GAsyncResult *result, GError 
   return _yun_client_run_finish (self, result, yun_client_invoke_command_async, error);
 }
 
+/* Invocation IDs (“inv-…”), or invocation task IDs (“invt-…”) when @tasks. */
 static gboolean
-check_ids_with_prefix (const char *const *ids, const char *prefix, const char *what, GError **error)
+check_invocation_ids (const char *const *ids, gboolean tasks, GError **error)
 {
+  const char *prefix = tasks ? "invt-" : "inv-";
   guint n = ids != NULL ? g_strv_length ((char **) ids) : 0;
 
   if (n == 0)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "No %s was given", what);
+      g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                           tasks ? _ ("No invocation task ID was given")
+                                 : _ ("No invocation ID was given"));
       return FALSE;
     }
   if (n > YUN_TAT_MAX_IDS)
     {
-      g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                   "%u %ss were given, but one call accepts at most %u", n, what, YUN_TAT_MAX_IDS);
+      if (tasks)
+        g_set_error (
+          error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+          g_dngettext (GETTEXT_PACKAGE,
+                       "%u invocation task ID was given, but one call accepts at most %u",
+                       "%u invocation task IDs were given, but one call accepts at most %u", n),
+          n, YUN_TAT_MAX_IDS);
+      else
+        g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%u invocation ID was given, but one call accepts at most %u",
+                                  "%u invocation IDs were given, but one call accepts at most %u",
+                                  n),
+                     n, YUN_TAT_MAX_IDS);
       return FALSE;
     }
   for (guint i = 0; i < n; i++)
     if (!g_str_has_prefix (ids[i], prefix))
       {
-        g_set_error (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER, "An %s starts with “%s”", what,
-                     prefix);
+        g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
+                             tasks ? _ ("An invocation task ID starts with “invt-”")
+                                   : _ ("An invocation ID starts with “inv-”"));
         return FALSE;
       }
   return TRUE;
@@ -723,8 +741,7 @@ yun_client_describe_invocations (YunClient *self,
 
   g_return_val_if_fail (YUN_IS_CLIENT (self), NULL);
 
-  if (!_yun_check_region (region, error)
-      || !check_ids_with_prefix (invocation_ids, "inv-", "invocation ID", error))
+  if (!_yun_check_region (region, error) || !check_invocation_ids (invocation_ids, FALSE, error))
     return NULL;
 
   json_object_object_add (params, "InvocationIds", _yun_json_new_strv (invocation_ids));
@@ -818,7 +835,7 @@ yun_client_describe_invocation_tasks (YunClient *self,
   if ((invocation_id == NULL) == (task_ids == NULL))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "Give either an invocation or task IDs");
+                           _ ("Give either an invocation or task IDs"));
       return NULL;
     }
 
@@ -831,7 +848,7 @@ yun_client_describe_invocation_tasks (YunClient *self,
       if (!g_str_has_prefix (invocation_id, "inv-"))
         {
           g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                               "An invocation ID starts with “inv-”");
+                               _ ("An invocation ID starts with “inv-”"));
           json_object_put (filter);
           json_object_put (filters);
           return NULL;
@@ -843,7 +860,7 @@ yun_client_describe_invocation_tasks (YunClient *self,
     }
   else
     {
-      if (!check_ids_with_prefix (task_ids, "invt-", "invocation task ID", error))
+      if (!check_invocation_ids (task_ids, TRUE, error))
         return NULL;
       json_object_object_add (params, "InvocationTaskIds", _yun_json_new_strv (task_ids));
     }
@@ -1038,7 +1055,7 @@ yun_client_cancel_invocation (YunClient *self,
   if (invocation_id == NULL || !g_str_has_prefix (invocation_id, "inv-"))
     {
       g_set_error_literal (error, YUN_ERROR, YUN_ERROR_INVALID_PARAMETER,
-                           "An invocation ID starts with “inv-”");
+                           _ ("An invocation ID starts with “inv-”"));
       return NULL;
     }
 

@@ -73,34 +73,22 @@ yun_instance_finalize (GObject *object)
 {
   YunInstance *self = (YunInstance *) object;
 
-  g_free (self->instance_id);
-  g_free (self->name);
-  g_free (self->state);
-  g_free (self->region);
-  g_free (self->zone);
-  g_free (self->instance_type);
-  g_free (self->os_name);
-  g_free (self->image_id);
-  g_strfreev (self->public_ips);
-  g_strfreev (self->private_ips);
-  g_strfreev (self->ipv6_addresses);
-  g_free (self->charge_type);
+  if (self->texts != NULL)
+    g_free (self->texts);
+  else
+    {
+#define STR(f) g_free (self->f);
+#define STRV(f) g_strfreev (self->f);
+#define NUM(f)
+#define TIME(f)
+      YUN_INSTANCE_FOREACH_FIELD (STR, STRV, NUM, TIME)
+#undef STR
+#undef STRV
+#undef NUM
+#undef TIME
+    }
   g_clear_pointer (&self->created_time, g_date_time_unref);
   g_clear_pointer (&self->expired_time, g_date_time_unref);
-  g_strfreev (self->tags);
-  g_free (self->restrict_state);
-  g_free (self->isolated_source);
-  g_free (self->stop_charging_mode);
-  g_free (self->latest_operation);
-  g_free (self->latest_operation_state);
-  g_free (self->latest_operation_request_id);
-  g_free (self->latest_operation_error);
-  g_free (self->default_login_user);
-  g_free (self->uuid);
-  g_free (self->vpc_id);
-  g_free (self->subnet_id);
-  g_strfreev (self->security_group_ids);
-  g_free (self->system_disk_type);
   g_free (self->search_text);
 
   G_OBJECT_CLASS (yun_instance_parent_class)->finalize (object);
@@ -1345,6 +1333,14 @@ yun_instance_equal (YunInstance *a, YunInstance *b)
 #undef STRV
 #undef NUM
 #undef TIME
+}
+
+/* @texts: (transfer full): the block every STR and STRV field of @self points into */
+void
+_yun_instance_take_texts (YunInstance *self, char *texts)
+{
+  g_assert (self->texts == NULL);
+  self->texts = texts;
 }
 
 /**

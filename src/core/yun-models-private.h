@@ -116,7 +116,13 @@ struct _YunInstance
 
   /* Built on first search, then shared by every thread: see yun_instance_matches_search(). */
   char *search_text;
+
+  /* (nullable): read from the cache, every STR and STRV field above points into this one
+   * block (_yun_instance_take_texts()), which alone is freed. */
+  char *texts;
 };
+
+void _yun_instance_take_texts (YunInstance *self, char *texts);
 
 /* Every field of a YunInstance, in one list: equality, copying, the fingerprint and the
  * cache's columns are written once over it. STR is a char *, STRV a char ** (never NULL

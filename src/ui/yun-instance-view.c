@@ -825,13 +825,15 @@ yun_instance_view_init (YunInstanceView *self)
 void
 yun_instance_view_set_model (YunInstanceView *self, GListModel *instances)
 {
+  int height;
+
   g_return_if_fail (YUN_IS_INSTANCE_VIEW (self));
   g_return_if_fail (instances == NULL || G_IS_LIST_MODEL (instances));
 
   /* Rows for the list's height and no more: the first frame waits for every one. */
-  if (expected_height (self) > 0)
-    yun_instance_selection_set_screenful (self->selection,
-                                          expected_height (self) / MIN_ROW_HEIGHT + 1);
+  height = expected_height (self);
+  if (height > 0)
+    yun_instance_selection_set_screenful (self->selection, height / MIN_ROW_HEIGHT + 1);
   gtk_filter_list_model_set_model (self->filter_model, instances);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }

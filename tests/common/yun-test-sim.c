@@ -452,3 +452,17 @@ yun_test_output_communicated (GObject *source, GAsyncResult *result, gpointer us
     outputs_to_text (out_bytes, err_bytes, &output->out, &output->err, &output->error);
   output->done = TRUE;
 }
+
+void
+yun_test_output_kill_and_wait (GSubprocess *process, YunTestOutput *output)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!output->done)
+    g_subprocess_send_signal (process, SIGKILL);
+  while (!output->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (output->error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+}

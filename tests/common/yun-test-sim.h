@@ -71,6 +71,9 @@ typedef struct
 } YunTestOutput;
 
 void yun_test_output_communicated (GObject *source, GAsyncResult *result, gpointer output);
+/* Kills @process unless it has ended, then waits for its output (asserting it was read)
+ * and for its end. */
+void yun_test_output_kill_and_wait (GSubprocess *process, YunTestOutput *output);
 
 /* What a program run by a test printed, and how it ended. */
 typedef struct

@@ -231,13 +231,7 @@ stop_and_kill (Interrupted *job)
       if (!stopping)
         g_usleep (20 * 1000);
     }
-  if (!output.done)
-    g_subprocess_send_signal (process, SIGKILL);
-  while (!output.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (output.error);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
+  yun_test_output_kill_and_wait (process, &output);
 
   g_printerr ("yunctl --profile %s stop: %s; stdout:\n%s\nstderr:\n%s\n", job->account,
               g_subprocess_get_if_signaled (process) ? "killed" : "exited", output.out, output.err);

@@ -308,15 +308,7 @@ run_yunctl (
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (500);
     }
-  if (!output.done)
-    {
-      g_subprocess_send_signal (process, SIGKILL);
-      while (!output.done)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_no_error (output.error);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
+  yun_test_output_kill_and_wait (process, &output);
 
   run->seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   run->killed = g_subprocess_get_if_signaled (process);

@@ -212,6 +212,7 @@ static const CellSpec cell_specs[] = {
 
 typedef void (*CellFill) (GtkListItem *list_item);
 
+/* (nullable): nothing in a blank row */
 static YunInstance *
 cell_instance (GtkListItem *list_item)
 {
@@ -286,7 +287,8 @@ fill_text (GtkListItem *list_item)
 {
   GtkWidget *inscription = gtk_list_item_get_child (list_item);
   const CellSpec *spec = g_object_get_qdata (G_OBJECT (inscription), cell_spec_quark ());
-  g_autofree char *text = spec->text (cell_instance (list_item));
+  YunInstance *instance = cell_instance (list_item);
+  g_autofree char *text = instance != NULL ? spec->text (instance) : NULL;
 
   gtk_inscription_set_text (GTK_INSCRIPTION (inscription), text);
 }
@@ -337,20 +339,21 @@ fill_state (GtkListItem *list_item)
 {
   YunInstance *instance = cell_instance (list_item);
   GtkWidget *label = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
-  const char *state = yun_instance_get_state (instance);
-  gboolean transitional = yun_instance_get_transitional (instance);
+  const char *state = instance != NULL ? yun_instance_get_state (instance) : NULL;
+  gboolean transitional = instance != NULL && yun_instance_get_transitional (instance);
   GtkWidget *spinner = state_spinner (list_item, transitional);
-  const char *css_class = state_css_class (state);
+  const char *css_class = instance != NULL ? state_css_class (state) : NULL;
 
   if (spinner != NULL)
     {
       gtk_spinner_set_spinning (GTK_SPINNER (spinner), transitional);
       gtk_widget_set_visible (spinner, transitional);
     }
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), yun_instance_state_get_label (state));
+  gtk_inscription_set_text (GTK_INSCRIPTION (label),
+                            instance != NULL ? yun_instance_state_get_label (state) : NULL);
   /* Class by class: a node whose classes stay as they were is not styled again. */
   for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
-    if (g_str_equal (state_css_classes[i], css_class))
+    if (g_strcmp0 (state_css_classes[i], css_class) == 0)
       gtk_widget_add_css_class (label, state_css_classes[i]);
     else
       gtk_widget_remove_css_class (label, state_css_classes[i]);

@@ -5,7 +5,8 @@
  * GTK 4.8's list views keep a row's widgets only while its item stays the same object. A
  * row is the item YunInstanceSelection gives for a position, and keeps its place when the
  * filter, the sort or a sync changes the instance shown there: the cells follow the
- * "instance" property instead of being built again.
+ * "instance" property instead of being built again. A row past the instances shown is blank:
+ * it shows no instance.
  */
 
 #define G_LOG_DOMAIN "yun-instance-row"
@@ -76,16 +77,19 @@ yun_instance_row_init (YunInstanceRow *self)
 {
 }
 
+/* @instance: (nullable): what the row shows, or nothing */
 YunInstanceRow *
 yun_instance_row_new (YunInstance *instance)
 {
   YunInstanceRow *self = g_object_new (YUN_TYPE_INSTANCE_ROW, NULL);
 
-  self->instance = g_object_ref (instance);
+  g_return_val_if_fail (instance == NULL || YUN_IS_INSTANCE (instance), self);
+
+  g_set_object (&self->instance, instance);
   return self;
 }
 
-/* Returns: (transfer none): the instance the row shows */
+/* Returns: (nullable) (transfer none): the instance the row shows; %NULL for a blank row */
 YunInstance *
 yun_instance_row_get_instance (YunInstanceRow *self)
 {
@@ -93,11 +97,12 @@ yun_instance_row_get_instance (YunInstanceRow *self)
   return self->instance;
 }
 
+/* @instance: (nullable): what the row shows, or nothing */
 void
 yun_instance_row_set_instance (YunInstanceRow *self, YunInstance *instance)
 {
   g_return_if_fail (YUN_IS_INSTANCE_ROW (self));
-  g_return_if_fail (YUN_IS_INSTANCE (instance));
+  g_return_if_fail (instance == NULL || YUN_IS_INSTANCE (instance));
 
   if (g_set_object (&self->instance, instance))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTANCE]);

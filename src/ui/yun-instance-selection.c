@@ -11,13 +11,18 @@
  * 80 to 200 ms of the main thread.
  *
  * Only the rows on screen (yun_instance_selection_set_shown_range()) follow at once; GTK 4.8
- * keeps some 200 rows alive, and the others are brought up to date when the changes pause,
- * when they scroll into view, or when GTK asks for them.
+ * keeps some 200 rows alive, and the others are brought up to date when they scroll into
+ * view, when GTK asks for them, or some a frame once the changes pause.
  *
  * Progressive (yun_instance_selection_set_progressive()), it also gives GTK a long list a
- * screenful first, then some rows a frame (yun_instance_selection_expose_more()) until GTK
+ * screenful first, then some rows a frame (yun_instance_selection_catch_up()) until GTK
  * has built all the rows it keeps, and the rest at once: 200 rows of 14 cells take GTK
  * about 250 ms to build, too long for one frame.
+ *
+ * And when a progressive list shrinks, the rows GTK has built for the positions that went
+ * stay, blank, until the changes pause, and then go some a frame: GTK 4.8 destroys a row
+ * whose item leaves the list, 20 to 40 ms for a keystroke that narrows a long list to a few
+ * rows, and builds it again when the next keystroke widens the list.
  *
  * The selection is a set of instance IDs, so that an instance stays selected when a sync
  * replaces it with a newer copy or the sort moves it, and always a part of what is shown:
@@ -42,8 +47,10 @@
 #define GTK_BUILT_ROWS 210
 /* A screenful of any window, until the view says how many rows it shows. */
 #define DEFAULT_SCREENFUL 40
-/* Then this many more a frame. */
+/* Then this many more a frame; and as many blank rows go a frame. */
 #define ROWS_PER_FRAME 16
+/* How long blank rows wait for the next change before they go: a pause in typing. */
+#define BLANK_ROWS_LINGER_MS 1000
 
 typedef struct _LiveRow LiveRow;
 
@@ -53,7 +60,8 @@ struct _YunInstanceSelection
 
   GListModel *model;    /* (nullable): YunInstance, in the order shown */
   GPtrArray *instances; /* the model's items, a reference each */
-  guint n_exposed;      /* how many of them GTK has been told of */
+  guint n_exposed;      /* how many positions GTK has been told of; past the instances, blank */
+  guint linger_source;  /* while blank rows wait for the next change */
   gboolean progressive;
   guint screenful;       /* rows given at once when the list grows from (nearly) nothing */
   GHashTable *live_rows; /* position → LiveRow: the rows handed out and still alive */
@@ -62,7 +70,8 @@ struct _YunInstanceSelection
   /* The positions on screen, whose rows follow a change at once */
   guint shown_first;
   guint shown_n;
-  guint refresh_rows_source; /* brings the other live rows up to date */
+  gboolean rows_behind;      /* whether live rows off screen show what was there before */
+  guint refresh_rows_source; /* while those rows wait for the changes to pause */
 };
 
 struct _LiveRow
@@ -87,6 +96,7 @@ enum
   PROP_0,
   PROP_MODEL,
   PROP_N_SELECTED,
+  PROP_CATCHING_UP,
   N_PROPS
 };
 
@@ -96,6 +106,13 @@ static const char *
 id_at (YunInstanceSelection *self, guint position)
 {
   return yun_instance_get_instance_id (g_ptr_array_index (self->instances, position));
+}
+
+/* (nullable): what the row at @position shows; nothing past the instances */
+static YunInstance *
+instance_at (YunInstanceSelection *self, guint position)
+{
+  return position < self->instances->len ? g_ptr_array_index (self->instances, position) : NULL;
 }
 
 /* ---- Rows ---- */
@@ -114,10 +131,11 @@ is_shown (YunInstanceSelection *self, guint position)
   return position >= self->shown_first && position - self->shown_first < self->shown_n;
 }
 
-/* Live rows from @from on, and only those on screen if @shown_only, show what is there now.
- * Returns whether it left any behind. */
+/* Live rows from @from on, only those on screen if @shown_only and no more than @limit,
+ * show what is there now: an instance, or nothing past the instances. Returns whether it
+ * left any behind. */
 static gboolean
-update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only)
+update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only, guint limit)
 {
   gboolean left_behind = FALSE;
   GHashTableIter iter;
@@ -126,24 +144,59 @@ update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only)
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
     {
-      if (live->position < from || live->position >= self->instances->len)
+      YunInstance *instance = instance_at (self, live->position);
+
+      if (live->position < from || yun_instance_row_get_instance (live->row) == instance)
         continue;
-      if (shown_only && !is_shown (self, live->position))
-        left_behind = TRUE;
-      else
-        yun_instance_row_set_instance (live->row,
-                                       g_ptr_array_index (self->instances, live->position));
+      if ((shown_only && !is_shown (self, live->position)) || limit == 0)
+        {
+          left_behind = TRUE;
+          continue;
+        }
+      yun_instance_row_set_instance (live->row, instance);
+      limit--;
     }
   return left_behind;
 }
 
+/* ---- Catching up, a frame at a time ---- */
+
+/* Whether GTK's list has work for the frames to come: growing; once the changes pause,
+ * rows off screen to bring up to date; after a longer pause, blank rows to lose. */
 static gboolean
-refresh_rows (gpointer data)
+get_catching_up (YunInstanceSelection *self)
+{
+  return self->n_exposed < self->instances->len
+         || (self->rows_behind && self->refresh_rows_source == 0)
+         || (self->n_exposed > self->instances->len && self->linger_source == 0);
+}
+
+static void
+notify_catching_up (YunInstanceSelection *self, gboolean was_catching_up)
+{
+  if (get_catching_up (self) != was_catching_up)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATCHING_UP]);
+}
+
+static gboolean
+end_refresh_wait (gpointer data)
 {
   YunInstanceSelection *self = data;
+  gboolean was_catching_up = get_catching_up (self);
 
   self->refresh_rows_source = 0;
-  update_live_rows (self, 0, FALSE);
+  notify_catching_up (self, was_catching_up);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+end_lingering (gpointer data)
+{
+  YunInstanceSelection *self = data;
+  gboolean was_catching_up = get_catching_up (self);
+
+  self->linger_source = 0;
+  notify_catching_up (self, was_catching_up);
   return G_SOURCE_REMOVE;
 }
 
@@ -203,8 +256,8 @@ unselect_gone (YunInstanceSelection *self, GPtrArray *gone, guint position, guin
   return unselected;
 }
 
-/* How many instances GTK may be told of now: all, or for a progressive list that grows
- * while GTK builds rows for it, a screenful or some more. */
+/* How many instances GTK may be told of in a frame: all, or for a progressive list that
+ * grows while GTK builds rows for it, a screenful or some more. */
 static guint
 n_exposable (YunInstanceSelection *self)
 {
@@ -214,6 +267,58 @@ n_exposable (YunInstanceSelection *self)
     return n;
   return MIN (n, self->n_exposed < self->screenful ? self->screenful
                                                    : self->n_exposed + ROWS_PER_FRAME);
+}
+
+/* One past the last position with a live row: GTK has built no row after it. */
+static guint
+live_rows_end (YunInstanceSelection *self)
+{
+  GHashTableIter iter;
+  LiveRow *live;
+  guint end = 0;
+
+  g_hash_table_iter_init (&iter, self->live_rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
+    end = MAX (end, live->position + 1);
+  return end;
+}
+
+/* How many positions GTK is told of right after the instances changed. A progressive list
+ * that grows gains no more rows than fill the screen; the frames after add the rest. One
+ * that shrinks keeps the rows GTK has built, blank, unless the view shows only positions
+ * that are gone. */
+static guint
+n_exposed_after_change (YunInstanceSelection *self)
+{
+  guint n = self->instances->len;
+
+  if (!self->progressive)
+    return n;
+  if (n >= self->n_exposed)
+    return self->n_exposed >= GTK_BUILT_ROWS ? n : MIN (n, MAX (self->n_exposed, self->screenful));
+  if (self->shown_first >= MAX (n, 1))
+    return n;
+  return MIN (self->n_exposed, MAX (n, live_rows_end (self)));
+}
+
+/* Blank rows from the end, with no more than a frame's worth of live ones among them. */
+static guint
+n_exposed_after_trimming (YunInstanceSelection *self)
+{
+  guint end = self->n_exposed;
+  guint n_live = 0;
+
+  while (end > self->instances->len)
+    {
+      if (g_hash_table_contains (self->live_rows, GUINT_TO_POINTER (end - 1)))
+        {
+          if (n_live == ROWS_PER_FRAME)
+            break;
+          n_live++;
+        }
+      end--;
+    }
+  return end;
 }
 
 /* Tells GTK of the first @n_exposed instances. */
@@ -233,23 +338,29 @@ static void
 on_items_changed (
   GListModel *model, guint position, guint removed, guint added, YunInstanceSelection *self)
 {
+  gboolean was_catching_up = get_catching_up (self);
   g_autoptr (GPtrArray) gone = splice_instances (self, position, removed, added);
   gboolean unselected = unselect_gone (self, gone, position, added);
 
-  /* Once the changes pause (typing, a sync's updates), so that their frames draw only the
-   * rows on screen; scrolling brings rows up to date before then. */
-  if (update_live_rows (self, position, TRUE))
-    {
-      g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
-      self->refresh_rows_source = g_timeout_add (REFRESH_ROWS_DELAY_MS, refresh_rows, self);
-    }
-  expose (self, n_exposable (self));
+  /* First, so that the rows GTK destroys are not brought up to date. */
+  expose (self, n_exposed_after_change (self));
+  /* The rows off screen once the changes pause (typing, a sync's updates), so that their
+   * frames draw only the rows on screen; scrolling brings rows up to date before then. */
+  if (update_live_rows (self, position, TRUE, G_MAXUINT))
+    self->rows_behind = TRUE;
+  g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
+  if (self->rows_behind)
+    self->refresh_rows_source = g_timeout_add (REFRESH_ROWS_DELAY_MS, end_refresh_wait, self);
+  g_clear_handle_id (&self->linger_source, g_source_remove);
+  if (self->n_exposed > self->instances->len)
+    self->linger_source = g_timeout_add (BLANK_ROWS_LINGER_MS, end_lingering, self);
   /* The rows from @position on may show other instances, selected or not. */
   if ((unselected || g_hash_table_size (self->selected) > 0) && self->n_exposed > position)
     gtk_selection_model_selection_changed (GTK_SELECTION_MODEL (self), position,
                                            self->n_exposed - position);
   if (unselected)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
+  notify_catching_up (self, was_catching_up);
 }
 
 /* ---- GListModel ---- */
@@ -275,7 +386,7 @@ get_item (GListModel *list, guint position)
 
   if (position >= self->n_exposed)
     return NULL;
-  instance = g_ptr_array_index (self->instances, position);
+  instance = instance_at (self, position);
   live = g_hash_table_lookup (self->live_rows, GUINT_TO_POINTER (position));
   if (live != NULL)
     {
@@ -306,7 +417,7 @@ is_selected (GtkSelectionModel *model, guint position)
 {
   YunInstanceSelection *self = YUN_INSTANCE_SELECTION (model);
 
-  return position < self->n_exposed
+  return position < MIN (self->n_exposed, self->instances->len)
          && g_hash_table_contains (self->selected, id_at (self, position));
 }
 
@@ -315,7 +426,7 @@ get_selection_in_range (GtkSelectionModel *model, guint position, guint n_items)
 {
   YunInstanceSelection *self = YUN_INSTANCE_SELECTION (model);
   GtkBitset *bitset = gtk_bitset_new_empty ();
-  guint end = MIN (position + n_items, self->n_exposed);
+  guint end = MIN (MIN (position + n_items, self->n_exposed), self->instances->len);
 
   for (guint i = position; i < end && g_hash_table_size (self->selected) > 0; i++)
     if (g_hash_table_contains (self->selected, id_at (self, i)))
@@ -324,17 +435,21 @@ get_selection_in_range (GtkSelectionModel *model, guint position, guint n_items)
 }
 
 /* Every other way of selecting (one item, a range, all, none) comes through here, by
- * GtkSelectionModel's default implementations. */
+ * GtkSelectionModel's default implementations. A click on a blank row selects nothing and
+ * unselects nothing. */
 static gboolean
 set_selection (GtkSelectionModel *model, GtkBitset *selected, GtkBitset *mask)
 {
   YunInstanceSelection *self = YUN_INSTANCE_SELECTION (model);
+  guint n = MIN (self->n_exposed, self->instances->len);
   guint first = G_MAXUINT, last = 0;
   GtkBitsetIter iter;
   guint position;
 
-  for (gboolean more = gtk_bitset_iter_init_first (&iter, mask, &position);
-       more && position < self->n_exposed; more = gtk_bitset_iter_next (&iter, &position))
+  if (!gtk_bitset_is_empty (selected) && gtk_bitset_get_minimum (selected) >= n)
+    return FALSE;
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, mask, &position); more && position < n;
+       more = gtk_bitset_iter_next (&iter, &position))
     {
       const char *id = id_at (self, position);
       gboolean changed;
@@ -406,6 +521,7 @@ yun_instance_selection_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
   g_clear_object (&self->model);
   g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
+  g_clear_handle_id (&self->linger_source, g_source_remove);
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
     g_object_weak_unref (G_OBJECT (live->row), live_row_finalized, live);
@@ -445,6 +561,9 @@ yun_instance_selection_get_property (GObject *object,
     case PROP_N_SELECTED:
       g_value_set_uint (value, yun_instance_selection_get_n_selected (self));
       break;
+    case PROP_CATCHING_UP:
+      g_value_set_boolean (value, get_catching_up (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -483,6 +602,9 @@ yun_instance_selection_class_init (YunInstanceSelectionClass *klass)
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_SELECTED] = g_param_spec_uint ("n-selected", NULL, NULL, 0, G_MAXUINT, 0,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Whether yun_instance_selection_catch_up() has work for the frames to come. */
+  properties[PROP_CATCHING_UP] = g_param_spec_boolean ("catching-up", NULL, NULL, FALSE,
+                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -547,8 +669,8 @@ yun_instance_selection_set_shown_range (YunInstanceSelection *self, guint first,
 
   self->shown_first = first;
   self->shown_n = n_shown;
-  if (self->refresh_rows_source != 0)
-    update_live_rows (self, 0, TRUE);
+  if (self->rows_behind)
+    update_live_rows (self, 0, TRUE, G_MAXUINT);
 }
 
 guint
@@ -630,12 +752,18 @@ yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean pro
 {
   g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
 
+  gboolean was_catching_up = get_catching_up (self);
+
   self->progressive = progressive;
   if (!progressive)
-    expose (self, self->instances->len);
+    {
+      g_clear_handle_id (&self->linger_source, g_source_remove);
+      expose (self, self->instances->len);
+    }
+  notify_catching_up (self, was_catching_up);
 }
 
-/* Whether GTK has been told of every instance. */
+/* Whether GTK has been told of every instance, and of no blank row. */
 gboolean
 yun_instance_selection_get_complete (YunInstanceSelection *self)
 {
@@ -643,13 +771,30 @@ yun_instance_selection_get_complete (YunInstanceSelection *self)
   return self->n_exposed == self->instances->len;
 }
 
-/* Once a frame while not complete: tells GTK of some more instances. Returns whether it is
- * complete now. */
 gboolean
-yun_instance_selection_expose_more (YunInstanceSelection *self)
+yun_instance_selection_get_catching_up (YunInstanceSelection *self)
 {
-  g_return_val_if_fail (YUN_IS_INSTANCE_SELECTION (self), TRUE);
+  g_return_val_if_fail (YUN_IS_INSTANCE_SELECTION (self), FALSE);
+  return get_catching_up (self);
+}
 
-  expose (self, n_exposable (self));
-  return yun_instance_selection_get_complete (self);
+/* Once a frame while catching up: tells GTK of some more instances, or of some fewer blank
+ * rows, or brings some rows off screen up to date. Returns whether it is still catching up. */
+gboolean
+yun_instance_selection_catch_up (YunInstanceSelection *self)
+{
+  gboolean was_catching_up;
+
+  g_return_val_if_fail (YUN_IS_INSTANCE_SELECTION (self), FALSE);
+
+  was_catching_up = get_catching_up (self);
+  /* Blank rows go before rows off screen are brought up to date: some are the same. */
+  if (self->n_exposed < self->instances->len)
+    expose (self, n_exposable (self));
+  else if (self->n_exposed > self->instances->len && self->linger_source == 0)
+    expose (self, n_exposed_after_trimming (self));
+  else if (self->rows_behind && self->refresh_rows_source == 0)
+    self->rows_behind = update_live_rows (self, 0, FALSE, ROWS_PER_FRAME);
+  notify_catching_up (self, was_catching_up);
+  return get_catching_up (self);
 }

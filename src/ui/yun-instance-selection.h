@@ -27,6 +27,7 @@ gboolean yun_instance_selection_select_id (YunInstanceSelection *self, const cha
 void yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean progressive);
 void yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows);
 gboolean yun_instance_selection_get_complete (YunInstanceSelection *self);
-gboolean yun_instance_selection_expose_more (YunInstanceSelection *self);
+gboolean yun_instance_selection_get_catching_up (YunInstanceSelection *self);
+gboolean yun_instance_selection_catch_up (YunInstanceSelection *self);
 
 G_END_DECLS

@@ -59,8 +59,8 @@ struct _YunInstanceView
   /* The search text, case-folded once for every row it is compared with. */
   char *folded_search;
   guint n_selected;
-  guint expose_tick; /* while the selection gives GTK a long list a frame at a time */
-  gboolean expose_tick_waits;
+  guint catch_up_tick; /* while the selection changes GTK's list a frame at a time */
+  gboolean catch_up_tick_waits;
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
   GHashTable *remembered;
@@ -145,6 +145,24 @@ sync_check (GtkListItem *list_item, GParamSpec *pspec, GtkCheckButton *check)
   gtk_check_button_set_active (check, gtk_list_item_get_selected (list_item));
 }
 
+/* A blank row shows nothing and takes no pointer: no hover highlight, and a click falls
+ * through to the list. Not by hiding the check button: a row may become blank while the
+ * list is allocated (it scrolled into view), and a widget shown or hidden then would be
+ * drawn without a size. The row widget is the parent of the check button's cell. */
+static void
+sync_blank_row (GtkListItem *list_item)
+{
+  YunInstanceRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *check = gtk_list_item_get_child (list_item);
+  GtkWidget *cell = gtk_widget_get_parent (check);
+  gboolean blank = yun_instance_row_get_instance (row) == NULL;
+
+  gtk_widget_set_opacity (check, blank ? 0 : 1);
+  gtk_widget_set_can_focus (check, !blank);
+  if (cell != NULL && gtk_widget_get_parent (cell) != NULL)
+    gtk_widget_set_can_target (gtk_widget_get_parent (cell), !blank);
+}
+
 static void
 on_check_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
@@ -164,12 +182,17 @@ on_check_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 
   sync_check (list_item, NULL, check);
   g_signal_connect_object (list_item, "notify::selected", G_CALLBACK (sync_check), check, 0);
+  sync_blank_row (list_item);
+  g_signal_connect_swapped (gtk_list_item_get_item (list_item), "notify::instance",
+                            G_CALLBACK (sync_blank_row), list_item);
 }
 
 static void
 on_check_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item)
 {
   g_signal_handlers_disconnect_by_func (list_item, sync_check, gtk_list_item_get_child (list_item));
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), sync_blank_row,
+                                        list_item);
 }
 
 /* ---- Selection ---- */
@@ -229,8 +252,8 @@ static void
 update_password_cell (YunInstanceView *self, GtkListItem *list_item)
 {
   YunInstanceRow *row = gtk_list_item_get_item (list_item);
-  const char *id
-    = row != NULL ? yun_instance_get_instance_id (yun_instance_row_get_instance (row)) : NULL;
+  YunInstance *instance = row != NULL ? yun_instance_row_get_instance (row) : NULL;
+  const char *id = instance != NULL ? yun_instance_get_instance_id (instance) : NULL;
   gboolean remembered = id != NULL && g_hash_table_contains (self->remembered, id);
   const char *shown = id != NULL ? g_hash_table_lookup (self->shown_passwords, id) : NULL;
   GtkWidget *box = gtk_list_item_get_child (list_item);
@@ -303,20 +326,31 @@ hide_passwords (gpointer data)
 /* ---- What is shown ---- */
 
 static gboolean
-expose_more (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+catch_up (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   YunInstanceView *self = data;
 
   /* The first frame after a change draws the screenful alone. */
-  if (self->expose_tick_waits)
+  if (self->catch_up_tick_waits)
     {
-      self->expose_tick_waits = FALSE;
+      self->catch_up_tick_waits = FALSE;
       return G_SOURCE_CONTINUE;
     }
-  if (!yun_instance_selection_expose_more (self->selection))
+  if (yun_instance_selection_catch_up (self->selection))
     return G_SOURCE_CONTINUE;
-  self->expose_tick = 0;
+  self->catch_up_tick = 0;
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_catching_up (YunInstanceView *self)
+{
+  if (yun_instance_selection_get_catching_up (self->selection) && self->catch_up_tick == 0)
+    {
+      self->catch_up_tick
+        = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), catch_up, self, NULL);
+      self->catch_up_tick_waits = TRUE;
+    }
 }
 
 /* Rows that leave the view (filtered out, or gone from the account) leave the selection
@@ -325,12 +359,6 @@ expose_more (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 static void
 on_visible_items_changed (YunInstanceView *self)
 {
-  if (!yun_instance_selection_get_complete (self->selection) && self->expose_tick == 0)
-    {
-      self->expose_tick
-        = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), expose_more, self, NULL);
-      self->expose_tick_waits = TRUE;
-    }
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
@@ -653,9 +681,9 @@ yun_instance_view_dispose (GObject *object)
 {
   YunInstanceView *self = YUN_INSTANCE_VIEW (object);
 
-  if (self->expose_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->expose_tick);
-  self->expose_tick = 0;
+  if (self->catch_up_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->catch_up_tick);
+  self->catch_up_tick = 0;
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   g_clear_handle_id (&self->hide_passwords_source, g_source_remove);
   g_clear_pointer (&self->shown_passwords, g_hash_table_unref);
@@ -801,6 +829,8 @@ yun_instance_view_init (YunInstanceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   set_cell_factories (self);
+  g_signal_connect_object (self->selection, "notify::catching-up", G_CALLBACK (on_catching_up),
+                           self, G_CONNECT_SWAPPED);
   yun_instance_selection_set_progressive (self->selection, TRUE);
   g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (on_visible_items_changed),
                            self, G_CONNECT_SWAPPED);

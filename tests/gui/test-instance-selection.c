@@ -232,8 +232,8 @@ row_shows (YunInstanceRow *row, const char *id)
   return g_str_equal (row_id (row), id);
 }
 
-/* Only the rows on screen follow a change at once; the others when the changes pause,
- * when they come on screen, or when asked for. */
+/* Only the rows on screen follow a change at once; the others when they come on screen,
+ * when asked for, or a frame at a time once the changes pause. */
 static void
 test_rows_off_screen_follow_later (Fixture *fixture, gconstpointer data)
 {
@@ -262,13 +262,17 @@ test_rows_off_screen_follow_later (Fixture *fixture, gconstpointer data)
   g_object_unref (g_list_model_get_item (rows, 2));
   g_assert_true (row_shows (held[2], "ins-web2"));
 
-  /* And the rest follow once the changes pause. */
+  /* And the rest follow once the changes pause, in the frames after. */
   set_prefix (fixture, NULL);
   yun_instance_selection_set_shown_range (fixture->selection, 0, 1);
   g_assert_true (row_shows (held[2], "ins-web2"));
+  g_assert_false (yun_instance_selection_get_catching_up (fixture->selection));
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!row_shows (held[2], "ins-web1") && g_get_monotonic_time () < deadline)
+  while (!yun_instance_selection_get_catching_up (fixture->selection)
+         && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+  g_assert_true (row_shows (held[2], "ins-web2"));
+  g_assert_false (yun_instance_selection_catch_up (fixture->selection));
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     {
       const char *expected[] = { "ins-web0", "ins-db0", "ins-web1", "ins-db1", "ins-web2" };
@@ -369,7 +373,7 @@ test_progressive (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 600);
   g_assert_true (yun_instance_selection_select_id (fixture->selection, "ins-many589"));
 
-  while (!yun_instance_selection_expose_more (fixture->selection))
+  while (yun_instance_selection_catch_up (fixture->selection))
     {
       guint more = g_list_model_get_n_items (rows);
 
@@ -411,8 +415,100 @@ test_screenful (Fixture *fixture, gconstpointer data)
     }
   set_prefix (fixture, "fill");
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 12);
-  g_assert_false (yun_instance_selection_expose_more (fixture->selection));
+  g_assert_true (yun_instance_selection_catch_up (fixture->selection));
   g_assert_cmpuint (g_list_model_get_n_items (rows), >, 12);
+}
+
+static void
+wait_for_catching_up (YunInstanceSelection *selection)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!yun_instance_selection_get_catching_up (selection) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (yun_instance_selection_get_catching_up (selection));
+}
+
+/* Progressive, a list that shrinks keeps the rows GTK holds, blank, until the changes
+ * pause; a change meanwhile fills them again without GTK hearing of it. Blank rows cannot
+ * be selected. Once the pause is over they go, no more than a frame's worth at a time. */
+static void
+test_blank_rows (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (fixture->selection);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint steps = 0;
+
+  yun_instance_selection_set_progressive (fixture->selection, TRUE);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ins-more%02u", i);
+      g_autoptr (YunInstance) instance = new_instance (id, "more", "RUNNING");
+
+      g_list_store_append (fixture->store, instance);
+    }
+  while (yun_instance_selection_catch_up (fixture->selection))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 40);
+  /* As GTK does, the rows it has built are held. */
+  for (guint i = 0; i < 40; i++)
+    g_ptr_array_add (held, g_list_model_get_item (rows, i));
+  yun_instance_selection_set_shown_range (fixture->selection, 0, 40);
+  g_assert_true (gtk_selection_model_select_item (model, 0, TRUE));
+  fixture->n_items_changed = 0;
+
+  set_prefix (fixture, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 40);
+  g_assert_cmpuint (fixture->n_items_changed, ==, 0);
+  g_assert_true (row_shows (g_ptr_array_index (held, 4), "ins-web4"));
+  g_assert_null (yun_instance_row_get_instance (g_ptr_array_index (held, 5)));
+  g_assert_false (yun_instance_selection_get_complete (fixture->selection));
+  g_assert_false (yun_instance_selection_get_catching_up (fixture->selection));
+
+  /* A click on a blank row changes nothing; selecting all selects the five. */
+  g_assert_false (gtk_selection_model_select_item (model, 7, TRUE));
+  assert_selected (fixture, "ins-web0");
+  g_assert_false (gtk_selection_model_is_selected (model, 7));
+  g_assert_true (gtk_selection_model_select_all (model));
+  g_assert_cmpuint (yun_instance_selection_get_n_selected (fixture->selection), ==, 5);
+
+  /* A backspace fills them again. */
+  set_prefix (fixture, NULL);
+  g_assert_cmpuint (fixture->n_items_changed, ==, 0);
+  g_assert_true (row_shows (g_ptr_array_index (held, 39), "ins-more29"));
+
+  /* After the pause, the blank rows go from the end, 16 or fewer held ones a frame. */
+  set_prefix (fixture, "none");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 40);
+  wait_for_catching_up (fixture->selection);
+  for (guint n = 40; yun_instance_selection_catch_up (fixture->selection); steps++)
+    {
+      guint left = g_list_model_get_n_items (rows);
+
+      g_assert_cmpuint (n - left, <=, 16);
+      n = left;
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+  g_assert_cmpuint (steps, ==, 2);
+  g_assert_true (yun_instance_selection_get_complete (fixture->selection));
+}
+
+/* If the view shows only positions that are gone, the list shrinks at once: GTK moves to
+ * what is left rather than show blank rows. */
+static void
+test_no_blank_screen (Fixture *fixture, gconstpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+
+  yun_instance_selection_set_progressive (fixture->selection, TRUE);
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (held, g_list_model_get_item (rows, i));
+  yun_instance_selection_set_shown_range (fixture->selection, 6, 4);
+  set_prefix (fixture, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 5);
+  g_assert_true (yun_instance_selection_get_complete (fixture->selection));
 }
 
 /* GTK hears of selection changes where rows may show other selected instances. */
@@ -464,6 +560,8 @@ main (int argc, char *argv[])
   ADD ("/yun/instance-selection/selection-changed", test_selection_changed_signals);
   ADD ("/yun/instance-selection/progressive", test_progressive);
   ADD ("/yun/instance-selection/screenful", test_screenful);
+  ADD ("/yun/instance-selection/blank-rows", test_blank_rows);
+  ADD ("/yun/instance-selection/no-blank-screen", test_no_blank_screen);
 #undef ADD
   g_test_add_func ("/yun/instance-selection/empty", test_empty);
 

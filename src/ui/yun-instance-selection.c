@@ -22,7 +22,8 @@
  * And when a progressive list shrinks, the rows GTK has built for the positions that went
  * stay, blank, until the changes pause, and then go some a frame: GTK 4.8 destroys a row
  * whose item leaves the list, 20 to 40 ms for a keystroke that narrows a long list to a few
- * rows, and builds it again when the next keystroke widens the list.
+ * rows, and builds it again when the next keystroke widens the list. Those that fill the
+ * view without making it scroll stay for good (yun_instance_selection_set_n_fitting()).
  *
  * The selection is a set of instance IDs, so that an instance stays selected when a sync
  * replaces it with a newer copy or the sort moves it, and always a part of what is shown:
@@ -39,9 +40,6 @@
 
 #include "yun-instance-row.h"
 
-/* How long the rows off screen may wait for a pause in the changes. */
-#define REFRESH_ROWS_DELAY_MS 300
-
 /* Rows GTK 4.8 builds around what it shows (GTK_LIST_VIEW_MAX_LIST_ITEMS, and a few): a list
  * longer than that costs no more rows. */
 #define GTK_BUILT_ROWS 210
@@ -49,8 +47,12 @@
 #define DEFAULT_SCREENFUL 40
 /* Then this many more a frame; and as many blank rows go a frame. */
 #define ROWS_PER_FRAME 16
-/* How long blank rows wait for the next change before they go: a pause in typing. */
-#define BLANK_ROWS_LINGER_MS 1000
+/* Rows off screen brought up to date a frame: GTK 4.8 draws every row it has, and a row's
+ * new texts are shaped when it is drawn, on screen or not. */
+#define REFRESH_ROWS_PER_FRAME 4
+/* What waits for a pause in the changes (rows off screen, blank rows) waits this long: a
+ * pause in typing. Until then no frame is spent on it, so that a keystroke is drawn at once. */
+#define PAUSE_MS 1000
 
 typedef struct _LiveRow LiveRow;
 
@@ -61,17 +63,17 @@ struct _YunInstanceSelection
   GListModel *model;    /* (nullable): YunInstance, in the order shown */
   GPtrArray *instances; /* the model's items, a reference each */
   guint n_exposed;      /* how many positions GTK has been told of; past the instances, blank */
-  guint linger_source;  /* while blank rows wait for the next change */
   gboolean progressive;
   guint screenful;       /* rows given at once when the list grows from (nearly) nothing */
+  guint n_fitting;       /* rows the view shows without scrolling: blank ones may stay */
   GHashTable *live_rows; /* position → LiveRow: the rows handed out and still alive */
   GHashTable *selected;  /* instance ID → itself: the selected instances */
 
   /* The positions on screen, whose rows follow a change at once */
   guint shown_first;
   guint shown_n;
-  gboolean rows_behind;      /* whether live rows off screen show what was there before */
-  guint refresh_rows_source; /* while those rows wait for the changes to pause */
+  gboolean rows_behind; /* whether live rows off screen show what was there before */
+  guint pause_source;   /* until the changes pause */
 };
 
 struct _LiveRow
@@ -161,14 +163,22 @@ update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only, g
 
 /* ---- Catching up, a frame at a time ---- */
 
+/* How many positions GTK keeps once blank rows have gone: those the view shows without
+ * scrolling stay. */
+static guint
+n_exposed_trimmed (YunInstanceSelection *self)
+{
+  return MAX (self->instances->len, self->n_fitting);
+}
+
 /* Whether GTK's list has work for the frames to come: growing; once the changes pause,
- * rows off screen to bring up to date; after a longer pause, blank rows to lose. */
+ * blank rows to lose and rows off screen to bring up to date. */
 static gboolean
 get_catching_up (YunInstanceSelection *self)
 {
   return self->n_exposed < self->instances->len
-         || (self->rows_behind && self->refresh_rows_source == 0)
-         || (self->n_exposed > self->instances->len && self->linger_source == 0);
+         || (self->pause_source == 0
+             && (self->rows_behind || self->n_exposed > n_exposed_trimmed (self)));
 }
 
 static void
@@ -179,25 +189,23 @@ notify_catching_up (YunInstanceSelection *self, gboolean was_catching_up)
 }
 
 static gboolean
-end_refresh_wait (gpointer data)
+end_pause_wait (gpointer data)
 {
   YunInstanceSelection *self = data;
   gboolean was_catching_up = get_catching_up (self);
 
-  self->refresh_rows_source = 0;
+  self->pause_source = 0;
   notify_catching_up (self, was_catching_up);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-end_lingering (gpointer data)
+/* A change: what waits for a pause waits longer. */
+static void
+wait_for_pause (YunInstanceSelection *self)
 {
-  YunInstanceSelection *self = data;
-  gboolean was_catching_up = get_catching_up (self);
-
-  self->linger_source = 0;
-  notify_catching_up (self, was_catching_up);
-  return G_SOURCE_REMOVE;
+  g_clear_handle_id (&self->pause_source, g_source_remove);
+  if (self->rows_behind || self->n_exposed > n_exposed_trimmed (self))
+    self->pause_source = g_timeout_add (PAUSE_MS, end_pause_wait, self);
 }
 
 /* ---- Following the model ---- */
@@ -308,7 +316,7 @@ n_exposed_after_trimming (YunInstanceSelection *self)
   guint end = self->n_exposed;
   guint n_live = 0;
 
-  while (end > self->instances->len)
+  while (end > n_exposed_trimmed (self))
     {
       if (g_hash_table_contains (self->live_rows, GUINT_TO_POINTER (end - 1)))
         {
@@ -348,12 +356,7 @@ on_items_changed (
    * frames draw only the rows on screen; scrolling brings rows up to date before then. */
   if (update_live_rows (self, position, TRUE, G_MAXUINT))
     self->rows_behind = TRUE;
-  g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
-  if (self->rows_behind)
-    self->refresh_rows_source = g_timeout_add (REFRESH_ROWS_DELAY_MS, end_refresh_wait, self);
-  g_clear_handle_id (&self->linger_source, g_source_remove);
-  if (self->n_exposed > self->instances->len)
-    self->linger_source = g_timeout_add (BLANK_ROWS_LINGER_MS, end_lingering, self);
+  wait_for_pause (self);
   /* The rows from @position on may show other instances, selected or not. */
   if ((unselected || g_hash_table_size (self->selected) > 0) && self->n_exposed > position)
     gtk_selection_model_selection_changed (GTK_SELECTION_MODEL (self), position,
@@ -520,8 +523,7 @@ yun_instance_selection_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
   g_clear_object (&self->model);
-  g_clear_handle_id (&self->refresh_rows_source, g_source_remove);
-  g_clear_handle_id (&self->linger_source, g_source_remove);
+  g_clear_handle_id (&self->pause_source, g_source_remove);
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
     g_object_weak_unref (G_OBJECT (live->row), live_row_finalized, live);
@@ -740,6 +742,46 @@ yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows)
 }
 
 /**
+ * yun_instance_selection_postpone:
+ * @self: a #YunInstanceSelection
+ *
+ * The user is changing what is shown (typing a search, say), whether or not the instances
+ * shown change: what waits for a pause in the changes waits for another.
+ */
+void
+yun_instance_selection_postpone (YunInstanceSelection *self)
+{
+  gboolean was_catching_up;
+
+  g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
+
+  was_catching_up = get_catching_up (self);
+  wait_for_pause (self);
+  notify_catching_up (self, was_catching_up);
+}
+
+/**
+ * yun_instance_selection_set_n_fitting:
+ * @self: a #YunInstanceSelection
+ * @n_rows: how many rows the view shows without scrolling
+ *
+ * A progressive list shorter than that keeps that many rows, blank past its end, once the
+ * changes pause: they look like the empty space below the list, and the next change that
+ * lengthens the list finds them built.
+ */
+void
+yun_instance_selection_set_n_fitting (YunInstanceSelection *self, guint n_rows)
+{
+  gboolean was_catching_up;
+
+  g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
+
+  was_catching_up = get_catching_up (self);
+  self->n_fitting = n_rows;
+  notify_catching_up (self, was_catching_up);
+}
+
+/**
  * yun_instance_selection_set_progressive:
  * @self: a #YunInstanceSelection
  * @progressive: whether a list that grows is given to GTK a screenful first, then some rows
@@ -757,7 +799,7 @@ yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean pro
   self->progressive = progressive;
   if (!progressive)
     {
-      g_clear_handle_id (&self->linger_source, g_source_remove);
+      g_clear_handle_id (&self->pause_source, g_source_remove);
       expose (self, self->instances->len);
     }
   notify_catching_up (self, was_catching_up);
@@ -791,10 +833,10 @@ yun_instance_selection_catch_up (YunInstanceSelection *self)
   /* Blank rows go before rows off screen are brought up to date: some are the same. */
   if (self->n_exposed < self->instances->len)
     expose (self, n_exposable (self));
-  else if (self->n_exposed > self->instances->len && self->linger_source == 0)
+  else if (self->pause_source == 0 && self->n_exposed > n_exposed_trimmed (self))
     expose (self, n_exposed_after_trimming (self));
-  else if (self->rows_behind && self->refresh_rows_source == 0)
-    self->rows_behind = update_live_rows (self, 0, FALSE, ROWS_PER_FRAME);
+  else if (self->pause_source == 0 && self->rows_behind)
+    self->rows_behind = update_live_rows (self, 0, FALSE, REFRESH_ROWS_PER_FRAME);
   notify_catching_up (self, was_catching_up);
   return get_catching_up (self);
 }

@@ -26,6 +26,8 @@ GPtrArray *yun_instance_selection_dup_selected (YunInstanceSelection *self);
 gboolean yun_instance_selection_select_id (YunInstanceSelection *self, const char *instance_id);
 void yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean progressive);
 void yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows);
+void yun_instance_selection_set_n_fitting (YunInstanceSelection *self, guint n_rows);
+void yun_instance_selection_postpone (YunInstanceSelection *self);
 gboolean yun_instance_selection_get_complete (YunInstanceSelection *self);
 gboolean yun_instance_selection_get_catching_up (YunInstanceSelection *self);
 gboolean yun_instance_selection_catch_up (YunInstanceSelection *self);

@@ -115,6 +115,7 @@ instance_is_visible (gpointer item, gpointer user_data)
 static void
 refilter (YunInstanceView *self, GtkFilterChange change)
 {
+  yun_instance_selection_postpone (self->selection);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }
@@ -137,6 +138,8 @@ on_check_toggled (GtkCheckButton *check, GtkListItem *list_item)
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, FALSE);
   else
     gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->selection), position);
+  /* A blank row's is not selected. */
+  gtk_check_button_set_active (check, gtk_list_item_get_selected (list_item));
 }
 
 static void
@@ -146,9 +149,10 @@ sync_check (GtkListItem *list_item, GParamSpec *pspec, GtkCheckButton *check)
 }
 
 /* A blank row shows nothing and takes no pointer: no hover highlight, and a click falls
- * through to the list. Not by hiding the check button: a row may become blank while the
- * list is allocated (it scrolled into view), and a widget shown or hidden then would be
- * drawn without a size. The row widget is the parent of the check button's cell. */
+ * through to the list. Nothing that resizes (hiding the check button, or making it
+ * unfocusable): a row may become blank while the list is allocated (it scrolled into view),
+ * and a widget resized then is drawn without a size; and every blank row would be measured
+ * again. The row widget is the parent of the check button's cell. */
 static void
 sync_blank_row (GtkListItem *list_item)
 {
@@ -158,7 +162,6 @@ sync_blank_row (GtkListItem *list_item)
   gboolean blank = yun_instance_row_get_instance (row) == NULL;
 
   gtk_widget_set_opacity (check, blank ? 0 : 1);
-  gtk_widget_set_can_focus (check, !blank);
   if (cell != NULL && gtk_widget_get_parent (cell) != NULL)
     gtk_widget_set_can_target (gtk_widget_get_parent (cell), !blank);
 }
@@ -330,7 +333,6 @@ catch_up (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   YunInstanceView *self = data;
 
-  /* The first frame after a change draws the screenful alone. */
   if (self->catch_up_tick_waits)
     {
       self->catch_up_tick_waits = FALSE;
@@ -349,7 +351,6 @@ on_catching_up (YunInstanceView *self)
     {
       self->catch_up_tick
         = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), catch_up, self, NULL);
-      self->catch_up_tick_waits = TRUE;
     }
 }
 
@@ -359,6 +360,8 @@ on_catching_up (YunInstanceView *self)
 static void
 on_visible_items_changed (YunInstanceView *self)
 {
+  /* The frame that shows the change draws it alone. */
+  self->catch_up_tick_waits = TRUE;
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
@@ -400,13 +403,14 @@ expected_height (YunInstanceView *self)
 }
 
 /* Tells the selection which positions are on screen, from the scroll position: the rows
- * are all of one height. A few more on each side absorb the estimate's error. */
+ * are all of one height. A row more on each side absorbs a rounding error; no more, since
+ * GTK 4.8 draws the rows off screen too, and a row given new texts costs their shaping. */
 static void
 update_shown_range (YunInstanceView *self)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  const guint margin = 8;
+  const guint margin = 1;
   double row_height;
   guint first;
 
@@ -417,8 +421,12 @@ update_shown_range (YunInstanceView *self)
     }
   row_height = gtk_adjustment_get_upper (adjustment) / n_items;
   if (gtk_adjustment_get_page_size (adjustment) > 0)
-    yun_instance_selection_set_screenful (
-      self->selection, (guint) (gtk_adjustment_get_page_size (adjustment) / row_height) + 2);
+    {
+      guint n_fitting = (guint) (gtk_adjustment_get_page_size (adjustment) / row_height);
+
+      yun_instance_selection_set_screenful (self->selection, n_fitting + 2);
+      yun_instance_selection_set_n_fitting (self->selection, n_fitting);
+    }
   first = (guint) (gtk_adjustment_get_value (adjustment) / row_height);
   yun_instance_selection_set_shown_range (
     self->selection, first > margin ? first - margin : 0,

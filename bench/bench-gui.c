@@ -24,8 +24,13 @@
  *      frames, a screenful first).
  *   2. VmRSS and VmHWM of the child then.
  * The last child goes on (--interactive), once the sync the window starts is over:
- *   3. search texts typed one character at a time, 150 ms apart: the time of
- *      yun_instance_view_set_search_text() plus until the next after-paint.
+ *   3. search texts typed one character at a time, 150 ms apart (a round of them 1.5 s
+ *      after the last, and one keystroke 1.5 s after the one before: breaks in typing),
+ *      three rounds: the time of yun_instance_view_set_search_text() plus until the next
+ *      after-paint; and of that, the work: set_search_text() and the frame from its
+ *      "before-paint" on, without the wait for the frame clock's next frame (at most a
+ *      refresh interval, when a frame was drawn just before). The longest main-loop stall,
+ *      as in 4., while typing and until the list has caught up after it.
  *   4. a 5 ms G_PRIORITY_HIGH timeout records how late each firing is (the gap to the
  *      previous one minus 5 ms) during a full sync of the 10,000 instances and during a
  *      stop job of 1,000 RUNNING instances, the list on screen.
@@ -258,10 +263,12 @@ typedef struct
   guint keystroke;
   gboolean awaiting_paint;
   gint64 keystroke_start_us;
+  gint64 frame_start_us; /* the "before-paint" of the frame that shows the keystroke */
   double set_ms[N_KEYSTROKES];
   /* The main thread's CPU time in set_search_text: what a busy machine does not inflate. */
   double set_cpu_ms[N_KEYSTROKES];
   double frame_ms[N_KEYSTROKES];
+  double work_ms[N_KEYSTROKES]; /* set_search_text and the frame, not the wait for it */
 
   YunJob *job;
 } Child;
@@ -365,6 +372,9 @@ print_keystrokes (Child *child)
   print_result ("keystroke_median_ms", median (child->frame_ms, n));
   print_result ("keystroke_p90_ms", percentile (child->frame_ms, n, 0.9));
   print_result ("keystroke_max_ms", maximum (child->frame_ms, n));
+  print_result ("keystroke_work_median_ms", median (child->work_ms, n));
+  print_result ("keystroke_work_p90_ms", percentile (child->work_ms, n, 0.9));
+  print_result ("keystroke_work_max_ms", maximum (child->work_ms, n));
   print_result ("keystroke_set_median_ms", median (child->set_ms, n));
   print_result ("keystroke_set_max_ms", maximum (child->set_ms, n));
   print_result ("keystroke_set_cpu_median_ms", median (child->set_cpu_ms, n));
@@ -420,12 +430,15 @@ keystroke_painted (Child *child)
   guint i = child->keystroke;
   const char *text = keystrokes[i % G_N_ELEMENTS (keystrokes)].text;
 
-  child->frame_ms[i] = ms_between (child->keystroke_start_us, g_get_monotonic_time ());
+  gint64 now = g_get_monotonic_time ();
+
+  child->frame_ms[i] = ms_between (child->keystroke_start_us, now);
+  child->work_ms[i] = child->set_ms[i] + ms_between (child->frame_start_us, now);
   child->awaiting_paint = FALSE;
-  printf ("  %-12s %5u rows   set_search_text %6.2f ms (CPU %6.2f ms)   to after-paint %6.2f "
-          "ms\n",
+  printf ("  %-10s %5u rows  set_search_text %5.2f ms (CPU %5.2f)  to after-paint %6.2f ms, "
+          "work %6.2f ms\n",
           *text != '\0' ? text : "(cleared)", yun_instance_view_get_n_visible (child->view),
-          child->set_ms[i], child->set_cpu_ms[i], child->frame_ms[i]);
+          child->set_ms[i], child->set_cpu_ms[i], child->frame_ms[i], child->work_ms[i]);
   child->keystroke++;
   if (child->keystroke < N_KEYSTROKES)
     next_keystroke (child);
@@ -500,6 +513,12 @@ first_frame_shown (Child *child, gint64 now)
 }
 
 static void
+on_before_paint (GdkFrameClock *clock, Child *child)
+{
+  child->frame_start_us = g_get_monotonic_time ();
+}
+
+static void
 on_after_paint (GdkFrameClock *clock, Child *child)
 {
   gint64 now = g_get_monotonic_time ();
@@ -552,6 +571,7 @@ on_activate (GApplication *application, Child *child)
   child->frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (child->window));
   if (child->frame_clock == NULL)
     g_error ("the window has no frame clock: is there a display?");
+  g_signal_connect (child->frame_clock, "before-paint", G_CALLBACK (on_before_paint), child);
   g_signal_connect (child->frame_clock, "after-paint", G_CALLBACK (on_after_paint), child);
   yun_window_set_workspace (child->window, child->workspace);
   child->set_us = g_get_monotonic_time ();
@@ -813,6 +833,12 @@ run_parent (void)
              result (last, "keystroke_p90_ms"), "ms", TARGET_KEYSTROKE_MS);
   print_row ("   filter keystroke to after-paint, max", "< 16 ms",
              result (last, "keystroke_max_ms"), "ms", TARGET_KEYSTROKE_MS);
+  print_row ("   its work (set_search_text, the frame), median", "< 16 ms",
+             result (last, "keystroke_work_median_ms"), "ms", TARGET_KEYSTROKE_MS);
+  print_row ("   its work, 90th percentile", "< 16 ms", result (last, "keystroke_work_p90_ms"),
+             "ms", TARGET_KEYSTROKE_MS);
+  print_row ("   its work, max", "< 16 ms", result (last, "keystroke_work_max_ms"), "ms",
+             TARGET_KEYSTROKE_MS);
   print_row ("   longest stall while typing and the list catches up", "",
              result (last, "keystroke_stall_max_ms"), "ms", 0);
   print_row ("   of which set_search_text, median", "", result (last, "keystroke_set_median_ms"),

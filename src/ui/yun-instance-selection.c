@@ -46,7 +46,7 @@
 /* A screenful of any window, until the view says how many rows it shows. */
 #define DEFAULT_SCREENFUL 40
 /* Then this many more a frame; and as many blank rows go a frame. */
-#define ROWS_PER_FRAME 16
+#define ROWS_PER_FRAME 8
 /* Rows off screen brought up to date a frame: GTK 4.8 draws every row it has, and a row's
  * new texts are shaped when it is drawn, on screen or not. */
 #define REFRESH_ROWS_PER_FRAME 4
@@ -61,7 +61,7 @@ struct _YunInstanceSelection
   GObject parent_instance;
 
   GListModel *model;    /* (nullable): YunInstance, in the order shown */
-  GPtrArray *instances; /* the model's items, a reference each */
+  GPtrArray *instances; /* the model's items, a reference each once asked for, or NULL */
   guint n_exposed;      /* how many positions GTK has been told of; past the instances, blank */
   gboolean progressive;
   guint screenful;       /* rows given at once when the list grows from (nearly) nothing */
@@ -104,17 +104,24 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-id_at (YunInstanceSelection *self, guint position)
-{
-  return yun_instance_get_instance_id (g_ptr_array_index (self->instances, position));
-}
-
-/* (nullable): what the row at @position shows; nothing past the instances */
+/* (nullable): what the row at @position shows; nothing past the instances. An instance is
+ * asked of the model the first time it is needed: a keystroke that widens the list to ten
+ * thousand instances needs a few hundred, and a GtkFilterListModel finds its nth item by
+ * counting. */
 static YunInstance *
 instance_at (YunInstanceSelection *self, guint position)
 {
-  return position < self->instances->len ? g_ptr_array_index (self->instances, position) : NULL;
+  if (position >= self->instances->len)
+    return NULL;
+  if (self->instances->pdata[position] == NULL)
+    self->instances->pdata[position] = g_list_model_get_item (self->model, position);
+  return self->instances->pdata[position];
+}
+
+static const char *
+id_at (YunInstanceSelection *self, guint position)
+{
+  return yun_instance_get_instance_id (instance_at (self, position));
 }
 
 /* ---- Rows ---- */
@@ -146,15 +153,19 @@ update_live_rows (YunInstanceSelection *self, guint from, gboolean shown_only, g
   g_hash_table_iter_init (&iter, self->live_rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &live))
     {
-      YunInstance *instance = instance_at (self, live->position);
+      YunInstance *instance;
 
-      if (live->position < from || yun_instance_row_get_instance (live->row) == instance)
+      if (live->position < from)
         continue;
+      /* Perhaps behind: only to look would ask the model for its instance. */
       if ((shown_only && !is_shown (self, live->position)) || limit == 0)
         {
           left_behind = TRUE;
           continue;
         }
+      instance = instance_at (self, live->position);
+      if (yun_instance_row_get_instance (live->row) == instance)
+        continue;
       yun_instance_row_set_instance (live->row, instance);
       limit--;
     }
@@ -211,17 +222,20 @@ wait_for_pause (YunInstanceSelection *self)
 /* ---- Following the model ---- */
 
 /* The model's items at [@position, @position + @removed) were replaced by @added new ones:
- * the same in self->instances. Returns the instances that went, a reference each. */
+ * the same in self->instances, the new ones not asked for yet. Returns the instances that
+ * went and had been asked for, a reference each: an instance never asked for was never
+ * selected. */
 static GPtrArray *
 splice_instances (YunInstanceSelection *self, guint position, guint removed, guint added)
 {
-  GPtrArray *gone = g_ptr_array_new_full (removed, g_object_unref);
+  GPtrArray *gone = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_n = self->instances->len;
   guint tail = old_n - position - removed;
   gpointer *data;
 
   for (guint i = 0; i < removed; i++)
-    g_ptr_array_add (gone, g_ptr_array_index (self->instances, position + i));
+    if (self->instances->pdata[position + i] != NULL)
+      g_ptr_array_add (gone, self->instances->pdata[position + i]);
   if (added > removed)
     g_ptr_array_set_size (self->instances, old_n + added - removed);
   data = self->instances->pdata;
@@ -231,7 +245,7 @@ splice_instances (YunInstanceSelection *self, guint position, guint removed, gui
   if (added < removed)
     g_ptr_array_set_size (self->instances, old_n + added - removed);
   for (guint i = 0; i < added; i++)
-    self->instances->pdata[position + i] = g_list_model_get_item (self->model, position + i);
+    self->instances->pdata[position + i] = NULL;
   return gone;
 }
 
@@ -421,6 +435,7 @@ is_selected (GtkSelectionModel *model, guint position)
   YunInstanceSelection *self = YUN_INSTANCE_SELECTION (model);
 
   return position < MIN (self->n_exposed, self->instances->len)
+         && g_hash_table_size (self->selected) > 0
          && g_hash_table_contains (self->selected, id_at (self, position));
 }
 
@@ -529,7 +544,7 @@ yun_instance_selection_dispose (GObject *object)
     g_object_weak_unref (G_OBJECT (live->row), live_row_finalized, live);
   g_hash_table_remove_all (self->live_rows);
   for (guint i = 0; i < self->instances->len; i++)
-    g_object_unref (g_ptr_array_index (self->instances, i));
+    g_clear_object ((YunInstance **) &self->instances->pdata[i]);
   g_ptr_array_set_size (self->instances, 0);
 
   G_OBJECT_CLASS (yun_instance_selection_parent_class)->dispose (object);
@@ -699,7 +714,7 @@ yun_instance_selection_dup_selected (YunInstanceSelection *self)
   for (guint i = 0; i < self->instances->len && instances->len < g_hash_table_size (self->selected);
        i++)
     if (g_hash_table_contains (self->selected, id_at (self, i)))
-      g_ptr_array_add (instances, g_object_ref (g_ptr_array_index (self->instances, i)));
+      g_ptr_array_add (instances, g_object_ref (instance_at (self, i)));
   return instances;
 }
 

@@ -59,7 +59,8 @@ struct _YunInstanceView
   /* The search text, case-folded once for every row it is compared with. */
   char *folded_search;
   guint n_selected;
-  guint catch_up_tick; /* while the selection changes GTK's list a frame at a time */
+  GtkWidget *no_match_page; /* (nullable): built when first shown */
+  guint catch_up_tick;      /* while the selection changes GTK's list a frame at a time */
   gboolean catch_up_tick_waits;
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
@@ -110,6 +111,35 @@ instance_is_visible (gpointer item, gpointer user_data)
   return self->folded_search == NULL || yun_instance_matches_search (instance, self->folded_search);
 }
 
+/* Over the list when a search or a state filter leaves no instance to show. Built when
+ * first needed: a status page is a dozen widgets, which the first frame would wait for. */
+static void
+update_no_match_page (YunInstanceView *self)
+{
+  gboolean no_match = (self->search_text != NULL || self->state_filter != NULL)
+                      && yun_instance_view_get_n_visible (self) == 0;
+
+  if (self->no_match_page == NULL && !no_match)
+    return;
+  if (self->no_match_page == NULL)
+    {
+      self->no_match_page = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->no_match_page), "edit-find-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->no_match_page),
+                                 _ ("No Matching Instances"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->no_match_page),
+                                       _ ("Try another search or state."));
+      /* Clicks go through to the column headers beneath. */
+      gtk_widget_set_can_target (self->no_match_page, FALSE);
+      /* The bin's child, not a template child: the bin unparents it. */
+      gtk_overlay_add_overlay (GTK_OVERLAY (adw_bin_get_child (ADW_BIN (self))),
+                               self->no_match_page);
+    }
+  gtk_widget_set_visible (self->no_match_page, no_match);
+  /* Lines through the page's text would only cross it. */
+  gtk_column_view_set_show_column_separators (self->column_view, !no_match);
+}
+
 /* @change says how the filter moved, so that typing one more letter filters only the rows
  * still shown. */
 static void
@@ -117,6 +147,7 @@ refilter (YunInstanceView *self, GtkFilterChange change)
 {
   yun_instance_selection_postpone (self->selection);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_no_match_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
 }
 
@@ -362,6 +393,7 @@ on_visible_items_changed (YunInstanceView *self)
 {
   /* The frame that shows the change draws it alone. */
   self->catch_up_tick_waits = TRUE;
+  update_no_match_page (self);
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);

@@ -181,6 +181,12 @@ list_fits (gpointer view)
   return gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment);
 }
 
+static gboolean
+is_status_page (GtkWidget *widget, gconstpointer unused)
+{
+  return ADW_IS_STATUS_PAGE (widget);
+}
+
 /* One match: the rows GTK had built stay, blank, while the user may go on typing; once the
  * typing has paused, only those that fill the view without scrolling stay. */
 static void
@@ -189,6 +195,7 @@ test_search_and_filter (void)
   YunWindow *window = yun_test_main_window ();
   YunInstanceView *view = yun_window_get_instance_view (window);
   g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 1);
+  GtkWidget *page;
   const char *id;
 
   g_assert_cmpuint (running->len, ==, 1);
@@ -200,7 +207,19 @@ test_search_and_filter (void)
   yun_test_wait_until (list_fits, view, "the blank rows that scroll to go");
   yun_test_wait_for_draw (GTK_WIDGET (window));
   yun_test_save_screenshot (GTK_WIDGET (window), "search-one-match");
+
+  /* No match: a page says so, over the list; it goes with the search. */
+  g_assert_null (yun_test_find_widget (GTK_WIDGET (view), is_status_page, NULL));
+  yun_instance_view_set_search_text (view, "no-such-instance");
+  page = yun_test_find_widget (GTK_WIDGET (view), is_status_page, NULL);
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_get_visible (page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==,
+                   _ ("No Matching Instances"));
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  yun_test_save_screenshot (GTK_WIDGET (window), "search-no-match");
   yun_instance_view_set_search_text (view, NULL);
+  g_assert_false (gtk_widget_get_visible (page));
   yun_instance_view_set_state_filter (view, "STOPPED");
   g_assert_cmpuint (yun_instance_view_get_n_visible (view), <, YUN_WORKSPACE_DEMO_INSTANCES);
   g_assert_cmpuint (visible_instances ("RUNNING", -1, 1)->len, ==, 0);

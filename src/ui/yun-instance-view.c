@@ -59,8 +59,9 @@ struct _YunInstanceView
   /* The search text, case-folded once for every row it is compared with. */
   char *folded_search;
   guint n_selected;
-  GtkWidget *no_match_page; /* (nullable): built when first shown */
-  guint catch_up_tick;      /* while the selection changes GTK's list a frame at a time */
+  GtkWidget *no_match_page; /* (nullable): built a while after the view is first shown */
+  guint prebuild_source;
+  guint catch_up_tick; /* while the selection changes GTK's list a frame at a time */
   gboolean catch_up_tick_waits;
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
@@ -111,8 +112,45 @@ instance_is_visible (gpointer item, gpointer user_data)
   return self->folded_search == NULL || yun_instance_matches_search (instance, self->folded_search);
 }
 
-/* Over the list when a search or a state filter leaves no instance to show. Built when
- * first needed: a status page is a dozen widgets, which the first frame would wait for. */
+#define NO_MATCH_ICON "edit-find-symbolic"
+
+/* Over the list when a search or a state filter leaves no instance to show. */
+static void
+build_no_match_page (YunInstanceView *self)
+{
+  self->no_match_page = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->no_match_page), NO_MATCH_ICON);
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->no_match_page), _ ("No Matching Instances"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->no_match_page),
+                                   _ ("Try another search or state."));
+  gtk_widget_set_visible (self->no_match_page, FALSE);
+  /* Clicks go through to the column headers beneath. */
+  gtk_widget_set_can_target (self->no_match_page, FALSE);
+  /* The bin's child, not a template child: the bin unparents it. */
+  gtk_overlay_add_overlay (GTK_OVERLAY (adw_bin_get_child (ADW_BIN (self))), self->no_match_page);
+}
+
+/* A status page is a dozen widgets: not for the first frame to wait for, nor the first
+ * keystroke that matches nothing. */
+static gboolean
+prebuild_no_match_page (gpointer data)
+{
+  YunInstanceView *self = data;
+
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  self->prebuild_source = 0;
+  if (self->no_match_page == NULL)
+    build_no_match_page (self);
+  /* Its icon, read and drawn on a worker now; the icon theme keeps it. 128 px is the size
+   * libadwaita's style gives a status page's icon. */
+  g_object_unref (
+    gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
+                                NO_MATCH_ICON, NULL, 128, gtk_widget_get_scale_factor (widget),
+                                gtk_widget_get_direction (widget), GTK_ICON_LOOKUP_PRELOAD));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_no_match_page (YunInstanceView *self)
 {
@@ -122,22 +160,8 @@ update_no_match_page (YunInstanceView *self)
   if (self->no_match_page == NULL && !no_match)
     return;
   if (self->no_match_page == NULL)
-    {
-      self->no_match_page = adw_status_page_new ();
-      adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->no_match_page), "edit-find-symbolic");
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->no_match_page),
-                                 _ ("No Matching Instances"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->no_match_page),
-                                       _ ("Try another search or state."));
-      /* Clicks go through to the column headers beneath. */
-      gtk_widget_set_can_target (self->no_match_page, FALSE);
-      /* The bin's child, not a template child: the bin unparents it. */
-      gtk_overlay_add_overlay (GTK_OVERLAY (adw_bin_get_child (ADW_BIN (self))),
-                               self->no_match_page);
-    }
+    build_no_match_page (self);
   gtk_widget_set_visible (self->no_match_page, no_match);
-  /* Lines through the page's text would only cross it. */
-  gtk_column_view_set_show_column_separators (self->column_view, !no_match);
 }
 
 /* @change says how the filter moved, so that typing one more letter filters only the rows
@@ -725,6 +749,7 @@ yun_instance_view_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->catch_up_tick);
   self->catch_up_tick = 0;
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
+  g_clear_handle_id (&self->prebuild_source, g_source_remove);
   g_clear_handle_id (&self->hide_passwords_source, g_source_remove);
   g_clear_pointer (&self->shown_passwords, g_hash_table_unref);
   g_clear_pointer (&self->password_items, g_hash_table_unref);
@@ -800,12 +825,24 @@ yun_instance_view_set_property (GObject *object,
 }
 
 static void
+yun_instance_view_map (GtkWidget *widget)
+{
+  YunInstanceView *self = YUN_INSTANCE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (yun_instance_view_parent_class)->map (widget);
+  if (self->no_match_page == NULL && self->prebuild_source == 0)
+    self->prebuild_source
+      = g_timeout_add_full (G_PRIORITY_LOW, 1000, prebuild_no_match_page, self, NULL);
+}
+
+static void
 yun_instance_view_class_init (YunInstanceViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = yun_instance_view_dispose;
+  widget_class->map = yun_instance_view_map;
   object_class->finalize = yun_instance_view_finalize;
   object_class->get_property = yun_instance_view_get_property;
   object_class->set_property = yun_instance_view_set_property;

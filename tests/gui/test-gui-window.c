@@ -209,7 +209,8 @@ test_search_and_filter (void)
   yun_test_save_screenshot (GTK_WIDGET (window), "search-one-match");
 
   /* No match: a page says so, over the list; it goes with the search. */
-  g_assert_null (yun_test_find_widget (GTK_WIDGET (view), is_status_page, NULL));
+  page = yun_test_find_widget (GTK_WIDGET (view), is_status_page, NULL);
+  g_assert_true (page == NULL || !gtk_widget_get_visible (page));
   yun_instance_view_set_search_text (view, "no-such-instance");
   page = yun_test_find_widget (GTK_WIDGET (view), is_status_page, NULL);
   g_assert_nonnull (page);

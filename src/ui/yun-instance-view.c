@@ -60,8 +60,8 @@ struct _YunInstanceView
   char *folded_search;
   guint n_selected;
   GtkWidget *no_match_page; /* (nullable): built a while after the view is first shown */
-  guint prebuild_source;
-  guint catch_up_tick; /* while the selection changes GTK's list a frame at a time */
+  guint prebuild_source;    /* until then */
+  guint catch_up_tick;      /* while the selection changes GTK's list a frame at a time */
   gboolean catch_up_tick_waits;
 
   /* Instance IDs whose password the user chose to remember (the keyring holds them). */
@@ -136,7 +136,6 @@ static gboolean
 prebuild_no_match_page (gpointer data)
 {
   YunInstanceView *self = data;
-
   GtkWidget *widget = GTK_WIDGET (self);
 
   self->prebuild_source = 0;

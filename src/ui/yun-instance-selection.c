@@ -800,16 +800,19 @@ yun_instance_selection_set_n_fitting (YunInstanceSelection *self, guint n_rows)
  * yun_instance_selection_set_progressive:
  * @self: a #YunInstanceSelection
  * @progressive: whether a list that grows is given to GTK a screenful first, then some rows
- *   a frame, by yun_instance_selection_expose_more()
+ *   a frame, and one that shrinks keeps its blank rows a while, by
+ *   yun_instance_selection_catch_up()
  *
  * For a list view: GTK 4.8 builds some 200 rows at once for a long list.
  */
 void
 yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean progressive)
 {
+  gboolean was_catching_up;
+
   g_return_if_fail (YUN_IS_INSTANCE_SELECTION (self));
 
-  gboolean was_catching_up = get_catching_up (self);
+  was_catching_up = get_catching_up (self);
 
   self->progressive = progressive;
   if (!progressive)

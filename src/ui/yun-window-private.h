@@ -33,7 +33,7 @@ struct _YunWindow
   YunInstanceView *instance_view;
   GtkRevealer *jobs_revealer;
   GtkBox *jobs_area;
-  GtkLabel *status_label;
+  GtkInscription *status_label;
   GtkProgressBar *sync_progress;
   GtkLabel *demo_label;
   GtkLabel *read_only_label;

@@ -35,10 +35,12 @@ static const char *const filter_states[]
 
 /* ---- Status ---- */
 
+/* An inscription: a label would resize, and so lay out the whole window again, at every
+ * filter keystroke. */
 static void
 show_status (YunWindow *self, const char *text)
 {
-  gtk_label_set_label (self->status_label, text);
+  gtk_inscription_set_text (self->status_label, text);
 }
 
 static void

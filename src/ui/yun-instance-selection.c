@@ -500,7 +500,9 @@ select_all (GtkSelectionModel *model)
   for (guint i = 0; i < self->instances->len; i++)
     if (!g_hash_table_contains (self->selected, id_at (self, i)))
       g_hash_table_add (self->selected, g_strdup (id_at (self, i)));
-  gtk_selection_model_selection_changed (model, 0, self->n_exposed);
+  /* GTK has no rows to redraw in an empty list (and warns if told of none). */
+  if (self->n_exposed > 0)
+    gtk_selection_model_selection_changed (model, 0, self->n_exposed);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
   return TRUE;
 }
@@ -511,7 +513,8 @@ unselect_all (GtkSelectionModel *model)
   YunInstanceSelection *self = YUN_INSTANCE_SELECTION (model);
 
   g_hash_table_remove_all (self->selected);
-  gtk_selection_model_selection_changed (model, 0, self->n_exposed);
+  if (self->n_exposed > 0)
+    gtk_selection_model_selection_changed (model, 0, self->n_exposed);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
   return TRUE;
 }

@@ -521,6 +521,151 @@ test_no_blank_screen (Fixture *fixture, gconstpointer data)
   g_assert_true (yun_instance_selection_get_complete (fixture->selection));
 }
 
+/* What GTK would hold: the rows from @first on, up to 30. */
+static void
+hold_rows (Fixture *fixture, GPtrArray *held, guint first)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+
+  g_ptr_array_set_size (held, 0);
+  for (guint i = first; i < MIN (first + 30, g_list_model_get_n_items (rows)); i++)
+    g_ptr_array_add (held, g_list_model_get_item (rows, i));
+}
+
+/* Every held row on screen shows what the model has at its position, or nothing past its
+ * end; so does every row asked for; the selection is a part of what is shown. */
+static void
+assert_consistent (Fixture *fixture, GPtrArray *held, guint held_first, guint shown_first)
+{
+  GListModel *rows = G_LIST_MODEL (fixture->selection);
+  GListModel *model = G_LIST_MODEL (fixture->sort_model);
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (fixture->selection);
+  guint n_rows = g_list_model_get_n_items (rows);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GPtrArray) selected = yun_instance_selection_dup_selected (fixture->selection);
+  g_autoptr (GHashTable) shown_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) instances = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (n_rows < n)
+    g_assert_true (yun_instance_selection_get_catching_up (fixture->selection));
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (instances, g_list_model_get_item (model, i));
+      g_hash_table_add (shown_ids, (gpointer) yun_instance_get_instance_id (instances->pdata[i]));
+    }
+  for (guint i = 0; i < held->len; i++)
+    {
+      guint position = held_first + i;
+
+      if (position < n_rows && position >= shown_first && position < shown_first + 5)
+        g_assert_true (yun_instance_row_get_instance (held->pdata[i])
+                       == (position < n ? instances->pdata[position] : NULL));
+    }
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr (YunInstanceRow) row = g_list_model_get_item (rows, i);
+
+      g_assert_true (yun_instance_row_get_instance (row) == (i < n ? instances->pdata[i] : NULL));
+      g_assert_true (!gtk_selection_model_is_selected (selection, i) || i < n);
+    }
+  g_assert_cmpuint (selected->len, ==, yun_instance_selection_get_n_selected (fixture->selection));
+  for (guint i = 0; i < selected->len; i++)
+    g_assert_true (
+      g_hash_table_contains (shown_ids, yun_instance_get_instance_id (selected->pdata[i])));
+}
+
+/* Filter changes, syncs (instances replaced, added, removed), selections, scrolls, frames
+ * and pauses at random, with the rows GTK would hold held. */
+static void
+test_random_changes (Fixture *fixture, gconstpointer data)
+{
+  const char *const prefixes[] = { NULL, "web", "db", "more", "none", "w", "m" };
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (fixture->selection);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint held_first = 0, shown_first = 0, n_added = 0;
+
+  yun_instance_selection_set_progressive (fixture->selection, TRUE);
+  yun_instance_selection_set_screenful (fixture->selection, 8);
+  for (guint step = 0; step < 400; step++)
+    {
+      guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (fixture->selection));
+      guint n_store = g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
+
+      switch (g_test_rand_int_range (0, 12))
+        {
+        case 0:
+        case 1:
+          set_prefix (fixture, prefixes[g_test_rand_int_range (0, G_N_ELEMENTS (prefixes))]);
+          break;
+        case 2: /* a sync's newer copy of an instance */
+          if (n_store > 0)
+            {
+              guint position = g_test_rand_int_range (0, n_store);
+              g_autoptr (YunInstance) old
+                = g_list_model_get_item (G_LIST_MODEL (fixture->store), position);
+              g_autoptr (YunInstance) copy = new_instance (yun_instance_get_instance_id (old),
+                                                           yun_instance_get_name (old), "STOPPED");
+
+              g_list_store_splice (fixture->store, position, 1, (gpointer *) &copy, 1);
+            }
+          break;
+        case 3:
+          {
+            g_autofree char *id = g_strdup_printf ("ins-more%03u", n_added++);
+            g_autoptr (YunInstance) instance = new_instance (id, "more", "RUNNING");
+
+            g_list_store_insert (fixture->store, g_test_rand_int_range (0, n_store + 1), instance);
+          }
+          break;
+        case 4:
+          if (n_store > 0)
+            g_list_store_remove (fixture->store, g_test_rand_int_range (0, n_store));
+          break;
+        case 5:
+          if (n_rows > 0)
+            gtk_selection_model_select_item (selection, g_test_rand_int_range (0, n_rows),
+                                             g_test_rand_bit ());
+          break;
+        case 6:
+          if (g_test_rand_bit ())
+            gtk_selection_model_select_all (selection);
+          else
+            gtk_selection_model_unselect_all (selection);
+          break;
+        case 7:
+        case 8:
+          yun_instance_selection_catch_up (fixture->selection);
+          break;
+        case 9:
+          shown_first = n_rows > 0 ? g_test_rand_int_range (0, n_rows) : 0;
+          yun_instance_selection_set_shown_range (fixture->selection, shown_first, 5);
+          held_first = shown_first > 10 ? shown_first - 10 : 0;
+          hold_rows (fixture, held, held_first);
+          break;
+        case 10:
+          yun_instance_selection_set_n_fitting (fixture->selection, g_test_rand_int_range (0, 20));
+          break;
+        default: /* now and then, a pause in the changes, and the frames after it */
+          if (g_test_rand_int_range (0, 8) == 0)
+            {
+              /* Longer than the pause; without blocking, since nothing may be waiting. */
+              gint64 deadline = g_get_monotonic_time () + 1200 * G_TIME_SPAN_MILLISECOND;
+
+              while (!yun_instance_selection_get_catching_up (fixture->selection)
+                     && g_get_monotonic_time () < deadline)
+                if (!g_main_context_iteration (NULL, FALSE))
+                  g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+              while (yun_instance_selection_catch_up (fixture->selection))
+                ;
+              g_assert_true (yun_instance_selection_get_complete (fixture->selection)
+                             || g_list_model_get_n_items (G_LIST_MODEL (fixture->selection)) <= 20);
+            }
+          break;
+        }
+      assert_consistent (fixture, held, held_first, shown_first);
+    }
+}
+
 /* GTK hears of selection changes where rows may show other selected instances. */
 static void
 test_selection_changed_signals (Fixture *fixture, gconstpointer data)
@@ -572,6 +717,7 @@ main (int argc, char *argv[])
   ADD ("/yun/instance-selection/screenful", test_screenful);
   ADD ("/yun/instance-selection/blank-rows", test_blank_rows);
   ADD ("/yun/instance-selection/no-blank-screen", test_no_blank_screen);
+  ADD ("/yun/instance-selection/random-changes", test_random_changes);
 #undef ADD
   g_test_add_func ("/yun/instance-selection/empty", test_empty);
 

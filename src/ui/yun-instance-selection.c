@@ -826,14 +826,6 @@ yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolean pro
   notify_catching_up (self, was_catching_up);
 }
 
-/* Whether GTK has been told of every instance, and of no blank row. */
-gboolean
-yun_instance_selection_get_complete (YunInstanceSelection *self)
-{
-  g_return_val_if_fail (YUN_IS_INSTANCE_SELECTION (self), TRUE);
-  return self->n_exposed == self->instances->len;
-}
-
 gboolean
 yun_instance_selection_get_catching_up (YunInstanceSelection *self)
 {

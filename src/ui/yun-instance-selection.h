@@ -28,7 +28,6 @@ void yun_instance_selection_set_progressive (YunInstanceSelection *self, gboolea
 void yun_instance_selection_set_screenful (YunInstanceSelection *self, guint n_rows);
 void yun_instance_selection_set_n_fitting (YunInstanceSelection *self, guint n_rows);
 void yun_instance_selection_postpone (YunInstanceSelection *self);
-gboolean yun_instance_selection_get_complete (YunInstanceSelection *self);
 gboolean yun_instance_selection_get_catching_up (YunInstanceSelection *self);
 gboolean yun_instance_selection_catch_up (YunInstanceSelection *self);
 

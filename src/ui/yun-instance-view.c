@@ -69,7 +69,7 @@ struct _YunInstanceView
   /* Instance ID → a password on screen, for PASSWORD_SHOWN_SECONDS. */
   GHashTable *shown_passwords;
   guint hide_passwords_source;
-  /* The password column's bound GtkListItems, to show a change at once. */
+  /* The password column's bound rows → their GtkListItems, to show a change at once. */
   GHashTable *password_items;
 };
 
@@ -342,10 +342,21 @@ update_password_cell (YunInstanceView *self, GtkListItem *list_item)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-password");
 }
 
+/* A row off screen is given its instance some time after a change, or as it scrolls into
+ * view: its password cell must then offer that instance's password, not the last one's. */
+static void
+on_password_row_changed (YunInstanceRow *row, GParamSpec *pspec, YunInstanceView *self)
+{
+  update_password_cell (self, g_hash_table_lookup (self->password_items, row));
+}
+
 static void
 on_password_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, YunInstanceView *self)
 {
-  g_hash_table_add (self->password_items, list_item);
+  YunInstanceRow *row = gtk_list_item_get_item (list_item);
+
+  g_hash_table_insert (self->password_items, row, list_item);
+  g_signal_connect_object (row, "notify::instance", G_CALLBACK (on_password_row_changed), self, 0);
   update_password_cell (self, list_item);
 }
 
@@ -354,8 +365,11 @@ on_password_unbind (GtkSignalListItemFactory *factory,
                     GtkListItem *list_item,
                     YunInstanceView *self)
 {
+  YunInstanceRow *row = gtk_list_item_get_item (list_item);
+
+  g_signal_handlers_disconnect_by_func (row, on_password_row_changed, self);
   if (self->password_items != NULL)
-    g_hash_table_remove (self->password_items, list_item);
+    g_hash_table_remove (self->password_items, row);
 }
 
 static void
@@ -365,7 +379,7 @@ update_password_cells (YunInstanceView *self)
   gpointer list_item;
 
   g_hash_table_iter_init (&iter, self->password_items);
-  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+  while (g_hash_table_iter_next (&iter, NULL, &list_item))
     update_password_cell (self, list_item);
 }
 
@@ -420,7 +434,6 @@ on_visible_items_changed (YunInstanceView *self)
   count_selected (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
-  update_password_cells (self);
 }
 
 /* The lowest row the theme draws (a check button and its margins): enough of them fill

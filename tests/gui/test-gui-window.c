@@ -15,6 +15,7 @@
 
 #include "yun-application.h"
 #include "yun-gui-test.h"
+#include "yun-instance-selection.h"
 #include "yun-job-view.h"
 
 static YunApplication *application;
@@ -415,20 +416,27 @@ test_run_command (void)
   gtk_window_destroy (job_view);
 }
 
-static gboolean
-password_column_visible (gpointer data)
+static GtkColumnViewColumn *
+column_titled (YunInstanceView *view, const char *title)
 {
-  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
   GListModel *columns = gtk_column_view_get_columns (yun_instance_view_get_column_view (view));
 
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
-      if (g_strcmp0 (gtk_column_view_column_get_title (column), _ ("Password")) == 0)
-        return gtk_column_view_column_get_visible (column);
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
     }
   g_assert_not_reached ();
+}
+
+static gboolean
+password_column_visible (gpointer data)
+{
+  YunInstanceView *view = yun_window_get_instance_view (yun_test_main_window ());
+
+  return gtk_column_view_column_get_visible (column_titled (view, _ ("Password")));
 }
 
 static gboolean
@@ -511,6 +519,122 @@ password_on_screen (gpointer password)
          != NULL;
 }
 
+static gboolean
+is_instance_id_cell (GtkWidget *widget, gconstpointer unused)
+{
+  return GTK_IS_INSCRIPTION (widget)
+         && g_str_has_prefix (gtk_inscription_get_text (GTK_INSCRIPTION (widget)) ?: "", "ins-");
+}
+
+/* Every row GTK holds, on screen or not: its password cell shows (with buttons for that
+ * instance) exactly when the row shows @remembered_id. Returns how many rows show it. */
+static guint
+check_password_cells (YunInstanceView *view, const char *remembered_id)
+{
+  GtkWidget *list = yun_test_find_descendant (GTK_WIDGET (yun_instance_view_get_column_view (view)),
+                                              GTK_TYPE_LIST_VIEW);
+  guint n_rows = 0;
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *id_cell = yun_test_find_widget (row, is_instance_id_cell, NULL);
+      const char *id
+        = id_cell != NULL ? gtk_inscription_get_text (GTK_INSCRIPTION (id_cell)) : NULL;
+      GtkWidget *buttons[] = { yun_test_find_action_button (row, "win.reveal-password"),
+                               yun_test_find_action_button (row, "win.copy-password") };
+
+      for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+        {
+          gboolean shown = buttons[i] != NULL && gtk_widget_is_visible (buttons[i]);
+
+          g_assert_cmpint (shown, ==, g_strcmp0 (id, remembered_id) == 0);
+          if (shown)
+            g_assert_cmpstr (
+              g_variant_get_string (
+                gtk_actionable_get_action_target_value (GTK_ACTIONABLE (buttons[i])), NULL),
+              ==, remembered_id);
+        }
+      n_rows += g_strcmp0 (id, remembered_id) == 0;
+    }
+  return n_rows;
+}
+
+static guint
+visible_position (YunInstanceView *view, const char *instance_id)
+{
+  GListModel *shown = yun_instance_view_get_instances (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (yun_instance_get_instance_id (instance), instance_id) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+time_reached (gpointer deadline)
+{
+  return g_get_monotonic_time () >= *(gint64 *) deadline;
+}
+
+static gboolean
+list_caught_up (gpointer view)
+{
+  return !yun_instance_selection_get_catching_up (
+    YUN_INSTANCE_SELECTION (gtk_column_view_get_model (yun_instance_view_get_column_view (view))));
+}
+
+/* The rows GTK holds off screen show a reordered list a moment later, or as they scroll
+ * into view: their password cells follow, each with the buttons of its own instance. */
+static void
+check_password_rows_follow (YunInstanceView *view, const char *instance_id)
+{
+  GtkWidget *window = GTK_WIDGET (yun_test_main_window ());
+  GtkColumnView *column_view = yun_instance_view_get_column_view (view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
+  GtkColumnViewColumn *id_column = column_titled (view, _ ("ID"));
+  GtkSortType order = GTK_SORT_DESCENDING;
+  gint64 after_pause;
+  guint position;
+
+  yun_test_wait_until (list_caught_up, view, "every row built");
+  check_password_cells (view, instance_id);
+  /* Reordered so that the instance's row is one GTK holds off screen. */
+  gtk_column_view_sort_by_column (column_view, id_column, order);
+  position = visible_position (view, instance_id);
+  if (position < 20 || position > 150)
+    {
+      order = GTK_SORT_ASCENDING;
+      gtk_column_view_sort_by_column (column_view, id_column, order);
+      position = visible_position (view, instance_id);
+    }
+  g_assert_cmpuint (position, >=, 20);
+  g_assert_cmpuint (position, <=, 150);
+  yun_test_wait_for_draw (window);
+  check_password_cells (view, instance_id);
+  /* Scrolled into view before the rows off screen are brought up to date. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * position
+                                          / yun_instance_view_get_n_visible (view));
+  yun_test_wait_for_draw (window);
+  g_assert_cmpuint (check_password_cells (view, instance_id), ==, 1);
+  /* And the rows off screen, once they are brought up to date. */
+  gtk_adjustment_set_value (adjustment, 0);
+  gtk_column_view_sort_by_column (
+    column_view, id_column, order == GTK_SORT_ASCENDING ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  /* Past the pause in changes the selection waits for (a second). */
+  after_pause = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  yun_test_wait_until (time_reached, &after_pause, "a pause");
+  yun_test_wait_until (list_caught_up, view, "the rows off screen brought up to date");
+  yun_test_wait_for_draw (window);
+  check_password_cells (view, instance_id);
+  gtk_column_view_sort_by_column (column_view, NULL, GTK_SORT_ASCENDING);
+}
+
 /* Reset a password and remember it: the list gets a password column where that instance's
  * password is hidden, shown on demand (and hidden again), and copied. */
 static void
@@ -563,6 +687,7 @@ test_remembered_password (void)
   /* The clipboard is set when the keyring has answered. */
   wait_for_clipboard (window, password);
   yun_instance_view_set_search_text (view, NULL);
+  check_password_rows_follow (view, instance_id);
 }
 
 static gboolean

@@ -217,7 +217,15 @@ sync_blank_row (GtkListItem *list_item)
 
   gtk_widget_set_opacity (check, blank ? 0 : 1);
   if (cell != NULL && gtk_widget_get_parent (cell) != NULL)
-    gtk_widget_set_can_target (gtk_widget_get_parent (cell), !blank);
+    {
+      GtkWidget *row_widget = gtk_widget_get_parent (cell);
+
+      gtk_widget_set_can_target (row_widget, !blank);
+      /* Under a pointer at rest, the row would keep its hover band until the pointer
+       * moves: GTK 4.8 looks for what is under the pointer again only then. */
+      if (blank)
+        gtk_widget_unset_state_flags (row_widget, GTK_STATE_FLAG_PRELIGHT);
+    }
 }
 
 static void

@@ -187,11 +187,23 @@ on_row_activated (YunJobsPanel *self, guint position)
 }
 
 static void
-on_items_changed (YunJobsPanel *self)
+update_page (YunJobsPanel *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0;
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "jobs");
+}
+
+/* A new job goes on top, and the list scrolls up to it: the user has just started it.
+ * (GTK keeps the rows on screen where they are when rows come above them.) The journal's
+ * past jobs come after the others. Connected after the list's own handler, which must know
+ * of the new row first. */
+static void
+on_items_changed (YunJobsPanel *self, guint position, guint removed, guint added)
+{
+  update_page (self);
+  if (position == 0 && added > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 }
 
 /* ---- Job windows ---- */
@@ -303,7 +315,7 @@ yun_jobs_panel_init (YunJobsPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->views = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-  on_items_changed (self);
+  update_page (self);
 }
 
 /* ---- Public API ---- */
@@ -350,7 +362,7 @@ yun_jobs_panel_set_engine (YunJobsPanel *self, YunJobEngine *engine)
     }
   gtk_no_selection_set_model (self->selection,
                               engine != NULL ? yun_job_engine_get_jobs (engine) : NULL);
-  on_items_changed (self);
+  update_page (self);
 }
 
 /**

@@ -17,6 +17,7 @@
 #include "yun-gui-test.h"
 #include "yun-instance-selection.h"
 #include "yun-job-view.h"
+#include "yun-jobs-panel.h"
 
 static YunApplication *application;
 
@@ -188,6 +189,33 @@ is_status_page (GtkWidget *widget, gconstpointer unused)
   return ADW_IS_STATUS_PAGE (widget);
 }
 
+static gboolean
+is_instance_id_cell (GtkWidget *widget, gconstpointer unused)
+{
+  return GTK_IS_INSCRIPTION (widget)
+         && g_str_has_prefix (gtk_inscription_get_text (GTK_INSCRIPTION (widget)) ?: "", "ins-");
+}
+
+/* A blank row (past the instances shown) looks like the empty space below the list: no
+ * hover band, even under a pointer at rest. */
+static void
+check_blank_rows_plain (YunInstanceView *view)
+{
+  GtkWidget *list = yun_test_find_descendant (GTK_WIDGET (yun_instance_view_get_column_view (view)),
+                                              GTK_TYPE_LIST_VIEW);
+  guint n_blank = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (yun_test_find_widget (row, is_instance_id_cell, NULL) == NULL
+        && gtk_widget_get_first_child (row) != NULL)
+      {
+        n_blank++;
+        g_assert_false (gtk_widget_get_state_flags (row) & GTK_STATE_FLAG_PRELIGHT);
+      }
+  g_assert_cmpuint (n_blank, >, 0);
+}
+
 /* One match: the rows GTK had built stay, blank, while the user may go on typing; once the
  * typing has paused, only those that fill the view without scrolling stay. */
 static void
@@ -205,6 +233,8 @@ test_search_and_filter (void)
   yun_instance_view_set_search_text (view, id);
   g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, 1);
   g_assert_false (list_fits (view));
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  check_blank_rows_plain (view);
   yun_test_wait_until (list_fits, view, "the blank rows that scroll to go");
   yun_test_wait_for_draw (GTK_WIDGET (window));
   yun_test_save_screenshot (GTK_WIDGET (window), "search-one-match");
@@ -519,13 +549,6 @@ password_on_screen (gpointer password)
          != NULL;
 }
 
-static gboolean
-is_instance_id_cell (GtkWidget *widget, gconstpointer unused)
-{
-  return GTK_IS_INSCRIPTION (widget)
-         && g_str_has_prefix (gtk_inscription_get_text (GTK_INSCRIPTION (widget)) ?: "", "ins-");
-}
-
 /* Every row GTK holds, on screen or not: its password cell shows (with buttons for that
  * instance) exactly when the row shows @remembered_id. Returns how many rows show it. */
 static guint
@@ -690,6 +713,162 @@ test_remembered_password (void)
   check_password_rows_follow (view, instance_id);
 }
 
+/* ---- Creating instances ---- */
+
+static gboolean
+combo_has_selection (GtkWidget *dialog, const char *id)
+{
+  return adw_combo_row_get_selected_item (ADW_COMBO_ROW (yun_test_find_by_id (dialog, id))) != NULL;
+}
+
+/* Regions, zones, images and instance types read from the service, and one of each chosen. */
+static gboolean
+create_dialog_ready (gpointer dialog)
+{
+  return combo_has_selection (dialog, "region_row") && combo_has_selection (dialog, "zone_row")
+         && combo_has_selection (dialog, "image_row") && combo_has_selection (dialog, "type_row")
+         && gtk_widget_get_sensitive (yun_test_find_by_id (dialog, "create_button"));
+}
+
+static gboolean
+price_shown (gpointer dialog)
+{
+  GtkWidget *label = yun_test_find_by_id (dialog, "price_label");
+
+  /* Not "Asking for the price…" (dimmed), nor an error. */
+  return gtk_widget_has_css_class (label, "heading")
+         && !gtk_widget_has_css_class (label, "dim-label")
+         && *gtk_label_get_label (GTK_LABEL (label)) != '\0';
+}
+
+static gboolean
+newest_job_is_create (gpointer unused)
+{
+  return yun_job_get_kind (newest_job ()) == YUN_JOB_KIND_CREATE;
+}
+
+static guint
+count_named (const char *prefix)
+{
+  GListModel *instances = yun_inventory_get_instances (inventory ());
+  guint n_named = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (instances, i);
+
+      n_named += g_str_has_prefix (yun_instance_get_name (instance) ?: "", prefix);
+    }
+  return n_named;
+}
+
+static gboolean
+three_created (gpointer prefix)
+{
+  return count_named (prefix) == 3;
+}
+
+/* Whether the jobs panel shows the create job's row whole (the only one of its kind). */
+static gboolean
+create_job_row_shown (gpointer unused)
+{
+  GtkWidget *list = yun_test_find_descendant (
+    yun_test_find_descendant (GTK_WIDGET (yun_test_main_window ()), YUN_TYPE_JOBS_PANEL),
+    GTK_TYPE_LIST_VIEW);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      graphene_rect_t bounds;
+
+      if (find_label (row, yun_job_kind_get_label (YUN_JOB_KIND_CREATE)) != NULL)
+        return gtk_widget_get_mapped (row) && gtk_widget_compute_bounds (row, list, &bounds)
+               && bounds.size.height > 0 && bounds.origin.y >= 0
+               && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
+    }
+  return FALSE;
+}
+
+/* Create three instances: the dialog reads its lists from the service, marks sold-out types
+ * and will not create one, names the instances from a pattern and prices them; the job
+ * launches the three, and they appear in the list. */
+static void
+test_create_instances (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  const char *password = g_getenv ("YUN_TEST_PASSWORD");
+  GtkWidget *dialog, *type_row, *create_button;
+  GListModel *types;
+  guint sellable = G_MAXUINT, sold_out = G_MAXUINT;
+  g_autofree char *names = NULL;
+  g_autofree char *price = NULL;
+  YunJob *job;
+
+  g_assert_nonnull (password);
+  g_assert_cmpuint (count_named ("gui-created-"), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.create", NULL);
+  dialog = GTK_WIDGET (yun_test_wait_for_window (g_type_from_name ("YunCreateDialog")));
+  yun_test_wait_until (create_dialog_ready, dialog, "the create dialog's lists");
+  create_button = yun_test_find_by_id (dialog, "create_button");
+
+  /* Every zone of the simulator has a sold-out type: it is marked, and Create refuses it. */
+  type_row = yun_test_find_by_id (dialog, "type_row");
+  types = adw_combo_row_get_model (ADW_COMBO_ROW (type_row));
+  for (guint i = 0; i < g_list_model_get_n_items (types); i++)
+    {
+      g_autoptr (YunInstanceTypeQuota) quota = g_list_model_get_item (types, i);
+
+      if (yun_instance_type_quota_get_sellable (quota))
+        sellable = MIN (sellable, i);
+      else
+        sold_out = MIN (sold_out, i);
+    }
+  g_assert_cmpuint (sold_out, !=, G_MAXUINT);
+  g_assert_cmpuint (sellable, !=, G_MAXUINT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (type_row), sold_out);
+  g_assert_true (gtk_widget_get_visible (yun_test_find_by_id (dialog, "type_error")));
+  g_assert_false (gtk_widget_get_sensitive (create_button));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (type_row), sellable);
+  g_assert_false (gtk_widget_get_visible (yun_test_find_by_id (dialog, "type_error")));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (yun_test_find_by_id (dialog, "count_spin")), 3);
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (dialog, "name_row")),
+                         "gui-created-{index}");
+  names = g_strdup_printf (_ ("%s, %s, …"), "gui-created-1", "gui-created-2");
+  g_assert_cmpstr (
+    adw_action_row_get_subtitle (ADW_ACTION_ROW (yun_test_find_by_id (dialog, "names_row"))), ==,
+    names);
+  /* A password that breaks the image's rules keeps Create off; a good one turns it on. */
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (dialog, "password_row")), "short");
+  g_assert_false (gtk_widget_get_sensitive (create_button));
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (dialog, "password_row")), password);
+  g_assert_true (gtk_widget_get_sensitive (create_button));
+
+  /* The price of the three, as the service quotes one. */
+  yun_test_wait_until (price_shown, dialog, "the price");
+  price = g_strdup (gtk_label_get_label (GTK_LABEL (yun_test_find_by_id (dialog, "price_label"))));
+  g_test_message ("price: %s", price);
+  g_assert_nonnull (strstr (price, "3"));
+  yun_test_save_screenshot (dialog, "create-dialog");
+
+  g_signal_emit_by_name (create_button, "clicked");
+  yun_test_wait_until (newest_job_is_create, NULL, "the create job");
+  job = newest_job ();
+  /* The jobs panel, whose list the jobs before slid down, shows the new one. */
+  yun_test_wait_until (create_job_row_shown, NULL, "the create job in the jobs panel");
+  yun_test_wait_until (job_finished, job, "the instances launched");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 3);
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED), ==, 0);
+  yun_test_wait_until (three_created, "gui-created-", "the new instances in the inventory");
+  yun_instance_view_set_search_text (view, "gui-created-");
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, 3);
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  check_blank_rows_plain (view);
+  yun_test_save_screenshot (GTK_WIDGET (window), "created");
+  yun_instance_view_set_search_text (view, NULL);
+}
+
 static gboolean
 has_loopback_address (YunInstance *instance)
 {
@@ -739,6 +918,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
+  g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);
   status = g_test_run ();
 
   yun_test_stop_application ();

@@ -73,19 +73,29 @@ select_instances (GPtrArray *instances)
 }
 
 static gboolean
-all_in_state (gpointer data)
+all_in_state (GPtrArray *instances, const char *state)
 {
-  GPtrArray *instances = data;
-
   for (guint i = 0; i < instances->len; i++)
     {
       YunInstance *instance = yun_inventory_lookup (
         inventory (), yun_instance_get_instance_id (g_ptr_array_index (instances, i)));
 
-      if (instance == NULL || g_strcmp0 (yun_instance_get_state (instance), "STOPPED") != 0)
+      if (instance == NULL || g_strcmp0 (yun_instance_get_state (instance), state) != 0)
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+all_stopped (gpointer instances)
+{
+  return all_in_state (instances, "STOPPED");
+}
+
+static gboolean
+all_running (gpointer instances)
+{
+  return all_in_state (instances, "RUNNING");
 }
 
 static gboolean
@@ -295,7 +305,7 @@ test_stop_instances (void)
   g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SKIPPED), ==, 2);
 
   /* The list follows: each stopped instance reads STOPPED without a refresh. */
-  yun_test_wait_until (all_in_state, running, "the stopped instances in the list");
+  yun_test_wait_until (all_stopped, running, "the stopped instances in the list");
   yun_test_save_screenshot (GTK_WIDGET (window), "after-stop");
 }
 
@@ -747,25 +757,41 @@ newest_job_is_create (gpointer unused)
   return yun_job_get_kind (newest_job ()) == YUN_JOB_KIND_CREATE;
 }
 
-static guint
-count_named (const char *prefix)
+/* The instances of the inventory whose name starts with @prefix. */
+static GPtrArray *
+instances_named (const char *prefix)
 {
   GListModel *instances = yun_inventory_get_instances (inventory ());
-  guint n_named = 0;
+  GPtrArray *named = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
     {
       g_autoptr (YunInstance) instance = g_list_model_get_item (instances, i);
 
-      n_named += g_str_has_prefix (yun_instance_get_name (instance) ?: "", prefix);
+      if (g_str_has_prefix (yun_instance_get_name (instance) ?: "", prefix))
+        g_ptr_array_add (named, g_steal_pointer (&instance));
     }
-  return n_named;
+  return named;
+}
+
+static guint
+count_named (const char *prefix)
+{
+  g_autoptr (GPtrArray) named = instances_named (prefix);
+
+  return named->len;
 }
 
 static gboolean
 three_created (gpointer prefix)
 {
   return count_named (prefix) == 3;
+}
+
+static gboolean
+none_named (gpointer prefix)
+{
+  return count_named (prefix) == 0;
 }
 
 /* Whether the jobs panel shows the create job's row whole (the only one of its kind). */
@@ -870,6 +896,58 @@ test_create_instances (void)
 }
 
 static gboolean
+confirm_enabled (AdwMessageDialog *dialog)
+{
+  return adw_message_dialog_get_response_enabled (dialog, "confirm");
+}
+
+/* Terminate the three instances the create test made: the confirmation asks for their number
+ * typed out; a preview sends nothing; then they go. */
+static void
+test_terminate_instances (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autoptr (GPtrArray) created = instances_named ("gui-created-");
+  AdwMessageDialog *dialog;
+  GtkEditable *count;
+  YunJob *job;
+
+  g_assert_cmpuint (created->len, ==, 3);
+  yun_test_wait_until (all_running, created, "the new instances running");
+  select_instances (created);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.terminate", NULL);
+  dialog = ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  count = GTK_EDITABLE (yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY));
+  g_assert_false (confirm_enabled (dialog));
+  gtk_editable_set_text (count, "2");
+  g_assert_false (confirm_enabled (dialog));
+  gtk_editable_set_text (count, " 3 ");
+  g_assert_true (confirm_enabled (dialog));
+  yun_test_save_screenshot (GTK_WIDGET (dialog), "terminate-confirmation");
+  answer_dialog (GTK_WINDOW (dialog), "preview");
+
+  /* The preview: the service checks each call (DryRun), and nothing is terminated. */
+  job = newest_job ();
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_TERMINATE);
+  g_assert_true (yun_job_get_dry_run (job));
+  yun_test_wait_until (job_finished, job, "the preview");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_WOULD_SEND), ==, 3);
+  g_assert_true (all_running (created));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.terminate", NULL);
+  dialog = ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  gtk_editable_set_text (
+    GTK_EDITABLE (yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY)), "3");
+  answer_dialog (GTK_WINDOW (dialog), "confirm");
+  job = newest_job ();
+  g_assert_false (yun_job_get_dry_run (job));
+  yun_test_wait_until (job_finished, job, "the terminate job");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_SUCCEEDED), ==, 3);
+  yun_test_wait_until (none_named, "gui-created-", "the terminated instances to leave the list");
+}
+
+static gboolean
 has_loopback_address (YunInstance *instance)
 {
   const char *const *addresses = yun_instance_get_public_ips (instance);
@@ -919,6 +997,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);
+  g_test_add_func ("/yun/gui/window/terminate-instances", test_terminate_instances);
   status = g_test_run ();
 
   yun_test_stop_application ();

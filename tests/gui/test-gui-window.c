@@ -948,6 +948,72 @@ test_terminate_instances (void)
 }
 
 static gboolean
+label_visible_with_class (GtkWidget *dialog, const char *id, const char *css_class)
+{
+  GtkWidget *label = yun_test_find_by_id (dialog, id);
+
+  return gtk_widget_get_visible (label) && gtk_widget_has_css_class (label, css_class);
+}
+
+/* The password dialog over running Linux and Windows instances: it warns that they will be
+ * forced off, checks against the stricter (Windows) rules as the user types, and resets only
+ * a password that passes and is typed twice alike. */
+static void
+test_reset_password_rules (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 1);
+  g_autoptr (GPtrArray) windows_running = visible_instances ("RUNNING", TRUE, 1);
+  g_autoptr (GPtrArray) selection = g_ptr_array_new ();
+  g_autofree char *warning = NULL;
+  GtkWidget *dialog, *reset, *running;
+  GtkEditable *password, *confirm;
+
+  g_assert_cmpuint (linux_running->len, ==, 1);
+  g_assert_cmpuint (windows_running->len, ==, 1);
+  g_ptr_array_extend (selection, linux_running, NULL, NULL);
+  g_ptr_array_extend (selection, windows_running, NULL, NULL);
+  select_instances (selection);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-password", NULL);
+  dialog = GTK_WIDGET (yun_test_wait_for_window (g_type_from_name ("YunPasswordDialog")));
+  reset = yun_test_find_by_id (dialog, "reset_button");
+  password = GTK_EDITABLE (yun_test_find_by_id (dialog, "password_row"));
+  confirm = GTK_EDITABLE (yun_test_find_by_id (dialog, "confirm_row"));
+  running = yun_test_find_by_id (dialog, "running_label");
+  warning = g_strdup_printf (
+    g_dngettext (GETTEXT_PACKAGE,
+                 "%u running instance will be forced off, get the new password, and start "
+                 "again",
+                 "%u running instances will be forced off, get the new password, and start "
+                 "again",
+                 2),
+    2);
+  g_assert_true (gtk_widget_is_visible (running));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (running)), ==, warning);
+  g_assert_cmpstr (
+    adw_preferences_group_get_description (
+      ADW_PREFERENCES_GROUP (yun_test_find_by_id (dialog, "password_group"))),
+    ==, _ ("Checked against the strictest rules, as the selection mixes Linux and Windows"));
+  g_assert_false (gtk_widget_get_sensitive (reset));
+
+  /* Good for Linux (8 characters, three kinds), too short for Windows (12). */
+  gtk_editable_set_text (password, "Linux-ok1");
+  g_assert_true (label_visible_with_class (dialog, "rule_label", "error"));
+  g_assert_false (gtk_widget_get_sensitive (reset));
+  gtk_editable_set_text (password, "Windows-ok-12");
+  g_assert_true (label_visible_with_class (dialog, "rule_label", "success"));
+  gtk_editable_set_text (confirm, "Windows-ok-13");
+  g_assert_true (gtk_widget_get_visible (yun_test_find_by_id (dialog, "mismatch_label")));
+  g_assert_false (gtk_widget_get_sensitive (reset));
+  gtk_editable_set_text (confirm, "Windows-ok-12");
+  g_assert_false (gtk_widget_get_visible (yun_test_find_by_id (dialog, "mismatch_label")));
+  g_assert_true (gtk_widget_get_sensitive (reset));
+  yun_test_save_screenshot (dialog, "reset-password-rules");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static gboolean
 has_loopback_address (YunInstance *instance)
 {
   const char *const *addresses = yun_instance_get_public_ips (instance);
@@ -995,6 +1061,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
+  g_test_add_func ("/yun/gui/window/reset-password-rules", test_reset_password_rules);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);
   g_test_add_func ("/yun/gui/window/terminate-instances", test_terminate_instances);

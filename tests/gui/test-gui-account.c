@@ -20,6 +20,8 @@
 #include "yun-preferences-window.h"
 #include "yun-test-sim.h"
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
+
 #define ACCOUNT "gui-test"
 #define N_INSTANCES 40
 
@@ -200,6 +202,72 @@ test_add_account (void)
   g_assert_true (menu_offers_account (gtk_menu_button_get_menu_model (account_button), ACCOUNT));
 }
 
+static gboolean
+label_ends_with (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget)
+         && g_str_has_suffix (gtk_label_get_label (GTK_LABEL (widget)), text);
+}
+
+static gboolean
+label_shown (gpointer data)
+{
+  gpointer *window_and_text = data;
+
+  return yun_test_find_widget (window_and_text[0], label_ends_with, window_and_text[1]) != NULL;
+}
+
+/* Waits until @window shows a label that ends with @text, and returns it. */
+static GtkWidget *
+wait_for_label (GtkWidget *window, const char *text)
+{
+  gpointer window_and_text[] = { window, (gpointer) text };
+
+  yun_test_wait_until (label_shown, window_and_text, text);
+  return yun_test_find_widget (window, label_ends_with, text);
+}
+
+/* Test Connection checks the keys online, and says when this computer's clock is off from
+ * the service's: 7 minutes here, more than the 5 Tencent Cloud accepts. */
+static void
+test_connection (void)
+{
+  g_autoptr (json_object) state = yun_test_sim_admin_get (sim, "state");
+  guint n_regions = json_object_array_length (json_object_object_get (state, "regions"));
+  g_autofree char *connected
+    = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Connected: %u region is available",
+                                    "Connected: %u regions are available", n_regions),
+                       n_regions);
+  g_autofree char *behind = g_strdup_printf (
+    g_dngettext (GETTEXT_PACKAGE,
+                 "This computer’s clock is %lu minute behind: set it right, as Tencent "
+                 "Cloud refuses requests more than 5 minutes off.",
+                 "This computer’s clock is %lu minutes behind: set it right, as Tencent "
+                 "Cloud refuses requests more than 5 minutes off.",
+                 7),
+    7ul);
+  GtkWidget *preferences, *message;
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = GTK_WIDGET (yun_test_wait_for_window (YUN_TYPE_PREFERENCES_WINDOW));
+  press (preferences, _ ("_Test Connection"));
+  message = wait_for_label (preferences, connected);
+  g_assert_true (gtk_widget_has_css_class (message, "success"));
+
+  g_clear_pointer (&state, json_object_put);
+  state = yun_test_sim_admin_post (sim, "clock", "{\"offset_seconds\":420}");
+  g_assert_nonnull (state);
+  press (preferences, _ ("_Test Connection"));
+  message = wait_for_label (preferences, behind);
+  g_assert_true (gtk_widget_has_css_class (message, "error"));
+  yun_test_save_screenshot (preferences, "clock-skew");
+
+  g_clear_pointer (&state, json_object_put);
+  state = yun_test_sim_admin_post (sim, "clock", "{\"offset_seconds\":0}");
+  g_assert_nonnull (state);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 static void
 test_read_only_account (void)
 {
@@ -300,6 +368,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/yun/gui/account/welcome", test_welcome);
   g_test_add_func ("/yun/gui/account/add", test_add_account);
+  g_test_add_func ("/yun/gui/account/test-connection", test_connection);
   g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
   g_test_add_func ("/yun/gui/account/key-missing", test_key_missing);
   status = g_test_run ();

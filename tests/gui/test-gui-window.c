@@ -1013,6 +1013,71 @@ test_reset_password_rules (void)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+/* ---- A browser ---- */
+
+/* The desktop's https handler, as GIO finds it: a script that writes down the address it was
+ * asked to open, in the test's own data folder. */
+static char *
+opened_uri_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "opened-uri", NULL);
+}
+
+static void
+install_test_browser (void)
+{
+  g_autofree char *applications = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *script = g_build_filename (g_get_user_data_dir (), "yun-test-browser", NULL);
+  g_autofree char *opened = opened_uri_path ();
+  g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s' \"$1\" > '%s.part'\n"
+                                                  "mv '%s.part' '%s'\n",
+                                                  opened, opened, opened);
+  g_autofree char *desktop = g_build_filename (applications, "yun-test-browser.desktop", NULL);
+  g_autofree char *desktop_text
+    = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\nExec=%s %%u\n"
+                       "MimeType=x-scheme-handler/https;\nNoDisplay=true\n",
+                       script);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+  g_assert_true (
+    g_file_set_contents_full (script, script_text, -1, G_FILE_SET_CONTENTS_NONE, 0700, &error));
+  g_assert_true (g_file_set_contents (desktop, desktop_text, -1, &error));
+  g_assert_true (g_file_set_contents (
+    mimeapps, "[Default Applications]\nx-scheme-handler/https=yun-test-browser.desktop\n", -1,
+    &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* The VNC console of an instance opens in the browser: Tencent Cloud's console page, given
+ * the one-time address DescribeInstanceVncUrl answered. */
+static void
+test_vnc_console (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autoptr (GPtrArray) running = visible_instances ("RUNNING", FALSE, 1);
+  g_autofree char *opened_path = opened_uri_path ();
+  g_autofree char *opened = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpuint (running->len, ==, 1);
+  select_instances (running);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-vnc", NULL);
+  yun_test_wait_until (file_exists, opened_path, "the browser to be asked to open the console");
+  g_assert_true (g_file_get_contents (opened_path, &opened, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("opened: %s", opened);
+  g_assert_true (g_str_has_prefix (opened, YUN_VNC_PAGE_URL "?InstanceVncUrl=wss%3A%2F%2F"));
+}
+
 static gboolean
 has_loopback_address (YunInstance *instance)
 {
@@ -1052,6 +1117,7 @@ main (int argc, char *argv[])
 {
   int status;
 
+  install_test_browser ();
   application = yun_test_start_application (&argc, &argv);
 
   g_test_add_func ("/yun/gui/window/demo-opens", test_demo_opens);
@@ -1061,6 +1127,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
+  g_test_add_func ("/yun/gui/window/vnc-console", test_vnc_console);
   g_test_add_func ("/yun/gui/window/reset-password-rules", test_reset_password_rules);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);

@@ -1078,6 +1078,41 @@ test_vnc_console (void)
   g_assert_true (g_str_has_prefix (opened, YUN_VNC_PAGE_URL "?InstanceVncUrl=wss%3A%2F%2F"));
 }
 
+/* Export two selected instances as CSV, through the file chooser, and read the file. */
+static void
+test_export_selection (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autoptr (GPtrArray) running = visible_instances ("RUNNING", -1, 2);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "instances.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto (GStrv) lines = NULL;
+  GtkWindow *chooser;
+
+  g_assert_cmpuint (running->len, ==, 2);
+  select_instances (running);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
+  chooser = yun_test_wait_for_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ==,
+                   "instances.csv");
+  /* As a user would: the full path typed into the name. */
+  gtk_editable_set_text (
+    GTK_EDITABLE (yun_test_find_descendant (GTK_WIDGET (chooser), GTK_TYPE_ENTRY)), path);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  yun_test_wait_until (file_exists, path, "the exported file");
+
+  g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (csv, "\n", -1);
+  /* A header, a line per instance, and the end of the last line. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[3], ==, "");
+  for (guint i = 0; i < running->len; i++)
+    g_assert_nonnull (
+      strstr (lines[i + 1], yun_instance_get_instance_id (g_ptr_array_index (running, i))));
+}
+
 static gboolean
 has_loopback_address (YunInstance *instance)
 {
@@ -1128,6 +1163,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
   g_test_add_func ("/yun/gui/window/vnc-console", test_vnc_console);
+  g_test_add_func ("/yun/gui/window/export-selection", test_export_selection);
   g_test_add_func ("/yun/gui/window/reset-password-rules", test_reset_password_rules);
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);

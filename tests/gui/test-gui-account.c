@@ -17,6 +17,8 @@
 
 #include "yun-application.h"
 #include "yun-gui-test.h"
+#include "yun-job-view.h"
+#include "yun-jobs-panel.h"
 #include "yun-preferences-window.h"
 #include "yun-test-sim.h"
 
@@ -268,6 +270,96 @@ test_connection (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+static YunJob *
+newest_job (void)
+{
+  GListModel *jobs = yun_job_engine_get_jobs (
+    yun_workspace_get_job_engine (yun_window_get_workspace (yun_test_main_window ())));
+  g_autoptr (YunJob) job = g_list_model_get_item (jobs, 0);
+
+  /* The engine keeps its jobs. */
+  return job;
+}
+
+static gboolean
+job_finished (gpointer job)
+{
+  return yun_job_get_finished (job);
+}
+
+static gboolean
+newest_job_is_other (gpointer job)
+{
+  return newest_job () != job;
+}
+
+/* A stop whose operations fail on the instances: the job's window says why for each, with
+ * Tencent Cloud's code and a sentence, and Retry runs the failed ones again, in a new job
+ * that the window follows. */
+static void
+test_retry_failed (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  GListModel *shown = yun_instance_view_get_instances (view);
+  g_autoptr (GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (json_object) faults = NULL;
+  GtkWidget *job_view;
+  YunJob *job, *retried;
+  GListModel *items;
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown) && running->len < 2; i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (yun_instance_get_state (instance), "RUNNING") == 0)
+        g_ptr_array_add (running, g_steal_pointer (&instance));
+    }
+  g_assert_cmpuint (running->len, ==, 2);
+  yun_instance_view_unselect_all (view);
+  for (guint i = 0; i < running->len; i++)
+    g_assert_true (yun_instance_view_select_id (
+      view, yun_instance_get_instance_id (g_ptr_array_index (running, i))));
+
+  faults = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"op-fail:1:StopInstances\"]}");
+  g_assert_nonnull (faults);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  adw_message_dialog_response (
+    ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG)), "confirm");
+  job = newest_job ();
+  g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_STOP);
+  yun_test_wait_until (job_finished, job, "the stop to fail");
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_FAILED), ==, 2);
+  items = yun_job_get_items (job);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      g_assert_cmpstr (yun_job_item_get_code (item), ==, "OperationFailed");
+    }
+
+  yun_jobs_panel_show_job (
+    YUN_JOBS_PANEL (yun_test_find_descendant (GTK_WIDGET (window), YUN_TYPE_JOBS_PANEL)), job);
+  job_view = GTK_WIDGET (yun_test_wait_for_window (YUN_TYPE_JOB_VIEW));
+  /* Each instance's row gives the code's sentence. */
+  g_assert_nonnull (
+    yun_test_find_widget (job_view, label_ends_with, _ ("The operation failed on the instance.")));
+  yun_test_save_screenshot (job_view, "job-failed");
+
+  g_clear_pointer (&faults, json_object_put);
+  faults = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[]}");
+  g_assert_nonnull (faults);
+  g_signal_emit_by_name (yun_test_find_by_id (job_view, "retry_button"), "clicked");
+  yun_test_wait_until (newest_job_is_other, job, "the retry");
+  retried = newest_job ();
+  g_assert_cmpint (yun_job_get_kind (retried), ==, YUN_JOB_KIND_STOP);
+  g_assert_cmpuint (yun_job_get_n_items (retried), ==, 2);
+  yun_test_wait_until (job_finished, retried, "the retried stop");
+  g_assert_cmpuint (yun_job_get_n_outcome (retried, YUN_JOB_OUTCOME_SUCCEEDED), ==, 2);
+  g_assert_true (yun_job_view_get_job (YUN_JOB_VIEW (job_view)) == retried);
+  gtk_window_destroy (GTK_WINDOW (job_view));
+}
+
 static void
 test_read_only_account (void)
 {
@@ -369,6 +461,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/account/welcome", test_welcome);
   g_test_add_func ("/yun/gui/account/add", test_add_account);
   g_test_add_func ("/yun/gui/account/test-connection", test_connection);
+  g_test_add_func ("/yun/gui/account/retry-failed", test_retry_failed);
   g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
   g_test_add_func ("/yun/gui/account/key-missing", test_key_missing);
   status = g_test_run ();

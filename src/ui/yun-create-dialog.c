@@ -1132,6 +1132,7 @@ yun_create_dialog_run_async (GtkWindow *parent,
   YunCreateDialog *self;
   YunDialogAnswer *pending;
   g_autofree char *name = NULL;
+  g_autofree char *account = NULL;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
   g_return_if_fail (YUN_IS_WORKSPACE (workspace));
@@ -1155,7 +1156,9 @@ yun_create_dialog_run_async (GtkWindow *parent,
                              g_settings_get_uint (settings, "default-system-disk-size"));
   gtk_spin_button_set_value (self->bandwidth_spin,
                              g_settings_get_uint (settings, "default-bandwidth"));
-  adw_window_title_set_subtitle (self->window_title, yun_workspace_get_account (workspace));
+  /* Which account pays: a create in the wrong one is a costly mistake. */
+  account = yun_workspace_dup_account_title (workspace);
+  adw_window_title_set_subtitle (self->window_title, account);
 
   update_names (self);
   update_sensitivity (self);

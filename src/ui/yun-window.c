@@ -670,8 +670,7 @@ yun_window_set_workspace (YunWindow *self, YunWorkspace *workspace)
   yun_sidebar_set_inventory (self->sidebar, inventory);
   yun_instance_view_set_model (self->instance_view, yun_inventory_get_instances (inventory));
   adw_window_title_set_title (self->window_title, "YunDesk");
-  subtitle = yun_workspace_get_demo (workspace) ? g_strdup (_ ("Demo account"))
-                                                : g_strdup_printf (_ ("Account “%s”"), account);
+  subtitle = yun_workspace_dup_account_title (workspace);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_menu_button_set_label (self->account_button,
                              yun_workspace_get_demo (workspace) ? _ ("Demo account") : account);

@@ -20,6 +20,8 @@
 
 #include "yun-workspace.h"
 
+#include <glib/gi18n.h>
+
 #include "yun-sim.h"
 
 struct _YunWorkspace
@@ -364,6 +366,23 @@ yun_workspace_get_account (YunWorkspace *self)
 {
   g_return_val_if_fail (YUN_IS_WORKSPACE (self), NULL);
   return self->account;
+}
+
+/**
+ * yun_workspace_dup_account_title:
+ * @self: a #YunWorkspace
+ *
+ * Returns: (transfer full): how windows name the account, translated: “Demo account”, or
+ *   Account “NAME”
+ */
+char *
+yun_workspace_dup_account_title (YunWorkspace *self)
+{
+  g_return_val_if_fail (YUN_IS_WORKSPACE (self), NULL);
+
+  if (yun_workspace_get_demo (self))
+    return g_strdup (_ ("Demo account"));
+  return g_strdup_printf (_ ("Account “%s”"), self->account);
 }
 
 gboolean

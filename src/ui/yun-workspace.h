@@ -32,6 +32,7 @@ void yun_workspace_connect_async (YunWorkspace *self,
 gboolean yun_workspace_connect_finish (YunWorkspace *self, GAsyncResult *result, GError **error);
 
 const char *yun_workspace_get_account (YunWorkspace *self);
+char *yun_workspace_dup_account_title (YunWorkspace *self);
 gboolean yun_workspace_get_demo (YunWorkspace *self);
 gboolean yun_workspace_get_read_only (YunWorkspace *self);
 gboolean yun_workspace_get_connected (YunWorkspace *self);

@@ -1113,6 +1113,43 @@ test_export_selection (void)
       strstr (lines[i + 1], yun_instance_get_instance_id (g_ptr_array_index (running, i))));
 }
 
+/* The instance defaults of the preferences are what the create dialog starts from: the
+ * region and zone, and the size (here 4 vCPU and 8 GB, which the zone sells). */
+static void
+test_instance_defaults (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  GtkWidget *preferences, *dialog;
+  YunRegion *region;
+  YunZone *zone;
+  YunInstanceTypeQuota *quota;
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = GTK_WIDGET (yun_test_wait_for_window (g_type_from_name ("YunPreferencesWindow")));
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (preferences, "default_region_row")),
+                         "ap-shanghai");
+  gtk_editable_set_text (GTK_EDITABLE (yun_test_find_by_id (preferences, "default_zone_row")),
+                         "ap-shanghai-5");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (yun_test_find_by_id (preferences, "cpu_spin")), 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (yun_test_find_by_id (preferences, "memory_spin")), 8);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.create", NULL);
+  dialog = GTK_WIDGET (yun_test_wait_for_window (g_type_from_name ("YunCreateDialog")));
+  yun_test_wait_until (create_dialog_ready, dialog, "the create dialog's lists");
+  region
+    = adw_combo_row_get_selected_item (ADW_COMBO_ROW (yun_test_find_by_id (dialog, "region_row")));
+  zone = adw_combo_row_get_selected_item (ADW_COMBO_ROW (yun_test_find_by_id (dialog, "zone_row")));
+  quota
+    = adw_combo_row_get_selected_item (ADW_COMBO_ROW (yun_test_find_by_id (dialog, "type_row")));
+  g_assert_cmpstr (yun_region_get_region (region), ==, "ap-shanghai");
+  g_assert_cmpstr (yun_zone_get_zone (zone), ==, "ap-shanghai-5");
+  g_assert_true (yun_instance_type_quota_get_sellable (quota));
+  g_assert_cmpuint (yun_instance_type_quota_get_cpu (quota), ==, 4);
+  g_assert_cmpuint (yun_instance_type_quota_get_memory (quota), ==, 8);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
 static gboolean
 has_loopback_address (YunInstance *instance)
 {
@@ -1168,6 +1205,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/remembered-password", test_remembered_password);
   g_test_add_func ("/yun/gui/window/create-instances", test_create_instances);
   g_test_add_func ("/yun/gui/window/terminate-instances", test_terminate_instances);
+  g_test_add_func ("/yun/gui/window/instance-defaults", test_instance_defaults);
   status = g_test_run ();
 
   yun_test_stop_application ();

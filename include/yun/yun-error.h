@@ -69,5 +69,6 @@ void yun_set_error_tencent (GError **error,
 const char *yun_error_get_code (const GError *error);
 const char *yun_error_get_server_message (const GError *error);
 const char *yun_error_get_request_id (const GError *error);
+const char *yun_error_describe_code (const char *code);
 
 G_END_DECLS

@@ -179,63 +179,6 @@ yun_job_view_dup_summary (YunJob *job)
   return g_strdup_printf (_ ("%s of %u"), text->str, n_items);
 }
 
-/* A sentence for a Tencent Cloud error code or a TAT task status, or NULL. */
-static const char *
-describe_code (const char *code)
-{
-  static const struct
-  {
-    const char *code;
-    const char *sentence;
-  } sentences[] = {
-    { "InvalidInstance.NotSupported", N_ ("The instance does not support this operation.") },
-    { "OperationDenied.InstanceOperationInProgress",
-      N_ ("Another operation is in progress on the instance; try again when it ends.") },
-    { "RequestLimitExceeded", N_ ("Too many requests: Tencent Cloud's rate limit was reached.") },
-    { "InternalError", N_ ("Tencent Cloud had an internal error; the call may be retried.") },
-    { "UnauthorizedOperation", N_ ("The account's access policy does not allow this operation.") },
-    { "InvalidParameterValue", N_ ("Tencent Cloud refused a parameter's value.") },
-    { "InvalidParameter", N_ ("Tencent Cloud refused a parameter.") },
-    { "ResourceInsufficient", N_ ("The region does not have enough resources for this.") },
-    { "LimitExceeded", N_ ("An account quota was reached.") },
-    { "InvalidInstanceId.NotFound", N_ ("The instance no longer exists.") },
-    { "InvalidInstanceId.Malformed", N_ ("The instance ID is not valid.") },
-    { "OperationDenied", N_ ("Tencent Cloud denied the operation.") },
-    { "ResourceUnavailable", N_ ("The resource is not available.") },
-    { "Timeout", N_ ("The operation did not end in time.") },
-    { "LAUNCH_FAILED", N_ ("The instance failed to launch.") },
-    { "OperationFailed", N_ ("The operation failed on the instance.") },
-    /* TAT task statuses */
-    { "FAILED", N_ ("The command ended with a non-zero exit code.") },
-    { "TIMEOUT", N_ ("The command ran longer than its timeout and was stopped.") },
-    { "AGENT_OFFLINE", N_ ("The TAT agent on the instance is offline.") },
-    { "START_FAILED", N_ ("The command could not start on the instance.") },
-    { "TERMINATED", N_ ("The command was stopped before it ended.") },
-    { "CANCELLED", N_ ("The command was cancelled before it started.") },
-    { "DELIVER_FAILED", N_ ("The command could not be delivered to the instance.") },
-    { "TASK_TIMEOUT", N_ ("The task did not start in time.") },
-  };
-
-  if (code == NULL || *code == '\0')
-    return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (sentences); i++)
-    if (g_str_equal (code, sentences[i].code))
-      return _ (sentences[i].sentence);
-  if (g_str_has_prefix (code, "AuthFailure"))
-    return _ ("The credentials were refused: check the SecretId and SecretKey, and the clock.");
-  if (g_str_has_prefix (code, "RequestLimitExceeded"))
-    return _ ("Too many requests: Tencent Cloud's rate limit was reached.");
-  if (g_str_has_prefix (code, "UnauthorizedOperation"))
-    return _ ("The account's access policy does not allow this operation.");
-  if (g_str_has_prefix (code, "LimitExceeded"))
-    return _ ("An account quota was reached.");
-  if (g_str_has_prefix (code, "ResourceInsufficient"))
-    return _ ("The region does not have enough resources for this.");
-  if (g_str_has_prefix (code, "InternalError"))
-    return _ ("Tencent Cloud had an internal error; the call may be retried.");
-  return NULL;
-}
-
 static const char *
 outcome_label (YunJobOutcome outcome)
 {
@@ -314,7 +257,7 @@ format_step (gpointer unused, YunJobStep step)
 static char *
 format_reason (gpointer unused, const char *code, const char *reason, const char *message)
 {
-  const char *sentence = describe_code (code);
+  const char *sentence = yun_error_describe_code (code);
 
   if (sentence != NULL)
     return g_strdup (sentence);

@@ -732,12 +732,23 @@ void
 yun_window_show_error (YunWindow *self, const char *heading, const GError *error)
 {
   AdwMessageDialog *dialog;
+  const char *sentence;
 
   g_return_if_fail (YUN_IS_WINDOW (self));
   g_return_if_fail (error != NULL);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-  adw_message_dialog_set_body (dialog, error->message);
+  /* The service writes its message in the account's language, or in English; a sentence for
+   * its code comes first, in the user's. */
+  sentence = yun_error_describe_code (yun_error_get_code (error));
+  if (sentence != NULL)
+    {
+      g_autofree char *body = g_strdup_printf ("%s\n\n%s", sentence, error->message);
+
+      adw_message_dialog_set_body (dialog, body);
+    }
+  else
+    adw_message_dialog_set_body (dialog, error->message);
   adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -118,6 +118,27 @@ test_envelope_error (void)
   g_assert_cmpint (outcome, ==, YUN_ATTEMPT_CLOCK_SKEW);
 }
 
+/* Codes in a sentence: exact codes, families by their prefix, TAT task statuses; none for a
+ * code it does not know. */
+static void
+test_describe_code (void)
+{
+  g_assert_cmpstr (yun_error_describe_code ("InternalError"), ==,
+                   "Tencent Cloud had an internal error; the call may be retried.");
+  g_assert_cmpstr (yun_error_describe_code ("InvalidInstanceId.NotFound"), ==,
+                   "The instance no longer exists.");
+  g_assert_cmpstr (
+    yun_error_describe_code ("AuthFailure.SignatureExpire"), ==,
+    "The credentials were refused: check the SecretId and SecretKey, and the clock.");
+  g_assert_cmpstr (yun_error_describe_code ("LimitExceeded.InstanceQuota"), ==,
+                   "An account quota was reached.");
+  g_assert_cmpstr (yun_error_describe_code ("AGENT_OFFLINE"), ==,
+                   "The TAT agent on the instance is offline.");
+  g_assert_null (yun_error_describe_code ("FailedOperation.SomethingNew"));
+  g_assert_null (yun_error_describe_code (""));
+  g_assert_null (yun_error_describe_code (NULL));
+}
+
 static void
 assert_protocol_error (long status,
                        const char *content_type,
@@ -1060,6 +1081,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/core/transport/envelope-success", test_envelope_success);
   g_test_add_func ("/yun/core/transport/envelope-error", test_envelope_error);
   g_test_add_func ("/yun/core/transport/envelope-malformed", test_envelope_malformed);
+  g_test_add_func ("/yun/core/transport/describe-code", test_describe_code);
   g_test_add_func ("/yun/core/transport/retry-policy", test_retry_policy);
   g_test_add_func ("/yun/core/transport/backoff", test_backoff);
   g_test_add_func ("/yun/core/transport/format", test_format);

@@ -304,6 +304,7 @@ test_retry_failed (void)
   GListModel *shown = yun_instance_view_get_instances (view);
   g_autoptr (GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (json_object) faults = NULL;
+  GtkWindow *confirmation;
   GtkWidget *job_view;
   YunJob *job, *retried;
   GListModel *items;
@@ -324,8 +325,10 @@ test_retry_failed (void)
   faults = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[\"op-fail:1:StopInstances\"]}");
   g_assert_nonnull (faults);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  adw_message_dialog_response (
-    ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG)), "confirm");
+  confirmation = yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  /* As its button does: the response, and the dialog closes. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "confirm");
+  gtk_window_close (confirmation);
   job = newest_job ();
   g_assert_cmpint (yun_job_get_kind (job), ==, YUN_JOB_KIND_STOP);
   yun_test_wait_until (job_finished, job, "the stop to fail");
@@ -358,6 +361,54 @@ test_retry_failed (void)
   g_assert_cmpuint (yun_job_get_n_outcome (retried, YUN_JOB_OUTCOME_SUCCEEDED), ==, 2);
   g_assert_true (yun_job_view_get_job (YUN_JOB_VIEW (job_view)) == retried);
   gtk_window_destroy (GTK_WINDOW (job_view));
+}
+
+/* A call that fails: an error dialog says what could not be done, with Tencent Cloud's
+ * message, code and RequestId for support. */
+static void
+test_error_dialog (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  GListModel *shown = yun_instance_view_get_instances (view);
+  g_autoptr (json_object) faults = NULL;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  yun_instance_view_unselect_all (view);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (YunInstance) instance = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (yun_instance_get_state (instance), "RUNNING") == 0)
+        {
+          g_assert_true (
+            yun_instance_view_select_id (view, yun_instance_get_instance_id (instance)));
+          break;
+        }
+    }
+  g_assert_cmpuint (yun_instance_view_get_n_selected (view), ==, 1);
+
+  faults = yun_test_sim_admin_post (sim, "faults",
+                                    "{\"faults\":[\"internal:1:DescribeInstanceVncUrl\"]}");
+  g_assert_nonnull (faults);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-vnc", NULL);
+  dialog = ADW_MESSAGE_DIALOG (yun_test_wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   _ ("The VNC console could not be opened"));
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s", body);
+  /* A sentence in the user's language, then the service's message with its code. */
+  g_assert_true (
+    g_str_has_prefix (body, _ ("Tencent Cloud had an internal error; the call may be retried.")));
+  g_assert_nonnull (strstr (body, "InternalError"));
+  g_assert_nonnull (strstr (body, "RequestId"));
+  yun_test_save_screenshot (GTK_WIDGET (dialog), "error-dialog");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_clear_pointer (&faults, json_object_put);
+  faults = yun_test_sim_admin_post (sim, "faults", "{\"faults\":[]}");
+  g_assert_nonnull (faults);
 }
 
 static void
@@ -462,6 +513,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/account/add", test_add_account);
   g_test_add_func ("/yun/gui/account/test-connection", test_connection);
   g_test_add_func ("/yun/gui/account/retry-failed", test_retry_failed);
+  g_test_add_func ("/yun/gui/account/error-dialog", test_error_dialog);
   g_test_add_func ("/yun/gui/account/read-only", test_read_only_account);
   g_test_add_func ("/yun/gui/account/key-missing", test_key_missing);
   status = g_test_run ();

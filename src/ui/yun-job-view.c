@@ -4,8 +4,8 @@
  *
  * A window over one YunJob: its items in a column view that updates as the engine moves
  * them, a filter by outcome, and below the list the full output (or error message) of the
- * selected instance. Tencent Cloud error codes and TAT task statuses are turned into a
- * sentence here; the code and the message stay visible for support.
+ * selected instance. Tencent Cloud error codes and TAT task statuses are shown as a
+ * sentence (yun_error_describe_code()); the code and the message stay visible for support.
  */
 
 #define G_LOG_DOMAIN "yun-job-view"

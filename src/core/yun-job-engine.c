@@ -1309,6 +1309,15 @@ send_command (
   return g_strdup (result->request_id);
 }
 
+/* What the task's end says: its error information, else its status. */
+static const char *
+status_message (YunInvocationTask *task)
+{
+  const char *info = yun_invocation_task_get_error_info (task);
+
+  return info != NULL ? info : yun_invocation_task_get_status (task);
+}
+
 /* The tasks of the followed items' invocations. */
 static gboolean
 follow_commands (JobRun *run, GPtrArray *waiting, gint64 now, GError **error)
@@ -1363,11 +1372,13 @@ follow_commands (JobRun *run, GPtrArray *waiting, gint64 now, GError **error)
           item->output = yun_invocation_task_dup_output_text (task);
           if (g_str_equal (status, "SUCCESS"))
             finish_item (run, item, YUN_JOB_OUTCOME_SUCCEEDED, NULL, NULL, NULL);
+          /* Stopped by the user's Cancel (CancelInvocation): not a failure to retry. */
+          else if (cancelled (run)
+                   && (g_str_equal (status, "CANCELLED") || g_str_equal (status, "TERMINATED")))
+            finish_item (run, item, YUN_JOB_OUTCOME_CANCELLED, _ ("cancelled while it ran"),
+                         status, status_message (task));
           else
-            finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, status,
-                         yun_invocation_task_get_error_info (task) != NULL
-                           ? yun_invocation_task_get_error_info (task)
-                           : status);
+            finish_item (run, item, YUN_JOB_OUTCOME_FAILED, NULL, status, status_message (task));
         }
     }
   return commit_changes (run, error);

@@ -456,6 +456,81 @@ test_run_command (void)
   gtk_window_destroy (job_view);
 }
 
+/* Every task sent and running, but those skipped (an instance whose TAT agent is offline);
+ * at least one running. */
+static gboolean
+tasks_running (gpointer job)
+{
+  GListModel *items = yun_job_get_items (job);
+  guint n_running = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      if (yun_job_item_get_outcome (item) == YUN_JOB_OUTCOME_SKIPPED)
+        continue;
+      if (yun_job_item_get_step (item) != YUN_JOB_STEP_WAITING)
+        return FALSE;
+      n_running++;
+    }
+  return n_running > 0;
+}
+
+/* A command that would run for half a minute, cancelled from its job's window once it runs:
+ * the tasks are stopped (CancelInvocation), and the job ends at once with them cancelled. */
+static void
+test_cancel_command (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 2);
+  GtkWindow *dialog, *job_view;
+  GtkWidget *cancel_button;
+  GListModel *items;
+  YunJob *job;
+  gint64 cancelled_at;
+
+  g_assert_cmpuint (linux_running->len, ==, 2);
+  select_instances (linux_running);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
+  dialog = yun_test_wait_for_window (g_type_from_name ("YunCommandDialog"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW))),
+                            "sleep 30", -1);
+  g_signal_emit_by_name (yun_test_find_by_id (GTK_WIDGET (dialog), "run_button"), "clicked");
+  job_view = yun_test_wait_for_window (YUN_TYPE_JOB_VIEW);
+  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
+  yun_test_wait_until (tasks_running, job, "the command running");
+
+  cancel_button = yun_test_find_by_id (GTK_WIDGET (job_view), "cancel_button");
+  g_assert_true (gtk_widget_is_visible (cancel_button));
+  cancelled_at = g_get_monotonic_time ();
+  g_signal_emit_by_name (cancel_button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (cancel_button));
+  yun_test_wait_until (job_finished, job, "the cancelled job");
+  g_test_message ("ended %.1f s after Cancel",
+                  (g_get_monotonic_time () - cancelled_at) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 20 * G_USEC_PER_SEC);
+  /* Cancelled, as asked: not failures to retry. */
+  items = yun_job_get_items (job);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (YunJobItem) item = g_list_model_get_item (items, i);
+
+      g_test_message ("%s: %s %s", yun_job_item_get_instance_id (item),
+                      yun_job_outcome_to_string (yun_job_item_get_outcome (item)),
+                      yun_job_item_get_code (item));
+      if (yun_job_item_get_outcome (item) != YUN_JOB_OUTCOME_SKIPPED)
+        g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_CANCELLED);
+    }
+  g_assert_cmpuint (yun_job_get_n_outcome (job, YUN_JOB_OUTCOME_CANCELLED), >, 0);
+  g_assert_false (gtk_widget_is_visible (cancel_button));
+  g_assert_false (
+    gtk_widget_get_sensitive (yun_test_find_by_id (GTK_WIDGET (job_view), "retry_button")));
+  yun_test_save_screenshot (GTK_WIDGET (job_view), "command-cancelled");
+  gtk_window_destroy (job_view);
+}
+
 static GtkColumnViewColumn *
 column_titled (YunInstanceView *view, const char *title)
 {
@@ -1199,6 +1274,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
+  g_test_add_func ("/yun/gui/window/cancel-command", test_cancel_command);
   g_test_add_func ("/yun/gui/window/vnc-console", test_vnc_console);
   g_test_add_func ("/yun/gui/window/export-selection", test_export_selection);
   g_test_add_func ("/yun/gui/window/reset-password-rules", test_reset_password_rules);

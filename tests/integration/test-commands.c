@@ -410,6 +410,21 @@ assert_task_failed (YunJobItem *item, Snapshot *after, const char *code)
   g_assert_cmpstr (yun_job_item_get_message (item), !=, "");
 }
 
+/* A task the job's Cancel stopped (CancelInvocation): cancelled, not failed, with the
+ * status it ended in as its code. */
+static void
+assert_task_cancelled (YunJobItem *item, Snapshot *after, const char *code)
+{
+  g_test_message ("%s: %s, %s: %s", yun_job_item_get_instance_id (item),
+                  yun_job_outcome_to_string (yun_job_item_get_outcome (item)),
+                  yun_job_item_get_code (item), yun_job_item_get_message (item));
+  g_assert_cmpint (yun_job_item_get_outcome (item), ==, YUN_JOB_OUTCOME_CANCELLED);
+  g_assert_cmpint (yun_job_item_get_step (item), ==, YUN_JOB_STEP_DONE);
+  g_assert_cmpstr (yun_job_item_get_reason (item), ==, "cancelled while it ran");
+  g_assert_cmpstr (yun_job_item_get_code (item), ==, code);
+  g_assert_cmpstr (sim_task_status (after, yun_job_item_get_instance_id (item)), ==, code);
+}
+
 static void
 assert_succeeded (YunJobItem *item, const char *output)
 {
@@ -911,8 +926,8 @@ test_agent_goes_offline (Fixture *fixture, gconstpointer data)
 
 /* Cancelled before anything was sent: every item "cancelled", no RunCommand. Cancelled
  * once its first invocation was sent: CancelInvocation for each invocation sent, whose
- * tasks end CANCELLED or TERMINATED (reported as failed with that code) long before the
- * script's 10 s; what was not sent yet is "cancelled". */
+ * tasks end CANCELLED or TERMINATED (reported as cancelled, with that code, not as failures
+ * to retry) long before the script's 10 s; what was not sent yet is "cancelled". */
 static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
@@ -970,7 +985,7 @@ test_cancel (Fixture *fixture, gconstpointer data)
           continue;
         }
       g_assert_true (g_str_equal (status, "CANCELLED") || g_str_equal (status, "TERMINATED"));
-      assert_task_failed (item, after, status);
+      assert_task_cancelled (item, after, status);
       g_assert_cmpstr (yun_job_item_get_output (item), !=, "too-late\n");
       sent++;
     }

@@ -60,6 +60,8 @@ gboolean yun_instance_is_transitional (YunInstance *self);
 gboolean yun_instance_is_windows (YunInstance *self);
 gboolean yun_instance_equal (YunInstance *a, YunInstance *b);
 gboolean yun_instance_matches_search (YunInstance *self, const char *folded_text);
+int yun_instance_collate_names (YunInstance *a, YunInstance *b);
+int yun_instance_collate_os_names (YunInstance *a, YunInstance *b);
 YunInstance *yun_instance_copy_with_os_family (YunInstance *self, YunOsFamily os_family);
 
 gboolean yun_instance_state_is_transitional (const char *state);

@@ -93,7 +93,7 @@ YunRegion *_yun_region_new_from_json (json_object *json, GError **error);
 YunZone *_yun_zone_new_from_json (json_object *json, const char *region, GError **error);
 YunImage *_yun_image_new_from_json (json_object *json, const char *region, GError **error);
 YunInstance *_yun_instance_new_from_json (json_object *json, const char *region, GError **error);
-void _yun_instance_prepare_search (YunInstance *self);
+void _yun_instance_prepare_lookups (GPtrArray *instances);
 YunInstanceTypeQuota *
 _yun_instance_type_quota_new_from_json (json_object *json, const char *region, GError **error);
 YunItemPrice *_yun_item_price_new_from_json (json_object *json, const char *where, GError **error);

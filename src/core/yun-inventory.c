@@ -769,9 +769,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   for (guint i = 0; i < result->instances->len; i++)
     g_ptr_array_add (instances, g_object_ref (g_ptr_array_index (result->instances, i)));
   g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
-  /* While the window shows them: the first search of the list would build these. */
-  for (guint i = 0; i < instances->len; i++)
-    _yun_instance_prepare_search (g_ptr_array_index (instances, i));
+  /* While the window shows them: the first search or sort of the list would build these. */
+  _yun_instance_prepare_lookups (instances);
 }
 
 /**

@@ -116,6 +116,8 @@ struct _YunInstance
 
   /* Built on first search, then shared by every thread: see yun_instance_matches_search(). */
   char *search_text;
+  /* The same for sorting, the name's and the OS name's: see yun_instance_collate_names(). */
+  char **collation_keys;
 
   /* (nullable): read from the cache, every STR and STRV field above points into this one
    * block (_yun_instance_take_texts()), which alone is freed. */

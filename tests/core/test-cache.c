@@ -750,6 +750,54 @@ test_search (void)
   g_assert_false (yun_instance_matches_search (instance, "7ins"));
 }
 
+static int
+sign (int value)
+{
+  return (value > 0) - (value < 0);
+}
+
+static int
+collate_names_at (GPtrArray *instances, guint i, guint j)
+{
+  return yun_instance_collate_names (g_ptr_array_index (instances, i),
+                                     g_ptr_array_index (instances, j));
+}
+
+/* The list's sort by name or OS: case aside, in the locale's order, as g_utf8_collate()
+ * orders the folded texts. */
+static void
+test_collate (void)
+{
+  const char *names[] = { "web-02", "Web-01", "WEB-01", "db", "网站-01", "alpha", "", "Zeta" };
+  g_autoptr (GPtrArray) instances = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ins-0000000%u", i);
+
+      g_ptr_array_add (instances, make_instance (id, names[i], "RUNNING", REGION));
+    }
+  for (guint i = 0; i < instances->len; i++)
+    for (guint j = 0; j < instances->len; j++)
+      {
+        YunInstance *a = g_ptr_array_index (instances, i);
+        YunInstance *b = g_ptr_array_index (instances, j);
+        g_autofree char *folded_a = g_utf8_casefold (names[i], -1);
+        g_autofree char *folded_b = g_utf8_casefold (names[j], -1);
+
+        g_assert_cmpint (sign (yun_instance_collate_names (a, b)), ==,
+                         sign (g_utf8_collate (folded_a, folded_b)));
+        /* Every instance here runs the same OS. */
+        g_assert_cmpint (yun_instance_collate_os_names (a, b), ==, 0);
+      }
+  /* Spelled out: case aside ("Web-01", "WEB-01"), "alpha" before "web-02" before "Zeta", a
+   * missing name first. */
+  g_assert_cmpint (collate_names_at (instances, 1, 2), ==, 0);
+  g_assert_cmpint (collate_names_at (instances, 5, 0), <, 0);
+  g_assert_cmpint (collate_names_at (instances, 7, 0), >, 0);
+  g_assert_cmpint (collate_names_at (instances, 6, 5), <, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -770,6 +818,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/yun/cache/instance-list", test_instance_list);
   g_test_add_func ("/yun/cache/search", test_search);
+  g_test_add_func ("/yun/cache/collate", test_collate);
 
   return g_test_run ();
 }

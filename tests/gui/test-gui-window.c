@@ -1259,6 +1259,141 @@ test_demo_terminal_target (void)
   wait_for_clipboard (window, command);
 }
 
+static int
+sign (int value)
+{
+  return (value > 0) - (value < 0);
+}
+
+static int
+compare_folded (const char *a, const char *b)
+{
+  g_autofree char *folded_a = g_utf8_casefold (a != NULL ? a : "", -1);
+  g_autofree char *folded_b = g_utf8_casefold (b != NULL ? b : "", -1);
+
+  return g_utf8_collate (folded_a, folded_b);
+}
+
+/* The first address as a number, or -1 for none. */
+static gint64
+first_ipv4 (const char *const *addresses)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  const guint8 *bytes;
+
+  if (addresses == NULL || addresses[0] == NULL)
+    return -1;
+  address = g_inet_address_new_from_string (addresses[0]);
+  if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+    return -1;
+  bytes = g_inet_address_to_bytes (address);
+  return ((gint64) bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3];
+}
+
+static int
+compare_numbers (gint64 a, gint64 b)
+{
+  return (a > b) - (a < b);
+}
+
+/* How two rows should be ordered by the column titled @title, worked out here apart from
+ * the view's own sorters. */
+static int
+expected_order (const char *title, YunInstance *a, YunInstance *b)
+{
+  if (g_str_equal (title, _ ("Name")))
+    return compare_folded (yun_instance_get_name (a), yun_instance_get_name (b));
+  if (g_str_equal (title, _ ("OS")))
+    return compare_folded (yun_instance_get_os_name (a), yun_instance_get_os_name (b));
+  if (g_str_equal (title, _ ("ID")))
+    return strcmp (yun_instance_get_instance_id (a), yun_instance_get_instance_id (b));
+  if (g_str_equal (title, _ ("State")))
+    return g_strcmp0 (yun_instance_get_state (a), yun_instance_get_state (b));
+  if (g_str_equal (title, _ ("Zone")))
+    return g_strcmp0 (yun_instance_get_zone (a), yun_instance_get_zone (b));
+  if (g_str_equal (title, _ ("Type")))
+    return g_strcmp0 (yun_instance_get_instance_type (a), yun_instance_get_instance_type (b));
+  if (g_str_equal (title, _ ("Billing")))
+    return g_strcmp0 (yun_instance_get_charge_type (a), yun_instance_get_charge_type (b));
+  if (g_str_equal (title, _ ("CPU")))
+    return compare_numbers (yun_instance_get_cpu (a), yun_instance_get_cpu (b));
+  if (g_str_equal (title, _ ("Memory")))
+    return compare_numbers (yun_instance_get_memory (a), yun_instance_get_memory (b));
+  if (g_str_equal (title, _ ("Public IP")))
+    return compare_numbers (first_ipv4 (yun_instance_get_public_ips (a)),
+                            first_ipv4 (yun_instance_get_public_ips (b)));
+  if (g_str_equal (title, _ ("Private IP")))
+    return compare_numbers (first_ipv4 (yun_instance_get_private_ips (a)),
+                            first_ipv4 (yun_instance_get_private_ips (b)));
+  if (g_str_equal (title, _ ("Created")))
+    return g_date_time_compare (yun_instance_get_created_time (a),
+                                yun_instance_get_created_time (b));
+  g_error ("no expected order for the column “%s”", title);
+}
+
+/* Every row in order, and some rows apart: the column's values are not all equal. */
+static void
+assert_sorted (YunInstanceView *view, const char *title, GtkSortType order)
+{
+  GListModel *shown = yun_instance_view_get_instances (view);
+  guint n_before = 0;
+
+  for (guint i = 1; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (YunInstance) a = g_list_model_get_item (shown, i - 1);
+      g_autoptr (YunInstance) b = g_list_model_get_item (shown, i);
+      int expected = sign (expected_order (title, a, b));
+
+      if (order == GTK_SORT_DESCENDING)
+        expected = -expected;
+      if (expected > 0)
+        g_error ("sorted by “%s”, %s comes before %s", title, yun_instance_get_instance_id (a),
+                 yun_instance_get_instance_id (b));
+      n_before += expected < 0;
+    }
+  g_assert_cmpuint (n_before, >, 0);
+}
+
+/* Each column sorts its way (names as people read them, addresses as numbers), both ways;
+ * a search keeps the order. */
+static void
+test_sort_columns (void)
+{
+  YunWindow *window = yun_test_main_window ();
+  YunInstanceView *view = yun_window_get_instance_view (window);
+  GtkColumnView *column_view = yun_instance_view_get_column_view (view);
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+  guint n_sortable = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+
+      if (gtk_column_view_column_get_sorter (column) == NULL)
+        continue;
+      n_sortable++;
+      gtk_column_view_sort_by_column (column_view, column, GTK_SORT_ASCENDING);
+      g_assert_cmpuint (yun_instance_view_get_n_visible (view), ==, YUN_WORKSPACE_DEMO_INSTANCES);
+      assert_sorted (view, title, GTK_SORT_ASCENDING);
+      gtk_column_view_sort_by_column (column_view, column, GTK_SORT_DESCENDING);
+      assert_sorted (view, title, GTK_SORT_DESCENDING);
+    }
+  /* Every column but the check box and the password. */
+  g_assert_cmpuint (n_sortable, ==, g_list_model_get_n_items (columns) - 2);
+
+  gtk_column_view_sort_by_column (column_view, column_titled (view, _ ("Name")),
+                                  GTK_SORT_ASCENDING);
+  yun_instance_view_set_search_text (view, "web");
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), >, 1);
+  g_assert_cmpuint (yun_instance_view_get_n_visible (view), <, YUN_WORKSPACE_DEMO_INSTANCES);
+  assert_sorted (view, _ ("Name"), GTK_SORT_ASCENDING);
+  yun_test_wait_for_draw (GTK_WIDGET (window));
+  yun_test_save_screenshot (GTK_WIDGET (window), "sorted-by-name");
+  yun_instance_view_set_search_text (view, NULL);
+  gtk_column_view_sort_by_column (column_view, NULL, GTK_SORT_ASCENDING);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1271,6 +1406,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/main-menu", test_main_menu);
   g_test_add_func ("/yun/gui/window/demo-terminal-target", test_demo_terminal_target);
   g_test_add_func ("/yun/gui/window/search-and-filter", test_search_and_filter);
+  g_test_add_func ("/yun/gui/window/sort-columns", test_sort_columns);
   g_test_add_func ("/yun/gui/window/stop-instances", test_stop_instances);
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);

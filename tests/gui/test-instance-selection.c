@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: MIT
  *
- * YunInstanceSelection over a filter and a sort of a GListStore, as the instance view
+ * YunInstanceSelection over a sort and a filter of a GListStore, as the instance view
  * stacks them: rows keep their place (the same object at a position) while what they show
  * changes, GTK hears only of the list's end growing or shrinking, and the selection follows
  * instances by ID, losing those that stop being shown. No display is needed.
@@ -89,11 +89,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
       g_list_store_append (fixture->store, db);
     }
   fixture->filter = gtk_custom_filter_new (name_has_prefix, fixture, NULL);
-  fixture->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (fixture->store)),
-                                                     GTK_FILTER (g_object_ref (fixture->filter)));
   fixture->sort_model
-    = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (fixture->filter_model)), NULL);
-  fixture->selection = yun_instance_selection_new (G_LIST_MODEL (fixture->sort_model));
+    = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (fixture->store)), NULL);
+  fixture->filter_model = gtk_filter_list_model_new (
+    G_LIST_MODEL (g_object_ref (fixture->sort_model)), GTK_FILTER (g_object_ref (fixture->filter)));
+  fixture->selection = yun_instance_selection_new (G_LIST_MODEL (fixture->filter_model));
   g_signal_connect (fixture->selection, "items-changed", G_CALLBACK (on_items_changed), fixture);
   g_signal_connect (fixture->selection, "selection-changed", G_CALLBACK (on_selection_changed),
                     fixture);
@@ -103,8 +103,8 @@ static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->selection);
-  g_clear_object (&fixture->sort_model);
   g_clear_object (&fixture->filter_model);
+  g_clear_object (&fixture->sort_model);
   g_clear_object (&fixture->filter);
   g_clear_object (&fixture->store);
   g_free (fixture->prefix);
@@ -548,7 +548,7 @@ static void
 assert_consistent (Fixture *fixture, GPtrArray *held, guint held_first, guint shown_first)
 {
   GListModel *rows = G_LIST_MODEL (fixture->selection);
-  GListModel *model = G_LIST_MODEL (fixture->sort_model);
+  GListModel *model = G_LIST_MODEL (fixture->filter_model);
   GtkSelectionModel *selection = GTK_SELECTION_MODEL (fixture->selection);
   guint n_rows = g_list_model_get_n_items (rows);
   guint n = g_list_model_get_n_items (model);

@@ -233,6 +233,36 @@ on_job_item_step (YunJobItem *item, GParamSpec *pspec, YunWindow *self)
                          yun_job_item_get_instance_id (item), yun_job_item_get_region (item));
 }
 
+/* Long enough that the user may have turned to something else: a shorter job's end is
+ * told by its toast alone. */
+#define LONG_JOB_SECONDS 10
+
+static gboolean
+job_was_long (YunJob *job)
+{
+  GDateTime *created = yun_job_get_created_at (job);
+  GDateTime *finished = yun_job_get_finished_at (job);
+
+  return created != NULL && finished != NULL
+         && g_date_time_difference (finished, created) >= LONG_JOB_SECONDS * G_TIME_SPAN_SECOND;
+}
+
+/* Whether the user is in one of our windows: this one, a job's, a dialog. */
+static gboolean
+any_window_active (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_is_active (window))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_job_finished (YunJob *job, YunWindow *self)
 {
@@ -250,7 +280,7 @@ on_job_finished (YunJob *job, YunWindow *self)
   yun_window_add_toast (self, g_object_ref (toast));
 
   /* A long job ends while the user is elsewhere. */
-  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self))
+  if (application != NULL && !any_window_active () && job_was_long (job)
       && g_settings_get_boolean (self->settings, "notify-job-end"))
     {
       g_autoptr (GNotification) notification

@@ -5,8 +5,9 @@
 #
 # Runs COMMAND on a virtual X display (Xvfb, 1400×900) with a real notification server
 # (dunst) on the session bus, as a desktop has: YunDesk notifies when a long job ends while
-# its window is not focused, and without a window manager it never is. Run it inside a D-Bus
-# session (tests/run-with-keyring.sh). The exit status is COMMAND's.
+# none of its windows has the focus, and test-gui-window reads what dunst got. There is no
+# window manager: the tests move the focus themselves. Run it inside a D-Bus session
+# (tests/run-with-keyring.sh). The exit status is COMMAND's.
 set -eu
 
 if [ "${1:-}" = "--on-display" ]; then

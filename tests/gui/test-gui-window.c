@@ -477,29 +477,36 @@ tasks_running (gpointer job)
   return n_running > 0;
 }
 
+/* @command run on two running Linux instances from the Run Command dialog. Returns: the job's
+ * window, which opens by itself */
+static GtkWindow *
+start_command (const char *command)
+{
+  g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 2);
+  GtkWindow *dialog;
+  GtkTextView *editor;
+
+  g_assert_cmpuint (linux_running->len, ==, 2);
+  select_instances (linux_running);
+  gtk_widget_activate_action (GTK_WIDGET (yun_test_main_window ()), "win.run-command", NULL);
+  dialog = yun_test_wait_for_window (g_type_from_name ("YunCommandDialog"));
+  editor = GTK_TEXT_VIEW (yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (editor), command, -1);
+  g_signal_emit_by_name (yun_test_find_by_id (GTK_WIDGET (dialog), "run_button"), "clicked");
+  return yun_test_wait_for_window (YUN_TYPE_JOB_VIEW);
+}
+
 /* A command that would run for half a minute, cancelled from its job's window once it runs:
  * the tasks are stopped (CancelInvocation), and the job ends at once with them cancelled. */
 static void
 test_cancel_command (void)
 {
-  YunWindow *window = yun_test_main_window ();
-  g_autoptr (GPtrArray) linux_running = visible_instances ("RUNNING", FALSE, 2);
-  GtkWindow *dialog, *job_view;
+  GtkWindow *job_view = start_command ("sleep 30");
+  YunJob *job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
   GtkWidget *cancel_button;
   GListModel *items;
-  YunJob *job;
   gint64 cancelled_at;
 
-  g_assert_cmpuint (linux_running->len, ==, 2);
-  select_instances (linux_running);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
-  dialog = yun_test_wait_for_window (g_type_from_name ("YunCommandDialog"));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-                              yun_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW))),
-                            "sleep 30", -1);
-  g_signal_emit_by_name (yun_test_find_by_id (GTK_WIDGET (dialog), "run_button"), "clicked");
-  job_view = yun_test_wait_for_window (YUN_TYPE_JOB_VIEW);
-  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
   yun_test_wait_until (tasks_running, job, "the command running");
 
   cancel_button = yun_test_find_by_id (GTK_WIDGET (job_view), "cancel_button");
@@ -1207,6 +1214,9 @@ test_instance_defaults (void)
                          "ap-shanghai-5");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (yun_test_find_by_id (preferences, "cpu_spin")), 4);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (yun_test_find_by_id (preferences, "memory_spin")), 8);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "general");
+  yun_test_wait_for_draw (preferences);
+  yun_test_save_screenshot (preferences, "preferences-general");
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.create", NULL);
@@ -1257,6 +1267,133 @@ test_demo_terminal_target (void)
     yun_test_find_action_button (GTK_WIDGET (window), "win.open-terminal")));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-ssh-command", NULL);
   wait_for_clipboard (window, command);
+}
+
+/* ---- Desktop notifications, as the notification server on the test's bus (dunst) got them ---- */
+
+/* The bodies of the job notifications dunst has had after the one numbered @after_id, and
+ * the highest number it has given. Those on screen are closed first: dunst lists its
+ * history, which they then join. */
+static GPtrArray *
+job_notifications_since (guint32 after_id, guint32 *last_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr (GVariant) closed = NULL;
+  g_autoptr (GVariant) history = NULL;
+  g_autoptr (GVariantIter) entries = NULL;
+  GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
+  GVariant *entry;
+
+  g_assert_no_error (error);
+  closed = g_dbus_connection_call_sync (
+    bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.dunstproject.cmd0",
+    "NotificationCloseAll", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  history = g_dbus_connection_call_sync (
+    bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.dunstproject.cmd0",
+    "NotificationListHistory", NULL, G_VARIANT_TYPE ("(aa{sv})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+    &error);
+  g_assert_no_error (error);
+
+  *last_id = after_id;
+  g_variant_get (history, "(aa{sv})", &entries);
+  while ((entry = g_variant_iter_next_value (entries)) != NULL)
+    {
+      g_autoptr (GVariantDict) fields = g_variant_dict_new (entry);
+      const char *summary = NULL, *body = NULL;
+      gint64 id = 0;
+
+      g_variant_unref (entry);
+      g_assert_true (g_variant_dict_lookup (fields, "id", "i", &id)
+                     || g_variant_dict_lookup (fields, "id", "x", &id));
+      g_assert_true (g_variant_dict_lookup (fields, "summary", "&s", &summary));
+      g_assert_true (g_variant_dict_lookup (fields, "body", "&s", &body));
+      *last_id = MAX (*last_id, (guint32) id);
+      if ((guint32) id > after_id
+          && (g_str_equal (summary, _ ("A job ended"))
+              || g_str_equal (summary, _ ("A job ended with failures"))))
+        g_ptr_array_add (bodies, g_strdup (body));
+    }
+  return bodies;
+}
+
+typedef struct
+{
+  guint32 after_id;
+  guint n;
+} NotificationWait;
+
+static gboolean
+notifications_arrived (gpointer data)
+{
+  NotificationWait *wait = data;
+  guint32 last_id;
+  g_autoptr (GPtrArray) bodies = job_notifications_since (wait->after_id, &last_id);
+
+  return bodies->len >= wait->n;
+}
+
+static double
+job_seconds (YunJob *job)
+{
+  return g_date_time_difference (yun_job_get_finished_at (job), yun_job_get_created_at (job))
+         / (double) G_TIME_SPAN_SECOND;
+}
+
+/* A job of 10 seconds or more that ends while none of the application's windows has the
+ * focus ends with a desktop notification that says how it went; a quick job, or one the user
+ * watches, with its toast alone. */
+static void
+test_job_notification (void)
+{
+  NotificationWait wait = { 0, 1 };
+  g_autoptr (GPtrArray) bodies = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *expected = NULL;
+  guint32 last_id;
+  GtkWindow *job_view;
+  YunJob *job;
+
+  g_ptr_array_unref (job_notifications_since (0, &wait.after_id));
+
+  /* Quick, the user elsewhere. */
+  job_view = start_command ("true");
+  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
+  yun_test_focus_elsewhere ();
+  g_assert_false (yun_job_get_finished (job));
+  yun_test_wait_until (job_finished, job, "the quick command");
+  g_test_message ("the quick job took %.0f s", job_seconds (job));
+  g_assert_cmpfloat (job_seconds (job), <, 10);
+  gtk_window_destroy (job_view);
+
+  /* Long, the user watching its window. */
+  job_view = start_command ("sleep 11");
+  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
+  yun_test_focus_window (job_view);
+  yun_test_wait_until (job_finished, job, "the long command, watched");
+  g_assert_cmpfloat (job_seconds (job), >=, 10);
+  g_assert_true (yun_test_any_window_active ());
+  gtk_window_destroy (job_view);
+
+  /* Long, the user elsewhere. */
+  job_view = start_command ("sleep 11");
+  job = yun_job_view_get_job (YUN_JOB_VIEW (job_view));
+  yun_test_focus_elsewhere ();
+  yun_test_wait_until (job_finished, job, "the long command");
+  g_test_message ("the long job took %.0f s", job_seconds (job));
+  g_assert_cmpfloat (job_seconds (job), >=, 10);
+  g_assert_false (yun_test_any_window_active ());
+  yun_test_wait_until (notifications_arrived, &wait, "the long job's notification");
+
+  /* One notification, the last job's, with its toast's text. */
+  bodies = job_notifications_since (wait.after_id, &last_id);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  summary = yun_job_view_dup_summary (job);
+  expected
+    = g_strdup_printf (_ ("%s: %s"), yun_job_kind_get_label (YUN_JOB_KIND_RUN_COMMAND), summary);
+  g_assert_cmpstr (g_ptr_array_index (bodies, 0), ==, expected);
+  gtk_window_destroy (job_view);
 }
 
 static int
@@ -1411,6 +1548,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/yun/gui/window/protected-instance", test_protected_instance);
   g_test_add_func ("/yun/gui/window/run-command", test_run_command);
   g_test_add_func ("/yun/gui/window/cancel-command", test_cancel_command);
+  g_test_add_func ("/yun/gui/window/job-notification", test_job_notification);
   g_test_add_func ("/yun/gui/window/vnc-console", test_vnc_console);
   g_test_add_func ("/yun/gui/window/export-selection", test_export_selection);
   g_test_add_func ("/yun/gui/window/reset-password-rules", test_reset_password_rules);

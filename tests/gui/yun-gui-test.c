@@ -8,6 +8,9 @@
 
 #include "yun-gui-test.h"
 
+#include <X11/Xlib.h>
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
@@ -33,12 +36,15 @@ count_frame (GdkFrameClock *clock, int *frames)
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
-/* Whether a stack in @widget's tree is still fading or sliding between two pages, or a
- * revealer still opening or closing. */
+/* Whether a stack in @widget's tree is still fading or sliding between two pages, a squeezer
+ * (a view switcher's wide and narrow forms) between two children, or a revealer still
+ * opening or closing. */
 static gboolean
 transition_running (GtkWidget *widget)
 {
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
     return TRUE;
   /* An expander row opening, a bar sliding in. */
   if (GTK_IS_REVEALER (widget) && gtk_widget_get_mapped (widget)
@@ -132,6 +138,58 @@ find_window (gpointer data)
         }
     }
   return FALSE;
+}
+
+/* Without a window manager GDK 4.8 never sets a toplevel's focused state; GTK follows the
+ * X focus events. */
+static gboolean
+window_active (gpointer window)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_window_is_active (window);
+}
+
+gboolean
+yun_test_any_window_active (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (window_active (window))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+no_window_active (gpointer unused)
+{
+  return !yun_test_any_window_active ();
+}
+
+void
+yun_test_focus_elsewhere (void)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+
+  XSetInputFocus (xdisplay, None, RevertToNone, CurrentTime);
+  XFlush (xdisplay);
+  yun_test_wait_until (no_window_active, NULL, "the keyboard focus elsewhere");
+}
+
+void
+yun_test_focus_window (GtkWindow *window)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  /* As a window manager would: GTK's own request carries the time of the last input event,
+   * older than the focus change before it, and the X server ignores it. */
+  XSetInputFocus (xdisplay, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
+  XFlush (xdisplay);
+  yun_test_wait_until (window_active, window, "the window focused");
 }
 
 GtkWindow *

@@ -35,6 +35,14 @@ GtkWidget *yun_test_find_action_button (GtkWidget *widget, const char *action_na
 /* The widget of @widget's tree that its template calls @id. */
 GtkWidget *yun_test_find_by_id (GtkWidget *widget, const char *id);
 
+/* Whether one of the process's windows has the keyboard focus. */
+gboolean yun_test_any_window_active (void);
+/* Gives the keyboard focus to no window, as when the user turns to another application, and
+ * waits until none of ours is active. */
+void yun_test_focus_elsewhere (void);
+/* Gives @window (shown) the keyboard focus and waits until it is active. */
+void yun_test_focus_window (GtkWindow *window);
+
 /* Sets up the locale and GTK for a test program, and starts YunDesk as a user would (no
  * D-Bus uniqueness, so tests may run side by side); its window opens. */
 YunApplication *yun_test_start_application (int *argc, char ***argv);

@@ -659,6 +659,12 @@ queue_sync_event (YunInventory *self, const YunSyncEvent *sync_event, gboolean f
   event->region = g_strdup (sync_event->region);
   event->diff = sync_event->diff;
   event->error = sync_event->error != NULL ? g_error_copy (sync_event->error) : NULL;
+  /* Built here rather than by the list's next search or sort, on the main thread. */
+  if (event->diff != NULL)
+    {
+      _yun_instance_prepare_lookups (event->diff->added);
+      _yun_instance_prepare_lookups (event->diff->changed);
+    }
   /* Read here, off the main thread: names, counts, freshness and errors. Read and queued
    * under the events lock, so the last event queued carries the newest rows. */
   g_mutex_lock (&self->events_lock);
